@@ -1,0 +1,218 @@
+package spec
+
+import (
+	"bytes"
+	"io/fs"
+	"slices"
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/format"
+	"cuelang.org/go/cue/load"
+)
+
+var wantCategories = []string{"mobile_terminal", "microcomputer", "television", "glasses", "vehicle_cockpit", "speaker", "earphone"}
+
+func TestBuiltinRevisions(t *testing.T) {
+	ws := NewWorkspace(repo, "")
+	ids, err := ws.Revisions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{edition, draft}; !slices.Equal(ids, want) {
+		t.Fatalf("Revisions() = %v, want %v", ids, want)
+	}
+	for _, tc := range []struct {
+		id, status, base string
+		l4Status         string
+		minL4            int
+	}{
+		{id: edition, status: RevisionPublished, l4Status: LevelReserved},
+		{id: draft, status: RevisionDraft, base: edition, l4Status: LevelDraft, minL4: 3},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			rev := mustLoad(t, repo, tc.id)
+			if rev.ID != tc.id || rev.Status != tc.status || rev.Base != tc.base || rev.Title == "" {
+				t.Errorf("revision = {ID %q, Status %q, Base %q, Title %q}, want {%q, %q, %q, non-empty}", rev.ID, rev.Status, rev.Base, rev.Title, tc.id, tc.status, tc.base)
+			}
+			var keys []string
+			for _, c := range rev.Categories {
+				keys = append(keys, c.Key)
+			}
+			if !slices.Equal(keys, wantCategories) {
+				t.Errorf("categories = %v, want %v in the order of the parts", keys, wantCategories)
+			}
+			for _, c := range rev.Categories {
+				if c.Title == "" || c.Part == "" || c.Determination.Rule != RuleCumulative {
+					t.Errorf("%s: title %q, part %q, rule %q", c.Key, c.Title, c.Part, c.Determination.Rule)
+				}
+				if (c.Key == "mobile_terminal" || c.Key == "microcomputer") && !slices.Equal(c.Determination.Families, []string{"end_side", "device_cloud"}) {
+					t.Errorf("%s: families = %v, want end_side and device_cloud", c.Key, c.Determination.Families)
+				}
+				if got := len(c.Levels); got != 4 {
+					t.Fatalf("%s has %d levels, want 4", c.Key, got)
+				}
+				for _, l := range c.Levels[:3] {
+					if l.Status != LevelNormative || len(l.Criteria) < 5 {
+						t.Errorf("%s %s: status %q with %d criteria, want normative with at least 5", c.Key, l.Name, l.Status, len(l.Criteria))
+					}
+				}
+				elements := map[string]bool{}
+				for _, l := range c.Levels[:3] {
+					for _, cr := range l.Criteria {
+						elements[cr.Element] = true
+					}
+				}
+				if len(elements) != len(Elements) {
+					t.Errorf("%s: L1-L3 criteria cover elements %v, want all of %v", c.Key, elements, Elements)
+				}
+				l4 := c.Levels[3]
+				if l4.Status != tc.l4Status || len(l4.Criteria) < tc.minL4 || (tc.minL4 == 0 && len(l4.Criteria) > 0) {
+					t.Errorf("%s L4: status %q with %d criteria, want %q with at least %d", c.Key, l4.Status, len(l4.Criteria), tc.l4Status, tc.minL4)
+				}
+			}
+			for _, cr := range rev.Criteria() {
+				if !IDPattern.MatchString(cr.ID) || cr.ID[:2] != CategoryPrefixes[cr.Category] || cr.ID[3:5] != cr.Level {
+					t.Errorf("criterion ID %s does not match its place %s %s", cr.ID, cr.Category, cr.Level)
+				}
+				if cr.Title == "" || cr.Provenance != "illustrative" || len(cr.Fields) == 0 || cr.Fingerprint == "" || cr.RequireFingerprint == "" {
+					t.Errorf("criterion %s: title %q, provenance %q, %d fields, fingerprints %q %q", cr.ID, cr.Title, cr.Provenance, len(cr.Fields), cr.Fingerprint, cr.RequireFingerprint)
+				}
+			}
+			for _, m := range rev.Measurements {
+				if m.Kind&cue.NumberKind != 0 && m.Unit == "" {
+					t.Errorf("measurement %s has no unit", m.Name)
+				}
+			}
+			if findings := Lint(rev, ids); len(findings) > 0 {
+				t.Errorf("Lint found problems in the built-in %s:\n%v", tc.id, findings)
+			}
+		})
+	}
+}
+
+// TestPositionsPointAtKeys checks that each criterion's position is the
+// position of its key, and that its source text is its declaration.
+func TestPositionsPointAtKeys(t *testing.T) {
+	for _, id := range []string{edition, draft} {
+		rev := mustLoad(t, repo, id)
+		files := map[string][]string{}
+		for _, f := range rev.Files {
+			files[f.Name] = strings.Split(string(f.Data), "\n")
+		}
+		for _, cr := range rev.Criteria() {
+			lines, ok := files[cr.Pos.File]
+			if !ok || cr.Pos.Line < 1 || cr.Pos.Line > len(lines) {
+				t.Errorf("%s: position %s is not in a file of the revision", cr.ID, cr.Pos)
+				continue
+			}
+			line := lines[cr.Pos.Line-1]
+			if !strings.HasPrefix(line[cr.Pos.Column-1:], `"`+cr.ID+`":`) {
+				t.Errorf("%s: position %s points at %q, not at the criterion's key", cr.ID, cr.Pos, line)
+			}
+			if !strings.HasPrefix(cr.Source, `"`+cr.ID+`": {`) || !strings.HasSuffix(cr.Source, "}") || !strings.Contains(cr.Source, "\n\ttitle:") {
+				t.Errorf("%s: source text is not the declaration:\n%s", cr.ID, cr.Source)
+			}
+			for _, f := range cr.Fields {
+				if f.Pos.File != cr.Pos.File || f.Pos.Line <= cr.Pos.Line {
+					t.Errorf("%s: field %s at %s, want after the key at %s", cr.ID, f.Path, f.Pos, cr.Pos)
+				}
+			}
+		}
+	}
+}
+
+// TestDraftHasEveryKindOfChange checks that a diff of the edition and the
+// draft has every kind of criterion change in it, as decided by CUE's
+// subsumption of their require values.
+func TestDraftHasEveryKindOfChange(t *testing.T) {
+	ws := NewWorkspace(repo, "")
+	old, err := ws.Load(edition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw, err := ws.Load(draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string][]string{}
+	for _, c := range nw.Criteria() {
+		o := old.Criterion(c.ID)
+		switch {
+		case o == nil:
+			kinds["added "+c.Level] = append(kinds["added "+c.Level], c.ID)
+		case o.RequireFingerprint == c.RequireFingerprint:
+			if o.Fingerprint != c.Fingerprint {
+				kinds["metadata"] = append(kinds["metadata"], c.ID)
+			}
+		case c.Level == "L2" || c.Level == "L3":
+			oldAdmitsNew := o.Require.Subsume(c.Require) == nil
+			newAdmitsOld := c.Require.Subsume(o.Require) == nil
+			switch {
+			case oldAdmitsNew && !newAdmitsOld:
+				kinds["tightened"] = append(kinds["tightened"], c.ID)
+			case newAdmitsOld && !oldAdmitsNew:
+				kinds["loosened"] = append(kinds["loosened"], c.ID)
+			case !oldAdmitsNew && !newAdmitsOld:
+				kinds["changed"] = append(kinds["changed"], c.ID)
+			}
+		}
+	}
+	for _, c := range old.Criteria() {
+		if nw.Criterion(c.ID) == nil {
+			kinds["removed"] = append(kinds["removed"], c.ID)
+		}
+	}
+	for kind, min := range map[string]int{"added L4": 7 * 3, "added L3": 1, "tightened": 3, "loosened": 1, "changed": 1, "removed": 1, "metadata": 1} {
+		if len(kinds[kind]) < min {
+			t.Errorf("draft has %d criteria %s (%v), want at least %d", len(kinds[kind]), kind, kinds[kind], min)
+		}
+	}
+	for _, m := range []string{"collab_device_types", "personal_model", "autonomous_learning_gain_pct", "proactive_scene_types"} {
+		if old.Measurement(m) != nil || nw.Measurement(m) == nil {
+			t.Errorf("measurement %s: want it new in the draft", m)
+		}
+	}
+}
+
+// TestBuiltinIsFormatted checks that `cue fmt` would leave every file of the
+// built-in standard as it is.
+func TestBuiltinIsFormatted(t *testing.T) {
+	err := fs.WalkDir(repo, "cue", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".cue") {
+			return err
+		}
+		src, err := fs.ReadFile(repo, p)
+		if err != nil {
+			return err
+		}
+		got, err := format.Source(src)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+		} else if !bytes.Equal(got, src) {
+			t.Errorf("%s is not formatted as cue fmt formats it", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBuiltinPassesCueVet runs what `cue vet -c=false ./revisions/<id>`
+// runs in cue/, through CUE's own loader reading the files from disk.
+func TestBuiltinPassesCueVet(t *testing.T) {
+	ctx := cuecontext.New()
+	for _, id := range []string{edition, draft} {
+		insts := load.Instances([]string{"./revisions/" + id}, &load.Config{Dir: "../cue"})
+		if err := insts[0].Err; err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		v := ctx.BuildInstance(insts[0])
+		if err := v.Validate(cue.Attributes(true), cue.Definitions(true), cue.Hidden(true), cue.Concrete(false)); err != nil {
+			t.Errorf("cue vet -c=false ./revisions/%s: %v", id, err)
+		}
+	}
+}

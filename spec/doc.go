@@ -1,0 +1,17 @@
+// Package spec reads a revision of a capability-ladder standard, written in
+// CUE, into the model that the rest of Ladder works on, and checks it.
+//
+// A workspace holds a CUE module under cue/ with one package per revision in
+// cue/revisions/<id>/. [Workspace.Load] compiles one revision with CUE's own
+// loader and returns a [Revision]: its categories in the order of the
+// standard's parts, each with its levels L1 to L4, each with its criteria
+// ordered by ID. Every element of the model keeps its source position, and
+// every criterion keeps its CUE value, its source text and a fingerprint
+// that changes exactly when the criterion or a definition it uses changes.
+//
+// A revision that does not compile is reported as a [*LoadError] listing
+// every error with its file, line and column. A revision that compiles may
+// still be wrong in ways CUE cannot see (a misspelt measurement, a criterion
+// under a reserved level, a higher level that asks less than a lower one):
+// [Lint] reports those as findings.
+package spec

@@ -1,0 +1,358 @@
+package spec
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+)
+
+// Finding is one problem that Lint reports in a revision that compiles.
+type Finding struct {
+	Pos Position
+	// Rule names the kind of problem, such as "unknown-field".
+	Rule string
+	Msg  string
+}
+
+// String formats the finding as "file:line:col: message".
+func (f Finding) String() string { return f.Pos.String() + ": " + f.Msg }
+
+// IDPattern is the form of a criterion ID: a category prefix, the level and
+// a name, such as MT-L2-LLM.
+var IDPattern = regexp.MustCompile(`^[A-Z]{2}-L[1-4]-[A-Z0-9-]+$`)
+
+// CategoryPrefixes are the ID prefixes of the categories of GB/Z 177. A
+// category not listed here may use any prefix, as long as all its criteria
+// share it.
+var CategoryPrefixes = map[string]string{
+	"mobile_terminal": "MT",
+	"microcomputer":   "PC",
+	"television":      "TV",
+	"glasses":         "GL",
+	"vehicle_cockpit": "VC",
+	"speaker":         "SP",
+	"earphone":        "EP",
+}
+
+// Lint checks a loaded revision for the problems that CUE cannot see. The
+// known revisions are the IDs of the workspace, against which the revision's
+// base is checked. Findings are sorted by position.
+func Lint(rev *Revision, known []string) []Finding {
+	l := &linter{rev: rev, findings: slices.Clone(rev.problems)}
+	l.revision(known)
+	l.schema()
+	l.categories()
+	l.duplicates()
+	slices.SortStableFunc(l.findings, func(a, b Finding) int {
+		return cmp.Or(a.Pos.Compare(b.Pos), strings.Compare(a.Msg, b.Msg))
+	})
+	return slices.Compact(l.findings)
+}
+
+type linter struct {
+	rev      *Revision
+	findings []Finding
+}
+
+func (l *linter) add(pos Position, rule, format string, args ...any) {
+	l.findings = append(l.findings, Finding{Pos: pos, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *linter) revision(known []string) {
+	rev := l.rev
+	if rev.Base == "" {
+		return
+	}
+	pos := positionOf(field(field(rev.Value, "revision"), "base").Pos())
+	switch {
+	case rev.Base == rev.ID:
+		l.add(pos, "base", "revision %s names itself as its base", rev.ID)
+	case !slices.Contains(known, rev.Base):
+		l.add(pos, "base", "revision.base is %q, which is not a revision of this workspace (have: %s)", rev.Base, strings.Join(known, ", "))
+	}
+}
+
+// schema checks the measurement vocabulary and the device schema.
+func (l *linter) schema() {
+	for _, m := range l.rev.Measurements {
+		if m.Kind&cue.NumberKind != 0 && m.Kind&^cue.NumberKind == 0 && m.Unit == "" {
+			l.add(m.Pos, "unit", "measurement %s has no @unit(...) attribute", m.Name)
+		}
+	}
+	dev := l.rev.Device
+	if !dev.Exists() {
+		return
+	}
+	pos := positionOf(dev.Pos())
+	if dev.Allows(cue.Str("ladder_probe_of_an_unknown_field")) {
+		l.add(pos, "schema", "#Device is open: a misspelt field in a device record would go unnoticed; close it")
+	}
+	if !lookupField(dev, "measurements").Exists() {
+		l.add(pos, "schema", "#Device has no measurements field")
+	}
+}
+
+// lookupField looks up a field of a struct whether it is regular, required or
+// optional.
+func lookupField(v cue.Value, name string) cue.Value {
+	for _, sel := range []cue.Selector{cue.Str(name), cue.Str(name).Required(), cue.Str(name).Optional()} {
+		if f := v.LookupPath(cue.MakePath(sel)); f.Exists() {
+			return f
+		}
+	}
+	return cue.Value{}
+}
+
+func (l *linter) categories() {
+	deviceCategory := lookupField(l.rev.Device, "category")
+	for _, c := range l.rev.Categories {
+		l.determination(c)
+		if deviceCategory.Exists() {
+			probe := deviceCategory.Unify(deviceCategory.Context().Encode(c.Key))
+			if probe.Validate(cue.Concrete(true)) != nil {
+				l.add(c.Pos, "category", "category %s is not a value that #Device.category admits, so no device can be graded in it", c.Key)
+			}
+		}
+		for _, name := range LevelNames {
+			if c.Level(name) == nil {
+				l.add(c.Pos, "level", "category %s has no level %s; every category declares %s", c.Key, name, strings.Join(LevelNames, ", "))
+			}
+		}
+		prefix := CategoryPrefixes[c.Key]
+		for _, lv := range c.Levels {
+			l.level(c, lv)
+			for _, cr := range lv.Criteria {
+				if prefix == "" && IDPattern.MatchString(cr.ID) {
+					prefix = cr.ID[:2]
+				}
+				l.criterion(c, lv, cr, prefix)
+			}
+		}
+		l.inversions(c)
+	}
+}
+
+func (l *linter) determination(c *Category) {
+	d := c.Determination
+	if d.Rule != "" && d.Rule != RuleCumulative {
+		l.add(c.Pos, "determination", "category %s: determination rule %q is not known; the rule is %q", c.Key, d.Rule, RuleCumulative)
+	}
+	seen := map[string]bool{}
+	for _, f := range d.Families {
+		switch {
+		case f == FamilyCore || !slices.Contains(Families, f):
+			l.add(c.Pos, "family", "category %s: determination family %q is not one of end_side, device_cloud", c.Key, f)
+		case seen[f]:
+			l.add(c.Pos, "family", "category %s: determination family %q is listed twice", c.Key, f)
+		}
+		seen[f] = true
+	}
+}
+
+func (l *linter) level(c *Category, lv *Level) {
+	switch lv.Status {
+	case "":
+	case LevelReserved:
+		for _, cr := range lv.Criteria {
+			l.add(cr.Pos, "reserved", "criterion %s stands under %s %s, which is reserved: a reserved level has no criteria and is never reached", cr.ID, c.Key, lv.Name)
+		}
+	case LevelNormative:
+		if len(lv.Criteria) == 0 {
+			l.add(lv.Pos, "empty-level", "%s %s is normative but has no criteria: every device would pass it", c.Key, lv.Name)
+		}
+	case LevelDraft:
+	default:
+		l.add(lv.Pos, "status", "%s %s: status %q is not one of %s", c.Key, lv.Name, lv.Status, strings.Join(LevelStatuses, ", "))
+	}
+}
+
+func (l *linter) criterion(c *Category, lv *Level, cr *Criterion, prefix string) {
+	if !IDPattern.MatchString(cr.ID) {
+		l.add(cr.Pos, "id", "criterion ID %q is malformed: want a category prefix, the level and a name in capitals, such as %s-%s-NAME", cr.ID, cmp.Or(prefix, "XX"), lv.Name)
+	} else {
+		if prefix != "" && cr.ID[:2] != prefix {
+			l.add(cr.Pos, "id", "criterion %s stands in category %s, whose IDs start with %s-", cr.ID, c.Key, prefix)
+		}
+		if idLevel := cr.ID[3:5]; idLevel != lv.Name {
+			l.add(cr.Pos, "id", "criterion %s stands under %s, but its ID says %s", cr.ID, lv.Name, idLevel)
+		}
+	}
+	enum := func(what, value string, allowed []string) {
+		if value != "" && !slices.Contains(allowed, value) {
+			l.add(positionOf(field(cr.Value, what).Pos()), what, "criterion %s: %s %q is not one of %s", cr.ID, what, value, strings.Join(allowed, ", "))
+		}
+	}
+	enum("element", cr.Element, Elements)
+	enum("family", cr.Family, Families)
+	enum("provenance", cr.Provenance, Provenances)
+	if cr.Family != "" && cr.Family != FamilyCore && slices.Contains(Families, cr.Family) && !slices.Contains(c.Determination.Families, cr.Family) {
+		l.add(positionOf(field(cr.Value, "family").Pos()), "family", "criterion %s: family %q is not a family of category %s (%s)", cr.ID, cr.Family, c.Key, familiesText(c))
+	}
+	if cr.Require.Exists() && len(cr.Fields) == 0 && len(l.guardedPaths(cr)) == 0 {
+		l.add(cr.Pos, "no-constraint", "criterion %s: require constrains no field, so every device passes it", cr.ID)
+	}
+	l.fields(cr)
+}
+
+func familiesText(c *Category) string {
+	if len(c.Determination.Families) == 0 {
+		return "it names none, so every criterion is core"
+	}
+	return "it names " + strings.Join(c.Determination.Families, ", ") + " and core"
+}
+
+// guardedPaths returns the paths, relative to require, of the fields that the
+// criterion's source declares under require, including those inside
+// comprehensions, which the compiled value does not list.
+func (l *linter) guardedPaths(cr *Criterion) map[string]Position {
+	prefix := append(criterionPath(cr.Category, cr.Level, cr.ID), "require")
+	out := map[string]Position{}
+	for _, d := range l.rev.decls.under(prefix...) {
+		out[strings.Join(d.path[len(prefix):], ".")] = d.pos()
+	}
+	return out
+}
+
+// fields checks that every field a criterion constrains is one that a device
+// record may have: a misspelt field would otherwise be absent from every
+// device, or filled in by CUE, and decide nothing.
+func (l *linter) fields(cr *Criterion) {
+	if !l.rev.Device.Exists() {
+		return
+	}
+	paths := l.guardedPaths(cr)
+	for _, f := range cr.Fields {
+		if _, ok := paths[f.Path]; !ok {
+			paths[f.Path] = f.Pos
+		}
+	}
+	reported := map[string]bool{}
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
+		parts := strings.Split(p, ".")
+		cur := l.rev.Device
+		where := "#Device"
+		for i, name := range parts {
+			bad := strings.Join(parts[:i+1], ".")
+			if !cur.Allows(cue.Str(name)) {
+				if !reported[bad] {
+					reported[bad] = true
+					l.add(paths[p], "unknown-field", "criterion %s constrains %s, which %s does not define%s", cr.ID, bad, where, l.suggest(cur, name, parts[:i]))
+				}
+				break
+			}
+			cur = lookupField(cur, name)
+			if name == "measurements" && i == 0 {
+				where = "#Measurements"
+			} else {
+				where = "#Device." + bad
+			}
+		}
+	}
+}
+
+// suggest proposes the closest field name that v allows, for a misspelling.
+func (l *linter) suggest(v cue.Value, name string, parent []string) string {
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return ""
+	}
+	best, bestDist := "", len(name)/2+1
+	for it.Next() {
+		cand := selectorName(it.Selector())
+		if d := editDistance(name, cand); d < bestDist {
+			best, bestDist = cand, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", strings.Join(append(slices.Clone(parent), best), "."))
+}
+
+// duplicates reports criterion IDs that stand in more than one place, and
+// criteria declared more than once, which CUE merges without a word.
+func (l *linter) duplicates() {
+	first := map[string]*Criterion{}
+	for _, cr := range l.rev.Criteria() {
+		if f, ok := first[cr.ID]; ok {
+			a, b := f, cr
+			if b.Pos.Compare(a.Pos) < 0 {
+				a, b = b, a
+			}
+			l.add(b.Pos, "duplicate-id", "duplicate criterion ID %s: it stands under %s %s and under %s %s (%s)", cr.ID, a.Category, a.Level, b.Category, b.Level, a.Pos)
+			continue
+		}
+		first[cr.ID] = cr
+		ds := l.rev.decls.lookup(criterionPath(cr.Category, cr.Level, cr.ID)...)
+		for _, d := range ds[min(1, len(ds)):] {
+			l.add(d.pos(), "duplicate-id", "criterion %s is declared again here (first at %s); CUE merges the two declarations", cr.ID, ds[0].pos())
+		}
+	}
+}
+
+// inversions reports a higher level that asks less of a field than a lower
+// level of the same family: L2 needs >=3 and L3 needs >=1. The bound of the
+// higher level must be the same as, or within, the lower one; CUE's
+// subsumption decides.
+func (l *linter) inversions(c *Category) {
+	type bound struct {
+		cr *Criterion
+		f  *Constraint
+	}
+	var bounds [][]bound // by level
+	for _, lv := range c.Levels {
+		var bs []bound
+		for _, cr := range lv.Criteria {
+			for _, f := range cr.Fields {
+				bs = append(bs, bound{cr, f})
+			}
+		}
+		bounds = append(bounds, bs)
+	}
+	for hi := range bounds {
+		for _, h := range bounds[hi] {
+			// Report against the closest lower level only.
+			found := false
+			for lo := hi - 1; lo >= 0 && !found; lo-- {
+				for _, w := range bounds[lo] {
+					if w.f.Path != h.f.Path || !(h.cr.Counts(w.cr.Family) || w.cr.Counts(h.cr.Family)) {
+						continue
+					}
+					if h.f.Value.Subsume(w.f.Value) == nil && w.f.Value.Subsume(h.f.Value) != nil {
+						l.add(h.f.Pos, "ladder-inversion", "criterion %s: %s asks %s: %v, which is looser than %v asked at %s by %s",
+							h.cr.ID, h.cr.Level, h.f.Path, h.f.Value, w.f.Value, w.cr.Level, w.cr.ID)
+						found = true
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+// editDistance is the Levenshtein distance between two strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+

@@ -1,0 +1,164 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/load"
+)
+
+// RevisionsDir is where a workspace keeps its revisions, one directory each.
+const RevisionsDir = "cue/revisions"
+
+// Workspace is a set of revisions of a standard, read from a file system
+// laid out as cue/cue.mod/ and cue/revisions/<id>/*.cue.
+type Workspace struct {
+	fsys fs.FS
+	root string
+	ctx  *cue.Context
+
+	// mu serialises loading: CUE's loader is not documented as safe for
+	// concurrent use, while compiled values are.
+	mu sync.Mutex
+}
+
+// NewWorkspace returns the workspace held by fsys. Root is how the
+// workspace's directory is shown in positions: "" shows paths such as
+// cue/revisions/gbz177-2026/schema.cue, "ws" shows ws/cue/revisions/....
+func NewWorkspace(fsys fs.FS, root string) *Workspace {
+	return &Workspace{fsys: fsys, root: root, ctx: cuecontext.New()}
+}
+
+// Context returns the CUE context that every revision of the workspace is
+// compiled in, so that values of two revisions can be compared.
+func (w *Workspace) Context() *cue.Context { return w.ctx }
+
+// FS returns the file system the workspace reads.
+func (w *Workspace) FS() fs.FS { return w.fsys }
+
+// DisplayPath returns how a slash-separated path inside the workspace is
+// shown to users.
+func (w *Workspace) DisplayPath(name string) string {
+	if w.root == "" {
+		return name
+	}
+	return filepath.Join(w.root, filepath.FromSlash(name))
+}
+
+// Revisions returns the IDs of the workspace's revisions, sorted: the names of
+// the directories under cue/revisions that hold CUE files.
+func (w *Workspace) Revisions() ([]string, error) {
+	entries, err := fs.ReadDir(w.fsys, RevisionsDir)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", w.DisplayPath(RevisionsDir), err)
+	}
+	var ids []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		files, err := cueFiles(w.fsys, path.Join(RevisionsDir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		if len(files) > 0 {
+			ids = append(ids, e.Name())
+		}
+	}
+	return ids, nil
+}
+
+// cueFiles returns the names of the CUE files of a directory, sorted, leaving
+// out those that CUE's loader ignores.
+func cueFiles(fsys fs.FS, dir string) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && strings.HasSuffix(n, ".cue") && !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") {
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+// Load compiles the revision with the given ID and reads it into the model.
+//
+// It returns an [*UnknownRevisionError] when the workspace has no such
+// revision, and a [*LoadError] listing every error when the revision does
+// not compile or does not validate (as `cue vet -c=false` would report).
+// Problems of structure that CUE cannot see are left for [Lint].
+func (w *Workspace) Load(id string) (*Revision, error) {
+	ids, err := w.Revisions()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(ids, id) {
+		return nil, &UnknownRevisionError{ID: id, Available: ids}
+	}
+	dir := path.Join(RevisionsDir, id)
+	names, err := cueFiles(w.fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]*File, 0, len(names))
+	for _, n := range names {
+		data, err := fs.ReadFile(w.fsys, path.Join(dir, n))
+		if err != nil {
+			return nil, fmt.Errorf("reading revision %s: %w", id, err)
+		}
+		files = append(files, &File{Name: w.DisplayPath(path.Join(dir, n)), Data: data})
+	}
+
+	module, err := fs.Sub(w.fsys, "cue")
+	if err != nil {
+		return nil, fmt.Errorf("opening the CUE module of the workspace: %w", err)
+	}
+	cfg := &load.Config{
+		FS: module,
+		FromFSPath: func(p string) string {
+			return w.DisplayPath(path.Join("cue", strings.TrimPrefix(p, "/")))
+		},
+	}
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	insts := load.Instances([]string{"./" + path.Join("revisions", id)}, cfg)
+	if len(insts) != 1 {
+		return nil, fmt.Errorf("loading revision %s: CUE's loader returned %d instances, want 1", id, len(insts))
+	}
+	inst := insts[0]
+	if inst.Err != nil {
+		return nil, &LoadError{Revision: id, Errs: convertErrors(inst.Err)}
+	}
+	v := w.ctx.BuildInstance(inst)
+	// The same validation as `cue vet -c=false`: every value, definitions
+	// and hidden fields included, must be free of conflicts. Validate
+	// reports them all; Err only the first.
+	err = v.Validate(cue.Attributes(true), cue.Definitions(true), cue.Hidden(true), cue.Concrete(false))
+	if err == nil {
+		err = v.Err()
+	}
+	if err != nil {
+		return nil, &LoadError{Revision: id, Errs: convertErrors(err)}
+	}
+	return read(id, w.DisplayPath(dir), v, indexDecls(inst.Files), files), nil
+}
+
+// IsLoadError reports whether err says that a revision's source is wrong (it
+// does not compile), as opposed to the revision being absent or unreadable.
+func IsLoadError(err error) bool {
+	var le *LoadError
+	return errors.As(err, &le)
+}

@@ -1,0 +1,242 @@
+package spec
+
+import (
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+)
+
+// The statuses of a revision.
+const (
+	RevisionPublished = "published"
+	RevisionDraft     = "draft"
+)
+
+// The statuses of a level.
+const (
+	// LevelNormative marks a level whose criteria are in force.
+	LevelNormative = "normative"
+	// LevelDraft marks a level whose criteria are proposed by a draft.
+	LevelDraft = "draft"
+	// LevelReserved marks a level that the revision names but does not
+	// define; no device reaches it.
+	LevelReserved = "reserved"
+)
+
+// FamilyCore is the family of a criterion that counts in every family of its
+// category, and the only family of a category that names none.
+const FamilyCore = "core"
+
+// RuleCumulative is the determination rule by which a device is at level Lk
+// when it passes every criterion of L1 to Lk.
+const RuleCumulative = "cumulative"
+
+// The vocabularies of the model, in the order in which they are listed to
+// users.
+var (
+	// LevelNames are the levels of the ladder, lowest first.
+	LevelNames = []string{"L1", "L2", "L3", "L4"}
+	// Elements are the capability elements of GB/Z 177.1.
+	Elements = []string{"perception", "cognition", "execution", "memory", "learning"}
+	// Families are the families of key capabilities of GB/Z 177.2, and core.
+	Families = []string{"end_side", "device_cloud", FamilyCore}
+	// Provenances say where a criterion comes from: the normative or
+	// informative text of the standard, or a placeholder of Ladder's.
+	Provenances = []string{"normative", "informative", "illustrative"}
+	// LevelStatuses are the statuses a level may have.
+	LevelStatuses = []string{LevelNormative, LevelDraft, LevelReserved}
+	// RevisionStatuses are the statuses a revision may have.
+	RevisionStatuses = []string{RevisionPublished, RevisionDraft}
+)
+
+// Revision is one revision of the standard: a CUE package in
+// cue/revisions/<id>/.
+type Revision struct {
+	ID     string
+	Title  string
+	Status string
+	// Base is the revision a draft was forked from, or "".
+	Base string
+	// Dir is the revision's directory as shown in positions.
+	Dir string
+	// Files are the revision's CUE files, sorted by name.
+	Files []*File
+	// Categories are in the order of the standard's parts.
+	Categories []*Category
+	// Measurements is the vocabulary of #Measurements, sorted by name.
+	Measurements []*Measurement
+	// Device is the #Device schema that every device record must satisfy.
+	Device cue.Value
+	// Value is the whole compiled revision.
+	Value cue.Value
+	// Pos is where the revision's metadata is declared.
+	Pos Position
+
+	// problems are the findings made while reading the model; Lint reports
+	// them with its own.
+	problems []Finding
+	// decls are the declarations of the revision's files, by CUE path.
+	decls *declIndex
+}
+
+// File is one source file of a revision.
+type File struct {
+	// Name is the file's path as shown in positions.
+	Name string
+	Data []byte
+}
+
+// Category is one product category of the standard, graded by its own part.
+type Category struct {
+	Key   string
+	Title string
+	Part  string
+	// Determination says how the level of a device is decided.
+	Determination Determination
+	// Levels are the levels the category declares, lowest first.
+	Levels []*Level
+	Pos    Position
+}
+
+// Determination is the rule that decides a device's level in a category.
+type Determination struct {
+	// Rule is RuleCumulative.
+	Rule string
+	// Families, when set, are determined separately; the device's level is
+	// the lowest of them.
+	Families []string
+}
+
+// Level is one rung of a category's ladder.
+type Level struct {
+	Name string
+	// Rank is 1 for L1, 2 for L2 and so on.
+	Rank   int
+	Status string
+	// Criteria are ordered by ID.
+	Criteria []*Criterion
+	Pos      Position
+}
+
+// Criterion is one machine-checkable requirement of a level.
+type Criterion struct {
+	// ID is the criterion's stable key, carried across revisions.
+	ID         string
+	Title      string
+	Element    string
+	Family     string
+	Provenance string
+	// Clause is where the standard's text says it, or "".
+	Clause string
+	// Category and Level locate the criterion in its revision.
+	Category string
+	Level    string
+	// Fields are the device fields that Require constrains, by path, sorted.
+	Fields []*Constraint
+	// Require is the CUE constraint a device record must satisfy.
+	Require cue.Value
+	// Value is the whole criterion.
+	Value cue.Value
+	// Pos is the position of the criterion's key.
+	Pos Position
+	// Source is the CUE text that declares the criterion.
+	Source string
+	// Fingerprint identifies the criterion: it changes when the criterion or
+	// a definition it uses changes, and not for comments, formatting or the
+	// order of fields.
+	Fingerprint string
+	// RequireFingerprint identifies what Require asks of a device in the same
+	// way. It decides verdicts: a criterion whose title changes keeps it.
+	RequireFingerprint string
+}
+
+// Constraint is what a criterion asks of one device field.
+type Constraint struct {
+	// Path is the field's path in a device record, such as
+	// "measurements.npu_tops_int8".
+	Path  string
+	Value cue.Value
+	Pos   Position
+}
+
+// Measurement is one field of the measurement vocabulary.
+type Measurement struct {
+	Name string
+	// Path is the field's path in a device record.
+	Path string
+	// Kind is the CUE kind of the field's values, such as cue.NumberKind.
+	Kind cue.Kind
+	// Unit is the field's @unit attribute, or "".
+	Unit string
+	// Doc is the field's doc comment.
+	Doc string
+	// Constraint is the CUE text of the field's type and range.
+	Constraint string
+	Value      cue.Value
+	Pos        Position
+}
+
+// Category returns the category with the given key, or nil.
+func (r *Revision) Category(key string) *Category {
+	for _, c := range r.Categories {
+		if c.Key == key {
+			return c
+		}
+	}
+	return nil
+}
+
+// Criteria returns every criterion of the revision, by category, level and ID.
+func (r *Revision) Criteria() []*Criterion {
+	var out []*Criterion
+	for _, c := range r.Categories {
+		for _, l := range c.Levels {
+			out = append(out, l.Criteria...)
+		}
+	}
+	return out
+}
+
+// Criterion returns the criterion with the given ID, or nil. When a
+// malformed revision holds the ID twice, it returns the first.
+func (r *Revision) Criterion(id string) *Criterion {
+	for _, c := range r.Criteria() {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// Measurement returns the measurement with the given name, or nil.
+func (r *Revision) Measurement(name string) *Measurement {
+	i, ok := slices.BinarySearchFunc(r.Measurements, name, func(m *Measurement, name string) int {
+		return strings.Compare(m.Name, name)
+	})
+	if !ok {
+		return nil
+	}
+	return r.Measurements[i]
+}
+
+// Level returns the level with the given name, or nil.
+func (c *Category) Level(name string) *Level {
+	for _, l := range c.Levels {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}
+
+// Counts reports whether a criterion of this family counts in the given
+// family of its category.
+func (c *Criterion) Counts(family string) bool {
+	return c.Family == FamilyCore || c.Family == family
+}
+
+// levelRank returns the rank of a level name, or 0 if it is not one.
+func levelRank(name string) int {
+	return slices.Index(LevelNames, name) + 1
+}

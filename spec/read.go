@@ -1,0 +1,410 @@
+package spec
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/format"
+)
+
+// The fields that each part of a revision may have.
+var (
+	revisionFields      = []string{"id", "title", "status", "base"}
+	categoryFields      = []string{"title", "part", "determination", "levels"}
+	determinationFields = []string{"rule", "families"}
+	levelFields         = []string{"status", "criteria"}
+	criterionFields     = []string{"title", "element", "family", "clause", "provenance", "require"}
+	topFields           = []string{"revision", "categories"}
+)
+
+// reader builds the model of a compiled revision. It never fails: what it
+// cannot read becomes a finding, and the model holds what could be read.
+type reader struct {
+	rev   *Revision
+	files map[string][]byte
+}
+
+func read(id, dir string, v cue.Value, decls *declIndex, files []*File) *Revision {
+	r := &reader{
+		rev:   &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls},
+		files: map[string][]byte{},
+	}
+	for _, f := range files {
+		r.files[f.Name] = f.Data
+	}
+	r.readTop(v)
+	r.readRevision(v.LookupPath(cue.MakePath(cue.Str("revision"))))
+	r.readMeasurements(v.LookupPath(cue.MakePath(cue.Def("Measurements"))))
+	r.rev.Device = v.LookupPath(cue.MakePath(cue.Def("Device")))
+	if !r.rev.Device.Exists() {
+		r.problem(r.rev.Pos, "schema", "the revision defines no #Device schema for device records")
+	}
+	r.readCategories(v.LookupPath(cue.MakePath(cue.Str("categories"))))
+	return r.rev
+}
+
+func (r *reader) problem(pos Position, rule, format string, args ...any) {
+	r.rev.problems = append(r.rev.problems, Finding{Pos: pos, Rule: rule, Msg: fmt.Sprintf(format, args...)})
+}
+
+// pos returns the position of a value, preferring the first place in the
+// source that declares its path.
+func (r *reader) pos(v cue.Value) Position {
+	if sels := v.Path().Selectors(); len(sels) > 0 {
+		path := make([]string, len(sels))
+		for i, s := range sels {
+			path[i] = selectorName(s)
+		}
+		if ds := r.rev.decls.lookup(path...); len(ds) > 0 {
+			return ds[0].pos()
+		}
+	}
+	return positionOf(v.Pos())
+}
+
+func selectorName(s cue.Selector) string {
+	if s.IsString() {
+		return s.Unquoted()
+	}
+	return s.String()
+}
+
+// field looks up a regular field of a struct.
+func field(v cue.Value, name string) cue.Value {
+	return v.LookupPath(cue.MakePath(cue.Str(name)))
+}
+
+// checkFields reports the fields of v that are not among known, and whether v
+// is a struct at all.
+func (r *reader) checkFields(v cue.Value, what string, known []string) bool {
+	if v.IncompleteKind() != cue.StructKind {
+		r.problem(r.pos(v), "structure", "%s must be a struct, not %s", what, describe(v))
+		return false
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		r.problem(r.pos(v), "structure", "%s: %v", what, err)
+		return false
+	}
+	for it.Next() {
+		name := selectorName(it.Selector())
+		if !slices.Contains(known, name) {
+			r.problem(r.pos(it.Value()), "structure", "%s has an unknown field %q (known: %s)", what, name, strings.Join(known, ", "))
+		}
+	}
+	return true
+}
+
+// str reads a string field of a struct. A required field that is absent, and
+// a field that is not a concrete string, are findings.
+func (r *reader) str(parent cue.Value, name, what string, required bool) string {
+	v := field(parent, name)
+	if !v.Exists() {
+		if required {
+			r.problem(r.pos(parent), "structure", "%s has no %s", what, name)
+		}
+		return ""
+	}
+	s, err := v.String()
+	if err != nil {
+		r.problem(r.pos(v), "structure", "%s: %s must be a string, not %s", what, name, describe(v))
+		return ""
+	}
+	return s
+}
+
+// describe names what a value is, for messages.
+func describe(v cue.Value) string {
+	if !v.IsConcrete() {
+		return fmt.Sprintf("%v", v.IncompleteKind())
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+func (r *reader) readTop(v cue.Value) {
+	it, err := v.Fields()
+	if err != nil {
+		return
+	}
+	for it.Next() {
+		name := selectorName(it.Selector())
+		if !slices.Contains(topFields, name) {
+			r.problem(r.pos(it.Value()), "structure", "unknown top-level field %q: a revision holds revision, categories and definitions", name)
+		}
+	}
+}
+
+func (r *reader) readRevision(v cue.Value) {
+	rev := r.rev
+	if !v.Exists() {
+		r.problem(Position{File: rev.Dir}, "structure", "revision %s declares no revision: {id, title, status}", rev.ID)
+		return
+	}
+	rev.Pos = r.pos(v)
+	if !r.checkFields(v, "revision", revisionFields) {
+		return
+	}
+	declared := r.str(v, "id", "revision", true)
+	if declared != "" && declared != rev.ID {
+		r.problem(r.pos(field(v, "id")), "revision-id", "revision.id is %q but its directory is %q; they must be equal", declared, rev.ID)
+	}
+	rev.Title = r.str(v, "title", "revision", true)
+	rev.Status = r.str(v, "status", "revision", true)
+	if rev.Status != "" && !slices.Contains(RevisionStatuses, rev.Status) {
+		r.problem(r.pos(field(v, "status")), "status", "revision.status is %q; want one of %s", rev.Status, strings.Join(RevisionStatuses, ", "))
+	}
+	rev.Base = r.str(v, "base", "revision", false)
+}
+
+func (r *reader) readMeasurements(v cue.Value) {
+	if !v.Exists() {
+		r.problem(r.rev.Pos, "schema", "the revision defines no #Measurements vocabulary")
+		return
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		r.problem(r.pos(v), "schema", "#Measurements must be a struct: %v", err)
+		return
+	}
+	for it.Next() {
+		fv := it.Value()
+		name := selectorName(it.Selector())
+		m := &Measurement{
+			Name:  name,
+			Path:  "measurements." + name,
+			Kind:  fv.IncompleteKind(),
+			Doc:   docText(fv.Doc()),
+			Value: fv,
+			Pos:   r.pos(fv),
+		}
+		if attr := fv.Attribute("unit"); attr.Err() == nil {
+			unit, _ := attr.String(0)
+			m.Unit = unit
+		}
+		m.Constraint = r.exprText(fv)
+		r.rev.Measurements = append(r.rev.Measurements, m)
+	}
+	slices.SortFunc(r.rev.Measurements, func(a, b *Measurement) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// exprText returns the CUE text of a field's value as written in the source.
+func (r *reader) exprText(v cue.Value) string {
+	if f, ok := v.Source().(*ast.Field); ok {
+		if b, err := format.Node(f.Value); err == nil {
+			return string(b)
+		}
+	}
+	return fmt.Sprint(v)
+}
+
+func docText(groups []*ast.CommentGroup) string {
+	var parts []string
+	for _, g := range groups {
+		parts = append(parts, strings.TrimSpace(g.Text()))
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (r *reader) readCategories(v cue.Value) {
+	if !v.Exists() {
+		r.problem(r.rev.Pos, "structure", "the revision defines no categories")
+		return
+	}
+	if v.IncompleteKind() != cue.StructKind {
+		r.problem(r.pos(v), "structure", "categories must be a struct of categories by key, not %s", describe(v))
+		return
+	}
+	it, _ := v.Fields()
+	for it.Next() {
+		r.rev.Categories = append(r.rev.Categories, r.readCategory(selectorName(it.Selector()), it.Value()))
+	}
+	slices.SortStableFunc(r.rev.Categories, func(a, b *Category) int {
+		return cmp.Or(naturalCompare(a.Part, b.Part), strings.Compare(a.Key, b.Key))
+	})
+}
+
+func (r *reader) readCategory(key string, v cue.Value) *Category {
+	c := &Category{Key: key, Pos: r.pos(v)}
+	what := "category " + key
+	if !r.checkFields(v, what, categoryFields) {
+		return c
+	}
+	c.Title = r.str(v, "title", what, true)
+	c.Part = r.str(v, "part", what, true)
+	if d := field(v, "determination"); !d.Exists() {
+		r.problem(c.Pos, "structure", "%s has no determination", what)
+	} else if r.checkFields(d, what+" determination", determinationFields) {
+		c.Determination.Rule = r.str(d, "rule", what+" determination", true)
+		if fams := field(d, "families"); fams.Exists() {
+			if err := fams.Decode(&c.Determination.Families); err != nil {
+				r.problem(r.pos(fams), "structure", "%s: determination.families must be a list of strings: %v", what, err)
+			}
+		}
+	}
+	levels := field(v, "levels")
+	if !levels.Exists() {
+		r.problem(c.Pos, "structure", "%s has no levels", what)
+		return c
+	}
+	if levels.IncompleteKind() != cue.StructKind {
+		r.problem(r.pos(levels), "structure", "%s: levels must be a struct, not %s", what, describe(levels))
+		return c
+	}
+	it, _ := levels.Fields()
+	for it.Next() {
+		name := selectorName(it.Selector())
+		if levelRank(name) == 0 {
+			r.problem(r.pos(it.Value()), "level", "%s has a level %q; levels are %s", what, name, strings.Join(LevelNames, ", "))
+			continue
+		}
+		c.Levels = append(c.Levels, r.readLevel(c, name, it.Value()))
+	}
+	slices.SortFunc(c.Levels, func(a, b *Level) int { return cmp.Compare(a.Rank, b.Rank) })
+	return c
+}
+
+func (r *reader) readLevel(c *Category, name string, v cue.Value) *Level {
+	l := &Level{Name: name, Rank: levelRank(name), Pos: r.pos(v)}
+	what := c.Key + " " + name
+	if !r.checkFields(v, what, levelFields) {
+		return l
+	}
+	l.Status = r.str(v, "status", what, true)
+	crits := field(v, "criteria")
+	if !crits.Exists() {
+		return l
+	}
+	if crits.IncompleteKind() != cue.StructKind {
+		r.problem(r.pos(crits), "structure", "%s: criteria must be a struct of criteria by ID, not %s", what, describe(crits))
+		return l
+	}
+	it, _ := crits.Fields()
+	for it.Next() {
+		l.Criteria = append(l.Criteria, r.readCriterion(c.Key, name, selectorName(it.Selector()), it.Value()))
+	}
+	slices.SortFunc(l.Criteria, func(a, b *Criterion) int { return strings.Compare(a.ID, b.ID) })
+	return l
+}
+
+func (r *reader) readCriterion(category, level, id string, v cue.Value) *Criterion {
+	c := &Criterion{ID: id, Category: category, Level: level, Value: v, Pos: r.pos(v)}
+	what := "criterion " + id
+	if ds := r.rev.decls.lookup(criterionPath(category, level, id)...); len(ds) > 0 {
+		c.Source = r.sourceOf(ds[0].field)
+	}
+	if !r.checkFields(v, what, criterionFields) {
+		return c
+	}
+	c.Title = r.str(v, "title", what, true)
+	c.Element = r.str(v, "element", what, true)
+	c.Family = r.str(v, "family", what, true)
+	c.Provenance = r.str(v, "provenance", what, true)
+	c.Clause = r.str(v, "clause", what, false)
+	c.Require = field(v, "require")
+	if !c.Require.Exists() {
+		r.problem(c.Pos, "no-constraint", "%s has no require: it would pass every device", what)
+	} else {
+		c.Fields = constrainedFields(c.Require, r.pos)
+		c.RequireFingerprint = fingerprint(c.Require)
+	}
+	c.Fingerprint = hashStrings(c.Title, c.Element, c.Family, c.Provenance, c.Clause, c.RequireFingerprint)
+	return c
+}
+
+func criterionPath(category, level, id string) []string {
+	return []string{"categories", category, "levels", level, "criteria", id}
+}
+
+// constrainedFields returns the leaf fields that a require value constrains,
+// by path, sorted. It descends into structs and stops at anything else.
+func constrainedFields(require cue.Value, pos func(cue.Value) Position) []*Constraint {
+	var out []*Constraint
+	var walk func(prefix string, v cue.Value)
+	walk = func(prefix string, v cue.Value) {
+		it, err := v.Fields(cue.Optional(true))
+		if err != nil {
+			return
+		}
+		for it.Next() {
+			fv := it.Value()
+			p := selectorName(it.Selector())
+			if prefix != "" {
+				p = prefix + "." + p
+			}
+			if fv.IncompleteKind() == cue.StructKind {
+				walk(p, fv)
+				continue
+			}
+			out = append(out, &Constraint{Path: p, Value: fv, Pos: pos(fv)})
+		}
+	}
+	if require.IncompleteKind() == cue.StructKind {
+		walk("", require)
+	}
+	slices.SortFunc(out, func(a, b *Constraint) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// sourceOf returns the text of a field declaration as it stands in its file,
+// with the indentation of its first line removed from every line.
+func (r *reader) sourceOf(f *ast.Field) string {
+	start, end := f.Pos(), f.End()
+	data := r.files[start.Filename()]
+	if data == nil || start.Offset() < 0 || end.Offset() > len(data) || start.Offset() > end.Offset() {
+		b, _ := format.Node(f)
+		return string(b)
+	}
+	lineStart := bytes.LastIndexByte(data[:start.Offset()], '\n') + 1
+	indent := string(data[lineStart:start.Offset()])
+	text := string(data[start.Offset():end.Offset()])
+	if strings.TrimSpace(indent) != "" {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	for i := 1; i < len(lines); i++ {
+		lines[i] = strings.TrimPrefix(lines[i], indent)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// naturalCompare compares strings so that runs of digits compare as numbers:
+// "GB/Z 177.9" sorts before "GB/Z 177.10". An empty string sorts last.
+func naturalCompare(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "":
+		return 1
+	case b == "":
+		return -1
+	}
+	for a != "" && b != "" {
+		da, db := digitPrefix(a), digitPrefix(b)
+		if da != "" && db != "" {
+			na, nb := strings.TrimLeft(da, "0"), strings.TrimLeft(db, "0")
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = a[len(da):], b[len(db):]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digitPrefix(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}

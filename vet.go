@@ -1,0 +1,107 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+
+	"github.com/ladderworks/ladder/spec"
+)
+
+var vetCommand = &command{
+	name:    "vet",
+	args:    "[--rev ID]",
+	summary: "check the revisions of the standard for errors",
+	help: `
+Vet compiles every revision of the workspace (or the one given with --rev)
+and checks what CUE alone cannot: measurement fields that #Measurements does
+not define, malformed or duplicate criterion IDs, IDs that disagree with
+where they stand, criteria under a reserved level, empty or missing levels,
+unknown elements, families and provenances, a base revision that does not
+exist, a revision id that differs from its directory, and ladder inversions
+(a higher level asking less of a field than a lower one).
+
+It prints each finding as file:line:col: message, sorted, and nothing when
+all is well. Exit code 0: no findings; 1: findings; 2: a revision does not
+compile, or bad usage.`,
+	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
+		rev := fs.String("rev", "", "vet only the revision `ID`")
+		dir := workspaceFlag(fs)
+		return func(args []string) int {
+			if len(args) > 0 {
+				return e.errorf("vet: unexpected argument %q", args[0])
+			}
+			return vet(e, *dir, *rev)
+		}
+	},
+}
+
+func vet(e *env, dir, only string) int {
+	ws, err := openWorkspace(dir)
+	if err != nil {
+		return e.errorf("vet: %v", err)
+	}
+	ids, err := ws.Revisions()
+	if err != nil {
+		return e.errorf("vet: %v", err)
+	}
+	targets := ids
+	if only != "" {
+		if !slices.Contains(ids, only) {
+			return e.errorf("vet: %v", &spec.UnknownRevisionError{ID: only, Available: ids})
+		}
+		targets = []string{only}
+	}
+	if len(targets) == 0 {
+		return e.errorf("vet: %s holds no revisions under %s", ws.describe(), spec.RevisionsDir)
+	}
+
+	var findings []spec.Finding
+	broken := 0
+	for _, id := range targets {
+		rev, err := ws.Load(id)
+		if err != nil {
+			broken++
+			printLoadError(e, err)
+			continue
+		}
+		findings = append(findings, spec.Lint(rev, ids)...)
+	}
+	slices.SortStableFunc(findings, func(a, b spec.Finding) int { return a.Pos.Compare(b.Pos) })
+	for _, f := range findings {
+		fmt.Fprintln(e.stdout, f)
+	}
+	switch {
+	case broken > 0:
+		return exitUsage
+	case len(findings) > 0:
+		fmt.Fprintf(e.stderr, "ladder vet: %d %s\n", len(findings), plural(len(findings), "finding", "findings"))
+		return exitNo
+	}
+	return exitOK
+}
+
+// printLoadError prints why a revision could not be loaded: every CUE error
+// at its position, then a summary line.
+func printLoadError(e *env, err error) {
+	var le *spec.LoadError
+	if !errors.As(err, &le) {
+		e.errorf("%v", err)
+		return
+	}
+	for _, ce := range le.Errs {
+		fmt.Fprintln(e.stderr, ce)
+		for _, p := range ce.Related {
+			fmt.Fprintf(e.stderr, "\t%s\n", p)
+		}
+	}
+	e.errorf("revision %s does not compile (%d %s)", le.Revision, len(le.Errs), plural(len(le.Errs), "error", "errors"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/ladderworks/ladder/spec"
+)
+
+// workspaceFlag declares the --workspace flag common to every command.
+func workspaceFlag(fs *flag.FlagSet) *string {
+	return fs.String("workspace", "", "work on the workspace in `DIR` (default: the current directory if it holds cue/revisions, else the built-in standard)")
+}
+
+// workspace is the standard that a command works on: a directory on disk or
+// the built-in one.
+type workspace struct {
+	*spec.Workspace
+	// dir is the workspace's directory, or "" for the built-in standard.
+	dir string
+}
+
+// describe names the workspace for messages.
+func (w *workspace) describe() string {
+	if w.dir == "" {
+		return "the built-in standard"
+	}
+	return "workspace " + w.dir
+}
+
+// openWorkspace returns the workspace named by --workspace, else the current
+// directory if it is a workspace, else the built-in standard.
+func openWorkspace(dir string) (*workspace, error) {
+	if dir != "" {
+		if err := checkWorkspace(dir); err != nil {
+			return nil, err
+		}
+		return &workspace{spec.NewWorkspace(os.DirFS(dir), filepath.Clean(dir)), filepath.Clean(dir)}, nil
+	}
+	if checkWorkspace(".") == nil {
+		return &workspace{spec.NewWorkspace(os.DirFS("."), ""), "."}, nil
+	}
+	return &workspace{spec.NewWorkspace(builtin, ""), ""}, nil
+}
+
+func checkWorkspace(dir string) error {
+	revs := filepath.Join(dir, filepath.FromSlash(spec.RevisionsDir))
+	info, err := os.Stat(revs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s is not a Ladder workspace: it has no %s (make one with \"ladder init %s\")", dir, filepath.FromSlash(spec.RevisionsDir), dir)
+	case err != nil:
+		return fmt.Errorf("opening workspace %s: %w", dir, err)
+	case !info.IsDir():
+		return fmt.Errorf("%s is not a Ladder workspace: %s is not a directory", dir, revs)
+	}
+	return nil
+}
