@@ -355,4 +355,3 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
-
