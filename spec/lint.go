@@ -113,7 +113,7 @@ func (l *linter) categories() {
 	for _, c := range l.rev.Categories {
 		l.determination(c)
 		if deviceCategory.Exists() {
-			probe := deviceCategory.Unify(deviceCategory.Context().Encode(c.Key))
+			probe := deviceCategory.Unify(l.rev.ctx.Encode(c.Key))
 			if probe.Validate(cue.Concrete(true)) != nil {
 				l.add(c.Pos, "category", "category %s is not a value that #Device.category admits, so no device can be graded in it", c.Key)
 			}

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -153,12 +152,5 @@ func (w *Workspace) Load(id string) (*Revision, error) {
 	if err != nil {
 		return nil, &LoadError{Revision: id, Errs: convertErrors(err)}
 	}
-	return read(id, w.DisplayPath(dir), v, indexDecls(inst.Files), files), nil
-}
-
-// IsLoadError reports whether err says that a revision's source is wrong (it
-// does not compile), as opposed to the revision being absent or unreadable.
-func IsLoadError(err error) bool {
-	var le *LoadError
-	return errors.As(err, &le)
+	return read(w.ctx, id, w.DisplayPath(dir), v, indexDecls(inst.Files), files), nil
 }

@@ -78,6 +78,8 @@ type Revision struct {
 	problems []Finding
 	// decls are the declarations of the revision's files, by CUE path.
 	decls *declIndex
+	// ctx is the context the revision was compiled in.
+	ctx *cue.Context
 }
 
 // File is one source file of a revision.

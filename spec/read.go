@@ -29,9 +29,9 @@ type reader struct {
 	files map[string][]byte
 }
 
-func read(id, dir string, v cue.Value, decls *declIndex, files []*File) *Revision {
+func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files []*File) *Revision {
 	r := &reader{
-		rev:   &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls},
+		rev:   &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls, ctx: ctx},
 		files: map[string][]byte{},
 	}
 	for _, f := range files {
