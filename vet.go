@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/ladderworks/ladder/spec"
 )
@@ -27,17 +29,21 @@ all is well. Exit code 0: no findings; 1: findings; 2: a revision does not
 compile, or bad usage.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		rev := fs.String("rev", "", "vet only the revision `ID`")
+		timeout := fs.Duration("timeout", 30*time.Second, "give up on a revision that takes longer than `DURATION` to compile")
 		dir := workspaceFlag(fs)
 		return func(args []string) int {
 			if len(args) > 0 {
 				return e.errorf("vet: unexpected argument %q", args[0])
 			}
-			return vet(e, *dir, *rev)
+			if *timeout <= 0 {
+				return e.errorf("vet: --timeout must be positive, not %v", *timeout)
+			}
+			return vet(e, *dir, *rev, *timeout)
 		}
 	},
 }
 
-func vet(e *env, dir, only string) int {
+func vet(e *env, dir, only string, timeout time.Duration) int {
 	ws, err := openWorkspace(dir)
 	if err != nil {
 		return e.errorf("vet: %v", err)
@@ -60,10 +66,18 @@ func vet(e *env, dir, only string) int {
 	var findings []spec.Finding
 	broken := 0
 	for _, id := range targets {
-		rev, err := ws.Load(id)
+		ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
+			fmt.Errorf("it did not compile within %v: a constraint may be pathological, such as a comprehension over a huge range (raise --timeout if it is not)", timeout))
+		rev, err := ws.LoadContext(ctx, id)
+		timedOut := ctx.Err() != nil
+		cancel()
 		if err != nil {
 			broken++
 			printLoadError(e, err)
+			if timedOut {
+				// The abandoned compilation still holds the workspace.
+				break
+			}
 			continue
 		}
 		findings = append(findings, spec.Lint(rev, ids)...)

@@ -107,8 +107,10 @@ func (e *UnknownRevisionError) Error() string {
 }
 
 // convertErrors turns a CUE error, which may hold many, into a sorted list of
-// errors with positions.
-func convertErrors(err error) []*Error {
+// errors with positions. An error that CUE gives no position at all, such as
+// two packages in one directory, is placed at where, the revision's
+// directory.
+func convertErrors(err error, where string) []*Error {
 	var out []*Error
 	for _, ce := range errors.Errors(err) {
 		format, args := ce.Msg()
@@ -143,6 +145,9 @@ func convertErrors(err error) []*Error {
 			if o.Pos.IsValid() && o.Path == e.Path && (!e.Pos.IsValid() || o.Pos.Compare(e.Pos) < 0) {
 				e.Pos = o.Pos
 			}
+		}
+		if !e.Pos.IsValid() {
+			e.Pos = Position{File: where}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b *Error) int {

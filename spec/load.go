@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"path"
@@ -92,6 +93,29 @@ func cueFiles(fsys fs.FS, dir string) ([]string, error) {
 	return names, nil
 }
 
+// LoadContext is Load that gives up when ctx is done. CUE cannot stop an
+// evaluation half-way, so a revision with a pathological constraint (a
+// comprehension over millions of values, say) goes on compiling in the
+// background, and the workspace loads nothing else until it ends; the
+// caller gets the context's error at once.
+func (w *Workspace) LoadContext(ctx context.Context, id string) (*Revision, error) {
+	type result struct {
+		rev *Revision
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rev, err := w.Load(id)
+		done <- result{rev, err}
+	}()
+	select {
+	case r := <-done:
+		return r.rev, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("loading revision %s: %w", id, context.Cause(ctx))
+	}
+}
+
 // Load compiles the revision with the given ID and reads it into the model.
 //
 // It returns an [*UnknownRevisionError] when the workspace has no such
@@ -139,7 +163,7 @@ func (w *Workspace) Load(id string) (*Revision, error) {
 	}
 	inst := insts[0]
 	if inst.Err != nil {
-		return nil, &LoadError{Revision: id, Errs: convertErrors(inst.Err)}
+		return nil, &LoadError{Revision: id, Errs: convertErrors(inst.Err, w.DisplayPath(dir))}
 	}
 	v := w.ctx.BuildInstance(inst)
 	// The same validation as `cue vet -c=false`: every value, definitions
@@ -150,7 +174,7 @@ func (w *Workspace) Load(id string) (*Revision, error) {
 		err = v.Err()
 	}
 	if err != nil {
-		return nil, &LoadError{Revision: id, Errs: convertErrors(err)}
+		return nil, &LoadError{Revision: id, Errs: convertErrors(err, w.DisplayPath(dir))}
 	}
 	return read(w.ctx, id, w.DisplayPath(dir), v, indexDecls(inst.Files), files), nil
 }
