@@ -20,7 +20,7 @@ with --workspace DIR, to work on it.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		return func(args []string) int {
 			if len(args) != 1 {
-				return e.errorf("init: give one directory, such as: ladder init my-standard")
+				return e.errorf("give one directory, such as: ladder init my-standard")
 			}
 			return initWorkspace(e, args[0])
 		}
@@ -30,7 +30,7 @@ with --workspace DIR, to work on it.`,
 func initWorkspace(e *env, dir string) int {
 	created, err := prepareEmptyDir(dir)
 	if err != nil {
-		return e.errorf("init: %v", err)
+		return e.errorf("%v", err)
 	}
 	if err := copyTree(builtin, "cue", dir); err != nil {
 		// Leave nothing half-written behind.
@@ -39,7 +39,7 @@ func initWorkspace(e *env, dir string) int {
 		} else {
 			os.RemoveAll(filepath.Join(dir, "cue"))
 		}
-		return e.errorf("init: %v", err)
+		return e.errorf("%v", err)
 	}
 	fmt.Fprintf(e.stdout, "Wrote the built-in standard to %s.\nCheck it with: ladder vet --workspace %s\n", dir, dir)
 	return exitOK

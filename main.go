@@ -48,16 +48,24 @@ func init() {
 	commands = []*command{vetCommand, initCommand, helpCommand}
 }
 
-// env is what a command runs with: where its output goes.
+// env is what a command runs with: where its output goes, and the name of
+// the command for messages.
 type env struct {
 	stdout io.Writer
 	stderr io.Writer
+	name   string
 }
 
-// errorf prints a message for the user on stderr and returns exitUsage.
+// errorf prints a message for the user on stderr, headed by the command's
+// name, and returns exitUsage.
 func (e *env) errorf(format string, args ...any) int {
-	fmt.Fprintf(e.stderr, "ladder: "+format+"\n", args...)
+	fmt.Fprintf(e.stderr, "%s: "+format+"\n", append([]any{e.prog()}, args...)...)
 	return exitUsage
+}
+
+// prog is how messages name the running command, such as "ladder vet".
+func (e *env) prog() string {
+	return strings.TrimSpace("ladder " + e.name)
 }
 
 func main() {
@@ -90,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		printUsage(stderr)
 		return exitUsage
 	}
+	e.name = cmd.name
 	return runCommand(cmd, e, args[1:])
 }
 
@@ -115,7 +124,7 @@ func runCommand(cmd *command, e *env, args []string) int {
 				printCommandHelp(e.stdout, cmd)
 				return exitOK
 			}
-			fmt.Fprintf(e.stderr, "ladder %s: %v\nUsage: %s\nRun \"ladder help %s\" for more.\n", cmd.name, err, cmd.usageLine(), cmd.name)
+			fmt.Fprintf(e.stderr, "%s: %v\nUsage: %s\nRun \"ladder help %s\" for more.\n", e.prog(), err, cmd.usageLine(), cmd.name)
 			return exitUsage
 		}
 		if fs.NArg() == 0 {
@@ -188,12 +197,12 @@ var helpCommand = &command{
 			case 1:
 				cmd := findCommand(args[0])
 				if cmd == nil {
-					return e.errorf("help: unknown command %q", args[0])
+					return e.errorf("unknown command %q", args[0])
 				}
 				printCommandHelp(e.stdout, cmd)
 				return exitOK
 			default:
-				return e.errorf("help: give at most one command")
+				return e.errorf("give at most one command")
 			}
 		}
 	},

@@ -33,10 +33,10 @@ compile, or bad usage.`,
 		dir := workspaceFlag(fs)
 		return func(args []string) int {
 			if len(args) > 0 {
-				return e.errorf("vet: unexpected argument %q", args[0])
+				return e.errorf("unexpected argument %q", args[0])
 			}
 			if *timeout <= 0 {
-				return e.errorf("vet: --timeout must be positive, not %v", *timeout)
+				return e.errorf("--timeout must be positive, not %v", *timeout)
 			}
 			return vet(e, *dir, *rev, *timeout)
 		}
@@ -46,21 +46,21 @@ compile, or bad usage.`,
 func vet(e *env, dir, only string, timeout time.Duration) int {
 	ws, err := openWorkspace(dir)
 	if err != nil {
-		return e.errorf("vet: %v", err)
+		return e.errorf("%v", err)
 	}
 	ids, err := ws.Revisions()
 	if err != nil {
-		return e.errorf("vet: %v", err)
+		return e.errorf("%v", err)
 	}
 	targets := ids
 	if only != "" {
 		if !slices.Contains(ids, only) {
-			return e.errorf("vet: %v", &spec.UnknownRevisionError{ID: only, Available: ids})
+			return e.errorf("%v", &spec.UnknownRevisionError{ID: only, Available: ids})
 		}
 		targets = []string{only}
 	}
 	if len(targets) == 0 {
-		return e.errorf("vet: %s holds no revisions under %s", ws.describe(), spec.RevisionsDir)
+		return e.errorf("%s holds no revisions under %s", ws.describe(), spec.RevisionsDir)
 	}
 
 	var findings []spec.Finding
@@ -90,7 +90,7 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 	case broken > 0:
 		return exitUsage
 	case len(findings) > 0:
-		fmt.Fprintf(e.stderr, "ladder vet: %d %s\n", len(findings), plural(len(findings), "finding", "findings"))
+		fmt.Fprintf(e.stderr, "%s: %d %s\n", e.prog(), len(findings), plural(len(findings), "finding", "findings"))
 		return exitNo
 	}
 	return exitOK

@@ -82,8 +82,8 @@ func TestBuiltinRevisions(t *testing.T) {
 				}
 			}
 			for _, m := range rev.Measurements {
-				if m.Kind&cue.NumberKind != 0 && m.Unit == "" {
-					t.Errorf("measurement %s has no unit", m.Name)
+				if m.Unit == "" || m.Doc == "" || m.Kind == cue.BottomKind {
+					t.Errorf("measurement %s: unit %q, doc %q, kind %v", m.Name, m.Unit, m.Doc, m.Kind)
 				}
 			}
 			if findings := Lint(rev, ids); len(findings) > 0 {

@@ -80,8 +80,8 @@ func (l *linter) revision(known []string) {
 // schema checks the measurement vocabulary and the device schema.
 func (l *linter) schema() {
 	for _, m := range l.rev.Measurements {
-		if m.Kind&cue.NumberKind != 0 && m.Kind&^cue.NumberKind == 0 && m.Unit == "" {
-			l.add(m.Pos, "unit", "measurement %s has no @unit(...) attribute", m.Name)
+		if m.Unit == "" {
+			l.add(m.Pos, "unit", "measurement %s has no @unit(...) attribute: say what its values count or measure", m.Name)
 		}
 	}
 	dev := l.rev.Device

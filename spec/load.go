@@ -37,13 +37,6 @@ func NewWorkspace(fsys fs.FS, root string) *Workspace {
 	return &Workspace{fsys: fsys, root: root, ctx: cuecontext.New()}
 }
 
-// Context returns the CUE context that every revision of the workspace is
-// compiled in, so that values of two revisions can be compared.
-func (w *Workspace) Context() *cue.Context { return w.ctx }
-
-// FS returns the file system the workspace reads.
-func (w *Workspace) FS() fs.FS { return w.fsys }
-
 // DisplayPath returns how a slash-separated path inside the workspace is
 // shown to users.
 func (w *Workspace) DisplayPath(name string) string {

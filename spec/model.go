@@ -80,6 +80,8 @@ type Revision struct {
 	decls *declIndex
 	// ctx is the context the revision was compiled in.
 	ctx *cue.Context
+	// byID indexes the criteria by ID, the first of each.
+	byID map[string]*Criterion
 }
 
 // File is one source file of a revision.
@@ -203,12 +205,7 @@ func (r *Revision) Criteria() []*Criterion {
 // Criterion returns the criterion with the given ID, or nil. When a
 // malformed revision holds the ID twice, it returns the first.
 func (r *Revision) Criterion(id string) *Criterion {
-	for _, c := range r.Criteria() {
-		if c.ID == id {
-			return c
-		}
-	}
-	return nil
+	return r.byID[id]
 }
 
 // Measurement returns the measurement with the given name, or nil.

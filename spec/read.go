@@ -37,6 +37,9 @@ func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files
 	for _, f := range files {
 		r.files[f.Name] = f.Data
 	}
+	// Until the revision's metadata is found, problems of the whole
+	// revision are placed at its directory.
+	r.rev.Pos = Position{File: dir}
 	r.readTop(v)
 	r.readRevision(v.LookupPath(cue.MakePath(cue.Str("revision"))))
 	r.readMeasurements(v.LookupPath(cue.MakePath(cue.Def("Measurements"))))
@@ -45,6 +48,12 @@ func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files
 		r.problem(r.rev.Pos, "schema", "the revision defines no #Device schema for device records")
 	}
 	r.readCategories(v.LookupPath(cue.MakePath(cue.Str("categories"))))
+	r.rev.byID = map[string]*Criterion{}
+	for _, c := range r.rev.Criteria() {
+		if _, ok := r.rev.byID[c.ID]; !ok {
+			r.rev.byID[c.ID] = c
+		}
+	}
 	return r.rev
 }
 
@@ -142,7 +151,7 @@ func (r *reader) readTop(v cue.Value) {
 func (r *reader) readRevision(v cue.Value) {
 	rev := r.rev
 	if !v.Exists() {
-		r.problem(Position{File: rev.Dir}, "structure", "revision %s declares no revision: {id, title, status}", rev.ID)
+		r.problem(rev.Pos, "structure", "revision %s declares no revision: {id, title, status}", rev.ID)
 		return
 	}
 	rev.Pos = r.pos(v)
