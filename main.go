@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -112,12 +113,16 @@ func findCommand(name string) *command {
 }
 
 // runCommand parses a command's flags, which may come before, between or
-// after its positional arguments, and runs it.
+// after its positional arguments (everything after "--" is positional), and
+// runs it.
 func runCommand(cmd *command, e *env, args []string) int {
 	fs := flag.NewFlagSet("ladder "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	runFn := cmd.flags(fs, e)
-	var positional []string
+	var positional, rest []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, rest = args[:i], args[i+1:]
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
@@ -133,7 +138,7 @@ func runCommand(cmd *command, e *env, args []string) int {
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	return runFn(positional)
+	return runFn(append(positional, rest...))
 }
 
 // usageLine is the command's synopsis, such as "ladder init DIR".

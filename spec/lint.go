@@ -193,10 +193,11 @@ func (l *linter) criterion(c *Category, lv *Level, cr *Criterion, prefix string)
 	if cr.Family != "" && cr.Family != FamilyCore && slices.Contains(Families, cr.Family) && !slices.Contains(c.Determination.Families, cr.Family) {
 		l.add(positionOf(field(cr.Value, "family").Pos()), "family", "criterion %s: family %q is not a family of category %s (%s)", cr.ID, cr.Family, c.Key, familiesText(c))
 	}
-	if cr.Require.Exists() && len(cr.Fields) == 0 && len(l.guardedPaths(cr)) == 0 {
+	declared := l.declaredPaths(cr)
+	if cr.Require.Exists() && len(cr.Fields) == 0 && !slices.ContainsFunc(slices.Collect(maps.Values(declared)), func(d *decl) bool { return d.guarded }) {
 		l.add(cr.Pos, "no-constraint", "criterion %s: require constrains no field, so every device passes it", cr.ID)
 	}
-	l.fields(cr)
+	l.fields(cr, declared)
 }
 
 func familiesText(c *Category) string {
@@ -206,26 +207,34 @@ func familiesText(c *Category) string {
 	return "it names " + strings.Join(c.Determination.Families, ", ") + " and core"
 }
 
-// guardedPaths returns the paths, relative to require, of the fields that the
-// criterion's source declares under require, including those inside
-// comprehensions, which the compiled value does not list.
-func (l *linter) guardedPaths(cr *Criterion) map[string]Position {
+// declaredPaths returns the declarations of the fields under a criterion's
+// require as its source writes them, by path relative to require. They
+// include the fields inside comprehensions, which the compiled value does not
+// list while their condition is unknown.
+func (l *linter) declaredPaths(cr *Criterion) map[string]*decl {
 	prefix := append(criterionPath(cr.Category, cr.Level, cr.ID), "require")
-	out := map[string]Position{}
+	out := map[string]*decl{}
 	for _, d := range l.rev.decls.under(prefix...) {
-		out[strings.Join(d.path[len(prefix):], ".")] = d.pos()
+		p := strings.Join(d.path[len(prefix):], ".")
+		if _, ok := out[p]; !ok {
+			out[p] = d
+		}
 	}
 	return out
 }
 
-// fields checks that every field a criterion constrains is one that a device
-// record may have: a misspelt field would otherwise be absent from every
-// device, or filled in by CUE, and decide nothing.
-func (l *linter) fields(cr *Criterion) {
+// fields checks that every field a criterion constrains, in its compiled
+// value or in its source, is one that a device record may have: a misspelt
+// field would otherwise be absent from every device, or filled in by CUE,
+// and decide nothing.
+func (l *linter) fields(cr *Criterion, declared map[string]*decl) {
 	if !l.rev.Device.Exists() {
 		return
 	}
-	paths := l.guardedPaths(cr)
+	paths := map[string]Position{}
+	for p, d := range declared {
+		paths[p] = d.pos()
+	}
 	for _, f := range cr.Fields {
 		if _, ok := paths[f.Path]; !ok {
 			paths[f.Path] = f.Pos

@@ -121,7 +121,7 @@ func TestLint(t *testing.T) {
 		},
 	}, {
 		name:  "a require that constrains nothing",
-		edits: []edit{{mt, "require: measurements: session_memory: true", "require: {}"}},
+		edits: []edit{{mt, "require: measurements: session_memory: true", "require: measurements: {}"}},
 		want:  []want{{"no-constraint", "criterion MT-L1-SESSION: require constrains no field, so every device passes it", `"MT-L1-SESSION": {`}},
 	}, {
 		name:  "a title that is not a string",
