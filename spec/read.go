@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -107,6 +108,28 @@ func (r *reader) checkFields(v cue.Value, what string, known []string) bool {
 		}
 	}
 	return true
+}
+
+// members returns the regular fields of a struct that holds parts by key,
+// such as the categories of a revision. A value that is not a struct is a
+// finding, and has no members.
+func (r *reader) members(v cue.Value, what, holds string) iter.Seq2[string, cue.Value] {
+	return func(yield func(string, cue.Value) bool) {
+		if v.IncompleteKind() != cue.StructKind {
+			r.problem(r.pos(v), "structure", "%s must be a struct of %s, not %s", what, holds, describe(v))
+			return
+		}
+		it, err := v.Fields()
+		if err != nil {
+			r.problem(r.pos(v), "structure", "%s: %v", what, err)
+			return
+		}
+		for it.Next() {
+			if !yield(selectorName(it.Selector()), it.Value()) {
+				return
+			}
+		}
+	}
 }
 
 // str reads a string field of a struct. A required field that is absent, and
@@ -224,13 +247,8 @@ func (r *reader) readCategories(v cue.Value) {
 		r.problem(r.rev.Pos, "structure", "the revision defines no categories")
 		return
 	}
-	if v.IncompleteKind() != cue.StructKind {
-		r.problem(r.pos(v), "structure", "categories must be a struct of categories by key, not %s", describe(v))
-		return
-	}
-	it, _ := v.Fields()
-	for it.Next() {
-		r.rev.Categories = append(r.rev.Categories, r.readCategory(selectorName(it.Selector()), it.Value()))
+	for key, cv := range r.members(v, "categories", "categories by key") {
+		r.rev.Categories = append(r.rev.Categories, r.readCategory(key, cv))
 	}
 	slices.SortStableFunc(r.rev.Categories, func(a, b *Category) int {
 		return cmp.Or(naturalCompare(a.Part, b.Part), strings.Compare(a.Key, b.Key))
@@ -260,18 +278,12 @@ func (r *reader) readCategory(key string, v cue.Value) *Category {
 		r.problem(c.Pos, "structure", "%s has no levels", what)
 		return c
 	}
-	if levels.IncompleteKind() != cue.StructKind {
-		r.problem(r.pos(levels), "structure", "%s: levels must be a struct, not %s", what, describe(levels))
-		return c
-	}
-	it, _ := levels.Fields()
-	for it.Next() {
-		name := selectorName(it.Selector())
+	for name, lv := range r.members(levels, what+": levels", "levels by name") {
 		if levelRank(name) == 0 {
-			r.problem(r.pos(it.Value()), "level", "%s has a level %q; levels are %s", what, name, strings.Join(LevelNames, ", "))
+			r.problem(r.pos(lv), "level", "%s has a level %q; levels are %s", what, name, strings.Join(LevelNames, ", "))
 			continue
 		}
-		c.Levels = append(c.Levels, r.readLevel(c, name, it.Value()))
+		c.Levels = append(c.Levels, r.readLevel(c, name, lv))
 	}
 	slices.SortFunc(c.Levels, func(a, b *Level) int { return cmp.Compare(a.Rank, b.Rank) })
 	return c
@@ -288,13 +300,8 @@ func (r *reader) readLevel(c *Category, name string, v cue.Value) *Level {
 	if !crits.Exists() {
 		return l
 	}
-	if crits.IncompleteKind() != cue.StructKind {
-		r.problem(r.pos(crits), "structure", "%s: criteria must be a struct of criteria by ID, not %s", what, describe(crits))
-		return l
-	}
-	it, _ := crits.Fields()
-	for it.Next() {
-		l.Criteria = append(l.Criteria, r.readCriterion(c.Key, name, selectorName(it.Selector()), it.Value()))
+	for id, cv := range r.members(crits, what+": criteria", "criteria by ID") {
+		l.Criteria = append(l.Criteria, r.readCriterion(c.Key, name, id, cv))
 	}
 	slices.SortFunc(l.Criteria, func(a, b *Criterion) int { return strings.Compare(a.ID, b.ID) })
 	return l
