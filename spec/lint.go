@@ -194,7 +194,13 @@ func (l *linter) criterion(c *Category, lv *Level, cr *Criterion, prefix string)
 		l.add(positionOf(field(cr.Value, "family").Pos()), "family", "criterion %s: family %q is not a family of category %s (%s)", cr.ID, cr.Family, c.Key, familiesText(c))
 	}
 	declared := l.declaredPaths(cr)
-	if cr.Require.Exists() && len(cr.Fields) == 0 && !slices.ContainsFunc(slices.Collect(maps.Values(declared)), func(d *decl) bool { return d.guarded }) {
+	guarded := false
+	for _, d := range declared {
+		guarded = guarded || d.guarded
+	}
+	// A field under a guard constrains only when its condition holds, and
+	// the compiled value does not list it: such a criterion is not empty.
+	if cr.Require.Exists() && len(cr.Fields) == 0 && !guarded {
 		l.add(cr.Pos, "no-constraint", "criterion %s: require constrains no field, so every device passes it", cr.ID)
 	}
 	l.fields(cr, declared)
