@@ -161,7 +161,10 @@ type Constraint struct {
 	// "measurements.npu_tops_int8".
 	Path  string
 	Value cue.Value
-	Pos   Position
+	// Text is the constraint as CUE text, as written where it is declared
+	// (such as ">=7" or "#LongTermMemory").
+	Text string
+	Pos  Position
 }
 
 // Measurement is one field of the measurement vocabulary.
@@ -200,6 +203,13 @@ func (r *Revision) Criteria() []*Criterion {
 		}
 	}
 	return out
+}
+
+// Context returns the CUE context the revision was compiled in. Values that
+// are unified with the revision's values, such as device records, are built
+// in it.
+func (r *Revision) Context() *cue.Context {
+	return r.ctx
 }
 
 // Criterion returns the criterion with the given ID, or nil. When a

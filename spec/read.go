@@ -325,7 +325,7 @@ func (r *reader) readCriterion(category, level, id string, v cue.Value) *Criteri
 	if !c.Require.Exists() {
 		r.problem(c.Pos, "no-constraint", "%s has no require: it would pass every device", what)
 	} else {
-		c.Fields = constrainedFields(c.Require, r.pos)
+		c.Fields = constrainedFields(c.Require, r.pos, r.exprText)
 		c.RequireFingerprint = fingerprint(c.Require)
 	}
 	c.Fingerprint = hashStrings(c.Title, c.Element, c.Family, c.Provenance, c.Clause, c.RequireFingerprint)
@@ -338,7 +338,7 @@ func criterionPath(category, level, id string) []string {
 
 // constrainedFields returns the leaf fields that a require value constrains,
 // by path, sorted. It descends into structs and stops at anything else.
-func constrainedFields(require cue.Value, pos func(cue.Value) Position) []*Constraint {
+func constrainedFields(require cue.Value, pos func(cue.Value) Position, text func(cue.Value) string) []*Constraint {
 	var out []*Constraint
 	var walk func(prefix string, v cue.Value)
 	walk = func(prefix string, v cue.Value) {
@@ -356,7 +356,7 @@ func constrainedFields(require cue.Value, pos func(cue.Value) Position) []*Const
 				walk(p, fv)
 				continue
 			}
-			out = append(out, &Constraint{Path: p, Value: fv, Pos: pos(fv)})
+			out = append(out, &Constraint{Path: p, Value: fv, Text: text(fv), Pos: pos(fv)})
 		}
 	}
 	if require.IncompleteKind() == cue.StructKind {

@@ -1,0 +1,127 @@
+package evaluator
+
+import (
+	"slices"
+
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// Determine decides a device's level from the verdicts of its category's
+// criteria, by the cumulative rule: a device is at Lk when it passes every
+// criterion of L1 to Lk. Where the category names families, the rule is
+// applied in each family (a criterion of family core counts in every one)
+// and the device's level is the lowest. A reserved level is never reached.
+// The outcome is flagged over-claim when the device claims more than it
+// reaches, and not-assessable when it claims a level the revision reserves.
+func Determine(cat *spec.Category, d *fixtures.Device, checks []Check) *Outcome {
+	o := &Outcome{Device: d, Category: cat, Level: LevelNone, Checks: checks}
+	if cat == nil {
+		return o
+	}
+	families := cat.Determination.Families
+	if len(families) == 0 {
+		families = []string{spec.FamilyCore}
+	}
+	lowest := -1
+	for _, fam := range families {
+		rank := familyRank(cat, fam, checks)
+		if lowest < 0 || rank < lowest {
+			lowest = rank
+		}
+		if len(cat.Determination.Families) > 0 {
+			o.Families = append(o.Families, FamilyLevel{Family: fam, Level: levelName(rank)})
+		}
+	}
+	o.Level = levelName(lowest)
+	o.Flags = flags(cat, d.ClaimedLevel, lowest)
+	return o
+}
+
+// familyRank returns the rank of the highest level reached in one family:
+// every level up to it is declared, not reserved, and passed.
+func familyRank(cat *spec.Category, family string, checks []Check) int {
+	failed := map[string]bool{}
+	for _, c := range checks {
+		if c.Verdict != Pass && c.Criterion.Counts(family) {
+			failed[c.Criterion.Level] = true
+		}
+	}
+	rank := 0
+	for _, l := range cat.Levels {
+		if l.Rank != rank+1 || l.Status == spec.LevelReserved || failed[l.Name] {
+			break
+		}
+		rank = l.Rank
+	}
+	return rank
+}
+
+func flags(cat *spec.Category, claimed string, rank int) []string {
+	if claimed == "" {
+		return nil
+	}
+	l := cat.Level(claimed)
+	switch {
+	case l == nil || l.Status == spec.LevelReserved:
+		return []string{FlagNotAssessable}
+	case l.Rank > rank:
+		return []string{FlagOverClaim}
+	}
+	return nil
+}
+
+// levelName returns "L0" for rank 0, "L1" for 1 and so on.
+func levelName(rank int) string {
+	if rank <= 0 || rank > len(spec.LevelNames) {
+		return LevelNone
+	}
+	return spec.LevelNames[rank-1]
+}
+
+// levelRank returns the rank of a level name, 0 for L0 or anything else.
+func levelRank(name string) int {
+	return slices.Index(spec.LevelNames, name) + 1
+}
+
+// Gap is what a device lacks to reach a level.
+type Gap struct {
+	// Level is the level aimed at.
+	Level string
+	// Reserved reports that the revision reserves the level (or does not
+	// declare it): no device can reach it, and Checks is empty.
+	Reserved bool
+	// Checks are the criteria of the levels above the device's, up to and
+	// including Level, that the device does not pass, by level and ID.
+	Checks []Check
+}
+
+// Gap returns what the device lacks to reach target, or the next level up
+// when target is "". It returns nil when the device is at the top of its
+// ladder and no target is given, or already reaches the target.
+func (o *Outcome) Gap(target string) *Gap {
+	if o.Category == nil {
+		return nil
+	}
+	rank := levelRank(o.Level)
+	want := rank + 1
+	if target != "" {
+		want = levelRank(target)
+	}
+	if want <= rank || want > len(spec.LevelNames) {
+		return nil
+	}
+	g := &Gap{Level: levelName(want)}
+	for r := rank + 1; r <= want; r++ {
+		if l := o.Category.Level(levelName(r)); l == nil || l.Status == spec.LevelReserved {
+			g.Reserved = true
+			return g
+		}
+	}
+	for _, c := range o.Checks {
+		if r := levelRank(c.Criterion.Level); r > rank && r <= want && c.Verdict != Pass {
+			g.Checks = append(g.Checks, c)
+		}
+	}
+	return g
+}

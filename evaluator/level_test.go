@@ -1,0 +1,94 @@
+package evaluator
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// familyCriteria is a widget ladder with two families: core criteria at
+// every level, and one criterion of each family at L2 and L3.
+var familyCriteria = map[string][3]string{
+	"W-L1-CORE": {"L1", "core", `measurements: n: >=1`},
+	"W-L2-CORE": {"L2", "core", `measurements: n: >=2`},
+	"W-L2-X":    {"L2", "x", `measurements: i: >=2`},
+	"W-L2-Y":    {"L2", "y", `measurements: b: true`},
+	"W-L3-CORE": {"L3", "core", `measurements: n: >=3`},
+	"W-L3-X":    {"L3", "x", `measurements: i: >=3`},
+	"W-L3-Y":    {"L3", "y", `measurements: s: "red"`},
+}
+
+func TestDetermine(t *testing.T) {
+	rev := widgetRevision(t, "", familyCriteria)
+	ref := mustReference(t, rev)
+	tests := []struct {
+		name     string
+		claimed  string
+		device   string
+		level    string
+		families string
+		flags    string
+	}{
+		{"below L1", "", `"n": 0, "i": 9, "b": true, "s": "red"`, "L0", "x L0, y L0", ""},
+		{"core fails at L2 in every family", "", `"n": 1, "i": 9, "b": true, "s": "red"`, "L1", "x L1, y L1", ""},
+		{"x reaches L3, y L2", "", `"n": 3, "i": 3, "b": true, "s": "blue"`, "L2", "x L3, y L2", ""},
+		{"y reaches L3, x L1", "", `"n": 3, "i": 1, "b": true, "s": "red"`, "L1", "x L1, y L3", ""},
+		{"both reach L3; L4 is reserved", "L3", `"n": 9, "i": 9, "b": true, "s": "red"`, "L3", "x L3, y L3", ""},
+		{"missing evidence in one family", "", `"n": 3, "i": 3, "s": "red"`, "L1", "x L3, y L1", ""},
+		{"over-claim", "L3", `"n": 3, "i": 3, "b": true, "s": "blue"`, "L2", "x L3, y L2", "over-claim"},
+		{"claim met", "L2", `"n": 3, "i": 3, "b": true, "s": "blue"`, "L2", "x L3, y L2", ""},
+		{"claims a reserved level", "L4", `"n": 9, "i": 9, "b": true, "s": "red"`, "L3", "x L3, y L3", "not-assessable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := ref.Outcome(widget(t, rev, tt.claimed, tt.device))
+			var fams []string
+			for _, f := range o.Families {
+				fams = append(fams, f.Family+" "+f.Level)
+			}
+			if o.Level != tt.level || strings.Join(fams, ", ") != tt.families || strings.Join(o.Flags, ",") != tt.flags {
+				t.Errorf("got %s (%s) flags %q, want %s (%s) flags %q", o.Level, strings.Join(fams, ", "), o.Flags, tt.level, tt.families, tt.flags)
+			}
+			if len(o.Checks) != len(familyCriteria) {
+				t.Errorf("%d checks, want one for each of the %d criteria", len(o.Checks), len(familyCriteria))
+			}
+		})
+	}
+}
+
+func TestGap(t *testing.T) {
+	rev := widgetRevision(t, "", familyCriteria)
+	ref := mustReference(t, rev)
+	ids := func(g *Gap) []string {
+		var out []string
+		for _, c := range g.Checks {
+			out = append(out, c.Criterion.ID+" "+c.Verdict.String())
+		}
+		return out
+	}
+	o := ref.Outcome(widget(t, rev, "", `"n": 2, "i": 2, "s": "blue"`)) // L1: y lacks b
+	if o.Level != "L1" {
+		t.Fatalf("level %s, want L1", o.Level)
+	}
+	g := o.Gap("")
+	if want := []string{"W-L2-Y missing"}; g.Level != "L2" || !slices.Equal(ids(g), want) {
+		t.Errorf("gap to the next level: %s %v, want L2 %v", g.Level, ids(g), want)
+	}
+	g = o.Gap("L3")
+	if want := []string{"W-L2-Y missing", "W-L3-CORE fail", "W-L3-X fail", "W-L3-Y fail"}; g.Level != "L3" || !slices.Equal(ids(g), want) {
+		t.Errorf("gap to L3: %v, want %v", ids(g), want)
+	}
+	if msg := g.Checks[1].Message(); msg != "n is 2, needs >=3" {
+		t.Errorf("gap message %q", msg)
+	}
+	if g := o.Gap("L1"); g != nil {
+		t.Errorf("a device at L1 has a gap to L1: %+v", g)
+	}
+	if g := o.Gap("L4"); g == nil || !g.Reserved || len(g.Checks) != 0 {
+		t.Errorf("the gap to a reserved level is %+v, want Reserved and no checks", g)
+	}
+	top := ref.Outcome(widget(t, rev, "", `"n": 9, "i": 9, "b": true, "s": "red"`))
+	if g := top.Gap(""); g == nil || !g.Reserved || g.Level != "L4" {
+		t.Errorf("the next level of an L3 device is reserved L4; got %+v", g)
+	}
+}
