@@ -46,7 +46,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{vetCommand, initCommand, helpCommand}
+	commands = []*command{evalCommand, checkCommand, vetCommand, initCommand, helpCommand}
 }
 
 // env is what a command runs with: where its output goes, and the name of

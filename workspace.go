@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 )
 
@@ -20,6 +21,8 @@ func workspaceFlag(fs *flag.FlagSet) *string {
 // the built-in one.
 type workspace struct {
 	*spec.Workspace
+	// fsys holds the workspace's files: cue/ and fixtures/.
+	fsys fs.FS
 	// dir is the workspace's directory, or "" for the built-in standard.
 	dir string
 }
@@ -39,12 +42,34 @@ func openWorkspace(dir string) (*workspace, error) {
 		if err := checkWorkspace(dir); err != nil {
 			return nil, err
 		}
-		return &workspace{spec.NewWorkspace(os.DirFS(dir), filepath.Clean(dir)), filepath.Clean(dir)}, nil
+		fsys := os.DirFS(dir)
+		return &workspace{spec.NewWorkspace(fsys, filepath.Clean(dir)), fsys, filepath.Clean(dir)}, nil
 	}
 	if checkWorkspace(".") == nil {
-		return &workspace{spec.NewWorkspace(os.DirFS("."), ""), "."}, nil
+		fsys := os.DirFS(".")
+		return &workspace{spec.NewWorkspace(fsys, ""), fsys, "."}, nil
 	}
-	return &workspace{spec.NewWorkspace(builtin, ""), ""}, nil
+	return &workspace{spec.NewWorkspace(builtin, ""), builtin, ""}, nil
+}
+
+// loadCorpus reads the device records of the given files and directories,
+// or the workspace's reference corpus when there are none. Records that do
+// not decode are among the corpus's problems; an error means that a path
+// could not be read at all.
+func (w *workspace) loadCorpus(paths []string) (*fixtures.Corpus, error) {
+	l := fixtures.NewLoader()
+	if len(paths) == 0 {
+		if _, err := fs.Stat(w.fsys, fixtures.DevicesDir); err != nil {
+			return nil, fmt.Errorf("%s has no reference corpus in %s; give devices with --corpus", w.describe(), filepath.FromSlash(fixtures.DevicesDir))
+		}
+		return l.Corpus(), l.AddFS(w.fsys, fixtures.DevicesDir, w.DisplayPath(fixtures.DevicesDir))
+	}
+	for _, p := range paths {
+		if err := l.AddPath(p); err != nil {
+			return nil, err
+		}
+	}
+	return l.Corpus(), nil
 }
 
 func checkWorkspace(dir string) error {

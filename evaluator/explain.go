@@ -38,16 +38,16 @@ func (d Diagnostic) String() string {
 }
 
 // Explain returns CUE's own account of a criterion's verdict on a device:
-// the errors of the device unified with the criterion's require, validated
-// as concrete, each with the positions of both sides. A pass has none. A
-// field the device lacks is reported as CUE sees it, an incomplete value
-// at the criterion's position. It costs a unification: call it for the
-// verdict a user looks at, not for a whole corpus.
-func Explain(d *fixtures.Device, c *spec.Criterion) []Diagnostic {
-	if !c.Require.Exists() {
+// the errors of the device unified with the criterion's require (its fields
+// required), validated as concrete, each with the positions of both sides.
+// A pass has none. It costs a unification: call it for the verdicts a user
+// looks at, not for a whole corpus.
+func (r *Reference) Explain(d *fixtures.Device, c *spec.Criterion) []Diagnostic {
+	strict, ok := r.strict[c]
+	if !ok {
 		return nil
 	}
-	err := d.Value.Unify(c.Require).Validate(cue.Concrete(true))
+	err := d.Value.Unify(strict).Validate(cue.Concrete(true))
 	var out []Diagnostic
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()

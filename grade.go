@@ -1,0 +1,161 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// loadTimeout bounds the compilation of one revision by eval, check and
+// gen; vet has a flag for it.
+const loadTimeout = 30 * time.Second
+
+// standard is the workspace's revisions, loaded, for the commands that grade
+// devices.
+type standard struct {
+	ws *workspace
+	// revs are the revisions that load, oldest first: a draft comes after
+	// the revision it was forked from, and otherwise IDs decide.
+	revs []*spec.Revision
+	ids  []string
+	// broken holds why the revisions that do not load failed.
+	broken map[string]error
+}
+
+// loadStandard loads every revision of the workspace. A revision that does
+// not load is only an error when a command asks for it.
+func loadStandard(ws *workspace) (*standard, error) {
+	ids, err := ws.Revisions()
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%s holds no revisions under %s", ws.describe(), spec.RevisionsDir)
+	}
+	s := &standard{ws: ws, ids: ids, broken: map[string]error{}}
+	for _, id := range ids {
+		ctx, cancel := context.WithTimeoutCause(context.Background(), loadTimeout,
+			fmt.Errorf("it did not compile within %v", loadTimeout))
+		rev, err := ws.LoadContext(ctx, id)
+		cancel()
+		if err != nil {
+			s.broken[id] = err
+			continue
+		}
+		s.revs = append(s.revs, rev)
+	}
+	depth := func(r *spec.Revision) int {
+		d := 0
+		for seen := map[string]bool{}; r != nil && r.Base != "" && !seen[r.ID]; d++ {
+			seen[r.ID] = true
+			r = s.loaded(r.Base)
+		}
+		return d
+	}
+	slices.SortStableFunc(s.revs, func(a, b *spec.Revision) int {
+		return cmp.Or(cmp.Compare(depth(a), depth(b)), strings.Compare(a.ID, b.ID))
+	})
+	return s, nil
+}
+
+func (s *standard) loaded(id string) *spec.Revision {
+	for _, r := range s.revs {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// revision returns the revision with the given ID, or prints why it cannot
+// be had and returns exitUsage.
+func (s *standard) revision(e *env, id string) (*spec.Revision, int) {
+	if r := s.loaded(id); r != nil {
+		return r, exitOK
+	}
+	if err, ok := s.broken[id]; ok {
+		printLoadError(e, err)
+		return nil, exitUsage
+	}
+	return nil, e.errorf("%v", &spec.UnknownRevisionError{ID: id, Available: s.ids})
+}
+
+// newest returns the newest revision that loads with the given status, or
+// nil.
+func (s *standard) newest(status string) *spec.Revision {
+	for i := len(s.revs) - 1; i >= 0; i-- {
+		if s.revs[i].Status == status {
+			return s.revs[i]
+		}
+	}
+	return nil
+}
+
+// defaultRevision is the revision graded when none is named: the newest
+// published one, else the newest.
+func (s *standard) defaultRevision(e *env) (*spec.Revision, int) {
+	if r := s.newest(spec.RevisionPublished); r != nil {
+		return r, exitOK
+	}
+	if len(s.revs) > 0 {
+		return s.revs[len(s.revs)-1], exitOK
+	}
+	for _, id := range s.ids {
+		printLoadError(e, s.broken[id])
+	}
+	return nil, exitUsage
+}
+
+// vocabulary returns every measurement that a loaded revision defines.
+func (s *standard) vocabulary() fixtures.Vocabulary {
+	return fixtures.NewVocabulary(s.revs...)
+}
+
+// graded is a corpus graded under one revision.
+type graded struct {
+	rev      *spec.Revision
+	ref      *evaluator.Reference
+	outcomes []*evaluator.Outcome
+	// invalid are the problems of the records that could not be graded:
+	// those that do not decode and those that break the revision's schema.
+	invalid []*fixtures.Problem
+}
+
+// grade validates a corpus against a revision and evaluates the devices
+// that satisfy its schema.
+func (s *standard) grade(corpus *fixtures.Corpus, rev *spec.Revision) (*graded, error) {
+	devices, problems := fixtures.Validate(rev, corpus.Records, s.vocabulary())
+	ref, err := evaluator.NewReference(rev)
+	if err != nil {
+		return nil, err
+	}
+	outcomes, err := ref.Evaluate(context.Background(), devices)
+	if err != nil {
+		return nil, err
+	}
+	invalid := append(slices.Clone(corpus.Problems), problems...)
+	return &graded{rev: rev, ref: ref, outcomes: outcomes, invalid: invalid}, nil
+}
+
+// printProblems prints each problem on stderr, as file:line:col: message.
+func printProblems(e *env, problems []*fixtures.Problem) {
+	for _, p := range problems {
+		fmt.Fprintln(e.stderr, p.Error())
+	}
+}
+
+// where names a device's record: its file, and its line when the file holds
+// several records.
+func where(d *fixtures.Device) string {
+	if strings.HasSuffix(d.File, ".jsonl") || strings.HasSuffix(d.File, ".ndjson") || d.Line > 1 {
+		return fmt.Sprintf("%s:%d", d.File, d.Line)
+	}
+	return d.File
+}
