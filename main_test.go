@@ -22,12 +22,14 @@ func TestMain(m *testing.M) {
 //
 //	exits N PROGRAM [ARGS...]   run a program and check its exit code
 //	replace FILE OLD NEW        replace the first OLD in FILE by NEW; OLD must be there
+//	bigfile FILE SIZE           write a device record of SIZE bytes (its name padded)
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":   cmdExits,
 			"replace": cmdReplace,
+			"bigfile": cmdBigfile,
 		},
 	})
 }
@@ -71,4 +73,18 @@ func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
 // tab.
 func unquoteEscapes(s string) string {
 	return strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace(s)
+}
+
+func cmdBigfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: bigfile FILE SIZE")
+	}
+	size, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("bigfile: bad size %q", args[1])
+	}
+	head := `{"id": "mt-big", "vendor": "V", "category": "mobile_terminal", "measurements": {}, "name": "`
+	tail := `"}`
+	pad := max(size-len(head)-len(tail), 0)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(head+strings.Repeat("x", pad)+tail), 0o644))
 }
