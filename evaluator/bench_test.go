@@ -1,0 +1,102 @@
+package evaluator_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// referenceCorpus loads a built-in revision and the reference corpus,
+// validated against it.
+func referenceCorpus(b *testing.B, id string) (*spec.Revision, []*fixtures.Device) {
+	b.Helper()
+	root := os.DirFS("..")
+	rev, err := spec.NewWorkspace(root, "").Load(id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := fixtures.NewLoader()
+	if err := l.AddFS(root, fixtures.DevicesDir, fixtures.DevicesDir); err != nil {
+		b.Fatal(err)
+	}
+	devices, problems := fixtures.Validate(rev, l.Corpus().Records, nil)
+	if len(problems) > 0 {
+		b.Fatal(problems[0])
+	}
+	return rev, devices
+}
+
+// BenchmarkReferenceCorpus grades the whole reference corpus under the draft
+// through CUE; checks/op is the number of (device, criterion) verdicts.
+func BenchmarkReferenceCorpus(b *testing.B) {
+	rev, devices := referenceCorpus(b, "gbz177-l4-draft")
+	ref, err := evaluator.NewReference(rev)
+	if err != nil {
+		b.Fatal(err)
+	}
+	checks := 0
+	for b.Loop() {
+		outs, err := ref.Evaluate(context.Background(), devices)
+		if err != nil {
+			b.Fatal(err)
+		}
+		checks = 0
+		for _, o := range outs {
+			checks += len(o.Checks)
+		}
+	}
+	b.ReportMetric(float64(checks), "checks/op")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*checks), "µs/check")
+}
+
+// BenchmarkReferenceCheck is one verdict through CUE: a phone against the
+// criterion MT-L3-LLM.
+func BenchmarkReferenceCheck(b *testing.B) {
+	rev, devices := referenceCorpus(b, "gbz177-l4-draft")
+	ref, err := evaluator.NewReference(rev)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := rev.Criterion("MT-L3-LLM")
+	var d *fixtures.Device
+	for _, dev := range devices {
+		if dev.Category == "mobile_terminal" {
+			d = dev
+			break
+		}
+	}
+	for b.Loop() {
+		ref.Check(d, c)
+	}
+}
+
+// BenchmarkNewReference compiles the revision a second time with the fields
+// of every require made required.
+func BenchmarkNewReference(b *testing.B) {
+	rev, _ := referenceCorpus(b, "gbz177-l4-draft")
+	for b.Loop() {
+		if _, err := evaluator.NewReference(rev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadAndValidate reads the reference corpus and validates it
+// against the draft's #Device.
+func BenchmarkLoadAndValidate(b *testing.B) {
+	rev, _ := referenceCorpus(b, "gbz177-l4-draft")
+	root := os.DirFS("..")
+	for b.Loop() {
+		l := fixtures.NewLoader()
+		if err := l.AddFS(root, fixtures.DevicesDir, fixtures.DevicesDir); err != nil {
+			b.Fatal(err)
+		}
+		if _, problems := fixtures.Validate(rev, l.Corpus().Records, nil); len(problems) > 0 {
+			b.Fatal(problems[0])
+		}
+	}
+}
