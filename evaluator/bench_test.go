@@ -23,11 +23,26 @@ func referenceCorpus(b *testing.B, id string) (*spec.Revision, []*fixtures.Devic
 	if err := l.AddFS(root, fixtures.DevicesDir, fixtures.DevicesDir); err != nil {
 		b.Fatal(err)
 	}
-	devices, problems := fixtures.Validate(rev, l.Corpus().Records, nil)
+	devices, problems := fixtures.Validate(rev, l.Corpus().Records, vocabulary(b))
 	if len(problems) > 0 {
 		b.Fatal(problems[0])
 	}
 	return rev, devices
+}
+
+// vocabulary returns the measurements of both built-in revisions.
+func vocabulary(b *testing.B) fixtures.Vocabulary {
+	b.Helper()
+	ws := spec.NewWorkspace(os.DirFS(".."), "")
+	var revs []*spec.Revision
+	for _, id := range []string{"gbz177-2026", "gbz177-l4-draft"} {
+		rev, err := ws.Load(id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		revs = append(revs, rev)
+	}
+	return fixtures.NewVocabulary(revs...)
 }
 
 // BenchmarkReferenceCorpus grades the whole reference corpus under the draft
@@ -90,12 +105,13 @@ func BenchmarkNewReference(b *testing.B) {
 func BenchmarkLoadAndValidate(b *testing.B) {
 	rev, _ := referenceCorpus(b, "gbz177-l4-draft")
 	root := os.DirFS("..")
+	vocab := vocabulary(b)
 	for b.Loop() {
 		l := fixtures.NewLoader()
 		if err := l.AddFS(root, fixtures.DevicesDir, fixtures.DevicesDir); err != nil {
 			b.Fatal(err)
 		}
-		if _, problems := fixtures.Validate(rev, l.Corpus().Records, nil); len(problems) > 0 {
+		if _, problems := fixtures.Validate(rev, l.Corpus().Records, vocab); len(problems) > 0 {
 			b.Fatal(problems[0])
 		}
 	}
