@@ -7,15 +7,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/ladderworks/ladder/fixtures"
 )
 
 var initCommand = &command{
 	name:    "init",
 	args:    "DIR",
-	summary: "write the built-in standard to DIR, as a workspace to edit",
+	summary: "write the built-in standard and corpus to DIR, as a workspace to edit",
 	help: `
 Init writes the built-in standard (the CUE module under cue/, with every
-revision) into DIR, which must be new or empty. Run ladder inside DIR, or
+revision) and its reference corpus (fixtures/devices/) into DIR, which must
+be new or empty. Run ladder inside DIR, or
 with --workspace DIR, to work on it.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		return func(args []string) int {
@@ -32,16 +35,19 @@ func initWorkspace(e *env, dir string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	if err := copyTree(builtin, "cue", dir); err != nil {
-		// Leave nothing half-written behind.
-		if created {
-			os.RemoveAll(dir)
-		} else {
-			os.RemoveAll(filepath.Join(dir, "cue"))
+	for _, root := range []string{"cue", fixtures.DevicesDir} {
+		if err := copyTree(builtin, root, dir); err != nil {
+			// Leave nothing half-written behind.
+			if created {
+				os.RemoveAll(dir)
+			} else {
+				os.RemoveAll(filepath.Join(dir, "cue"))
+				os.RemoveAll(filepath.Join(dir, "fixtures"))
+			}
+			return e.errorf("%v", err)
 		}
-		return e.errorf("%v", err)
 	}
-	fmt.Fprintf(e.stdout, "Wrote the built-in standard to %s.\nCheck it with: ladder vet --workspace %s\n", dir, dir)
+	fmt.Fprintf(e.stdout, "Wrote the built-in standard and its reference corpus to %s.\nCheck it with: ladder vet --workspace %s\nGrade the corpus with: ladder eval --workspace %s\n", dir, dir, dir)
 	return exitOK
 }
 

@@ -17,9 +17,10 @@ import (
 	"strings"
 )
 
-// builtin holds the built-in standard, so that the binary works anywhere.
+// builtin holds the built-in standard and its reference corpus, laid out as
+// a workspace, so that the binary works anywhere.
 //
-//go:embed cue
+//go:embed cue fixtures/devices
 var builtin embed.FS
 
 // Exit codes, the same for every command.
@@ -46,7 +47,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{evalCommand, checkCommand, vetCommand, initCommand, helpCommand}
+	commands = []*command{evalCommand, checkCommand, vetCommand, genCommand, initCommand, helpCommand}
 }
 
 // env is what a command runs with: where its output goes, and the name of
@@ -155,14 +156,19 @@ Usage:
   ladder                  the workbench (not built yet: prints this text)
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-23s %s\n", c.usageLine(), c.summary)
+		if u := c.usageLine(); len(u) <= 23 {
+			fmt.Fprintf(w, "  %-23s %s\n", u, c.summary)
+		} else {
+			fmt.Fprintf(w, "  %s\n  %-23s %s\n", u, "", c.summary)
+		}
 	}
 	fmt.Fprint(w, `
 Every command takes --workspace DIR: the workspace to use (a directory with
 cue/revisions). The default is the current directory if it is one, else the
 built-in standard.
 
-Exit codes: 0 yes or nothing to report, 1 no (findings), 2 bad input or usage.
+Exit codes: 0 yes or nothing to report, 1 no (findings, a device below
+--target), 2 bad input or usage.
 Run "ladder help COMMAND" for more about a command.
 `)
 }
