@@ -269,7 +269,7 @@ func (r *checkReport) writeOutcomeText(w io.Writer, gr *graded, o *evaluator.Out
 	}
 	fmt.Fprintln(w, line)
 	if len(o.Device.Ignored) > 0 {
-		fmt.Fprintf(w, "    ignored (not measurements of %s): %s\n", rev.ID, strings.Join(o.Device.Ignored, ", "))
+		fmt.Fprintf(w, "    ignores %d %s that %s does not define: %s\n", len(o.Device.Ignored), plural(len(o.Device.Ignored), "measurement", "measurements"), rev.ID, strings.Join(o.Device.Ignored, ", "))
 	}
 	g := o.Gap(r.target)
 	switch {

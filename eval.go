@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -98,6 +99,7 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
+	g.sortByCategory()
 	switch format {
 	case "json":
 		err = writeEvalJSON(e.stdout, g)
@@ -115,6 +117,18 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 			len(g.invalid), plural(len(g.invalid), "problem", "problems"))
 	}
 	return exitOK
+}
+
+// sortByCategory orders the outcomes by category, in the order of the
+// standard's parts, then by device ID.
+func (g *graded) sortByCategory() {
+	rank := map[string]int{}
+	for i, c := range g.rev.Categories {
+		rank[c.Key] = i
+	}
+	slices.SortStableFunc(g.outcomes, func(a, b *evaluator.Outcome) int {
+		return cmp.Or(cmp.Compare(rank[a.Device.Category], rank[b.Device.Category]), strings.Compare(a.Device.ID, b.Device.ID))
+	})
 }
 
 // summary counts the devices graded, by category and level.
@@ -194,24 +208,30 @@ func writeEvalTable(w io.Writer, g *graded) error {
 		fmt.Fprintf(w, ", %d %s (see stderr)", len(g.invalid), plural(len(g.invalid), "problem", "problems"))
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 8, 2, ' ', tabwriter.AlignRight)
 	levels := append([]string{evaluator.LevelNone}, spec.LevelNames...)
-	fmt.Fprintf(tw, "CATEGORY\tDEVICES\t%s\t\n", strings.Join(levels, "\t"))
+	fmt.Fprintf(w, "%-16s %7s", "CATEGORY", "DEVICES")
+	for _, l := range levels {
+		fmt.Fprintf(w, " %4s", l)
+	}
+	fmt.Fprintln(w)
 	by := g.summary()
 	for _, c := range g.rev.Categories {
 		counts := by[c.Key]
 		total := 0
-		cells := make([]string, len(levels))
-		for i, l := range levels {
+		for _, l := range levels {
 			total += counts[l]
-			cells[i] = strconv.Itoa(counts[l])
-			if cl := c.Level(l); cl != nil && cl.Status == spec.LevelReserved {
-				cells[i] = "-"
-			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t\n", c.Key, total, strings.Join(cells, "\t"))
+		fmt.Fprintf(w, "%-16s %7d", c.Key, total)
+		for _, l := range levels {
+			if cl := c.Level(l); cl != nil && cl.Status == spec.LevelReserved {
+				fmt.Fprintf(w, " %4s", "-")
+				continue
+			}
+			fmt.Fprintf(w, " %4d", counts[l])
+		}
+		fmt.Fprintln(w)
 	}
-	return tw.Flush()
+	return nil
 }
 
 func writeEvalCSV(w io.Writer, g *graded) error {
