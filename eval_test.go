@@ -58,7 +58,7 @@ func TestEvalBuiltinCorpus(t *testing.T) {
 	}
 	type tally struct {
 		devices, overClaim, notAssessable, missing, familiesDiffer int
-		levels                                                    map[string]int
+		levels                                                     map[string]int
 	}
 	count := func(out evalJSON) map[string]*tally {
 		by := map[string]*tally{}
