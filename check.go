@@ -56,11 +56,7 @@ message), or bad usage.`,
 }
 
 func check(e *env, dir string, files, revIDs []string, target, format string, explain bool) int {
-	ws, err := openWorkspace(dir)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	std, err := loadStandard(ws)
+	std, err := loadStandard(dir)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
@@ -72,7 +68,7 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 			}
 		}
 		if len(revs) == 0 {
-			r, code := std.defaultRevision(e)
+			r, code := std.choose(e, "")
 			if code != exitOK {
 				return code
 			}
@@ -88,7 +84,7 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 			revs = append(revs, r)
 		}
 	}
-	corpus, err := ws.loadCorpus(files)
+	corpus, err := std.ws.loadCorpus(files)
 	if err != nil {
 		return e.errorf("%v", err)
 	}

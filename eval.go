@@ -73,25 +73,15 @@ are invalid, or bad usage.`,
 }
 
 func eval(e *env, dir, revID string, paths []string, format string) int {
-	ws, err := openWorkspace(dir)
+	std, err := loadStandard(dir)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	std, err := loadStandard(ws)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	var rev *spec.Revision
-	code := exitOK
-	if revID != "" {
-		rev, code = std.revision(e, revID)
-	} else {
-		rev, code = std.defaultRevision(e)
-	}
+	rev, code := std.choose(e, revID, spec.RevisionPublished)
 	if code != exitOK {
 		return code
 	}
-	corpus, err := ws.loadCorpus(paths)
+	corpus, err := std.ws.loadCorpus(paths)
 	if err != nil {
 		return e.errorf("%v", err)
 	}

@@ -35,22 +35,11 @@ spread like the reference corpus's. The same seed gives the same records.`,
 }
 
 func gen(e *env, dir, revID string, n int, seed int64) int {
-	ws, err := openWorkspace(dir)
+	std, err := loadStandard(dir)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	std, err := loadStandard(ws)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	rev := std.newest(spec.RevisionDraft)
-	code := exitOK
-	switch {
-	case revID != "":
-		rev, code = std.revision(e, revID)
-	case rev == nil:
-		rev, code = std.defaultRevision(e)
-	}
+	rev, code := std.choose(e, revID, spec.RevisionDraft, spec.RevisionPublished)
 	if code != exitOK {
 		return code
 	}

@@ -29,9 +29,14 @@ type standard struct {
 	broken map[string]error
 }
 
-// loadStandard loads every revision of the workspace. A revision that does
-// not load is only an error when a command asks for it.
-func loadStandard(ws *workspace) (*standard, error) {
+// loadStandard opens the workspace in dir (see openWorkspace) and loads
+// every revision of it. A revision that does not load is only an error when
+// a command asks for it.
+func loadStandard(dir string) (*standard, error) {
+	ws, err := openWorkspace(dir)
+	if err != nil {
+		return nil, err
+	}
 	ids, err := ws.Revisions()
 	if err != nil {
 		return nil, err
@@ -98,11 +103,17 @@ func (s *standard) newest(status string) *spec.Revision {
 	return nil
 }
 
-// defaultRevision is the revision graded when none is named: the newest
-// published one, else the newest.
-func (s *standard) defaultRevision(e *env) (*spec.Revision, int) {
-	if r := s.newest(spec.RevisionPublished); r != nil {
-		return r, exitOK
+// choose returns the revision named id or, when id is "", the newest
+// revision with the first of the statuses that has one, else the newest
+// revision. When it cannot, it prints why and returns exitUsage.
+func (s *standard) choose(e *env, id string, statuses ...string) (*spec.Revision, int) {
+	if id != "" {
+		return s.revision(e, id)
+	}
+	for _, status := range statuses {
+		if r := s.newest(status); r != nil {
+			return r, exitOK
+		}
 	}
 	if len(s.revs) > 0 {
 		return s.revs[len(s.revs)-1], exitOK

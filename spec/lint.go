@@ -276,13 +276,11 @@ func (l *linter) suggest(v cue.Value, name string, parent []string) string {
 	if err != nil {
 		return ""
 	}
-	best, bestDist := "", len(name)/2+1
+	var names []string
 	for it.Next() {
-		cand := selectorName(it.Selector())
-		if d := editDistance(name, cand); d < bestDist {
-			best, bestDist = cand, d
-		}
+		names = append(names, selectorName(it.Selector()))
 	}
+	best := Closest(name, names)
 	if best == "" {
 		return ""
 	}
@@ -348,6 +346,19 @@ func (l *linter) inversions(c *Category) {
 			}
 		}
 	}
+}
+
+// Closest returns the candidate nearest to name by edit distance, for a
+// "did you mean" in a message, or "" when none is near: fewer edits than
+// half the name's length. The first of equally near candidates wins.
+func Closest(name string, candidates []string) string {
+	best, bestDist := "", len(name)/2+1
+	for _, c := range candidates {
+		if d := editDistance(name, c); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
 }
 
 // editDistance is the Levenshtein distance between two strings.
