@@ -45,13 +45,22 @@ func loadStandard(dir string) (*standard, error) {
 		return nil, fmt.Errorf("%s holds no revisions under %s", ws.describe(), spec.RevisionsDir)
 	}
 	s := &standard{ws: ws, ids: ids, broken: map[string]error{}}
-	for _, id := range ids {
+	for i, id := range ids {
 		ctx, cancel := context.WithTimeoutCause(context.Background(), loadTimeout,
-			fmt.Errorf("it did not compile within %v", loadTimeout))
+			fmt.Errorf("it did not compile within %v (try ladder vet --rev %s)", loadTimeout, id))
 		rev, err := ws.LoadContext(ctx, id)
+		timedOut := ctx.Err() != nil
 		cancel()
 		if err != nil {
 			s.broken[id] = err
+			if timedOut {
+				// The abandoned compilation still holds the workspace:
+				// the revisions after it cannot load either.
+				for _, rest := range ids[i+1:] {
+					s.broken[rest] = fmt.Errorf("revision %s was not loaded: the compilation of %s did not end", rest, id)
+				}
+				break
+			}
 			continue
 		}
 		s.revs = append(s.revs, rev)
