@@ -129,7 +129,11 @@ func absentFields(c *spec.Criterion, d *fixtures.Device, err error) [][]string {
 		}
 	}
 	for _, f := range c.Fields {
-		if path := firstAbsent(d.Value, strings.Split(f.Path, ".")); path != nil {
+		labels := strings.Split(f.Path, ".")
+		if !notOptional(c.Require, labels) {
+			continue
+		}
+		if path := firstAbsent(d.Value, labels); path != nil {
 			add(path)
 		}
 	}
@@ -144,6 +148,32 @@ func absentFields(c *spec.Criterion, d *fixtures.Device, err error) [][]string {
 	}
 	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(joinPath(a), joinPath(b)) })
 	return out
+}
+
+// notOptional reports whether the field at path is regular or required all
+// the way down in v, rather than optional: an optional field (x?:) asks
+// something only of a device that has it.
+func notOptional(v cue.Value, path []string) bool {
+	for _, label := range path {
+		it, err := v.Fields(cue.Optional(true))
+		if err != nil {
+			return false
+		}
+		found := false
+		for it.Next() {
+			if sel := it.Selector(); sel.Unquoted() == label {
+				if sel.ConstraintType() == cue.OptionalConstraint {
+					return false
+				}
+				v, found = it.Value(), true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // firstAbsent returns the shortest prefix of path that names a field the
@@ -166,13 +196,18 @@ func failures(c *spec.Criterion, d *fixtures.Device, u cue.Value, err error) []P
 	var out []Problem
 	for _, f := range c.Fields {
 		p := cuePath(f.Path)
-		if d.Value.LookupPath(p).IncompleteKind() == cue.StructKind {
+		has := d.Value.LookupPath(p)
+		if !has.Exists() {
+			// An optional field the device lacks asks nothing.
+			continue
+		}
+		if has.IncompleteKind() == cue.StructKind {
 			// A struct with a comprehension in it: CUE's errors say which
 			// of its fields is at fault.
 			continue
 		}
 		if u.LookupPath(p).Validate(cue.Concrete(true)) != nil {
-			out = append(out, Problem{Field: f.Path, Needs: constraintText(f), Has: valueText(d.Value.LookupPath(p))})
+			out = append(out, Problem{Field: f.Path, Needs: constraintText(f), Has: valueText(has)})
 		}
 	}
 	if len(out) > 0 {
