@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -136,30 +135,49 @@ func (g *graded) summary() map[string]levelCounts {
 	return by
 }
 
+// evalSummary is the summary of eval's JSON.
+type evalSummary struct {
+	Devices    int                    `json:"devices"`
+	Invalid    int                    `json:"invalid"`
+	ByCategory map[string]levelCounts `json:"by_category"`
+}
+
+// writeEvalJSON writes eval's JSON object, a device at a time.
 func writeEvalJSON(w io.Writer, g *graded) error {
-	type summaryJSON struct {
-		Devices    int                    `json:"devices"`
-		Invalid    int                    `json:"invalid"`
-		ByCategory map[string]levelCounts `json:"by_category"`
+	j := newJSONWriter(w)
+	j.buf = append(j.buf, '{')
+	j.key(true, 1, "revision")
+	j.str(g.rev.ID)
+	j.key(false, 1, "devices")
+	if len(g.outcomes) == 0 {
+		j.buf = append(j.buf, '[', ']')
+	} else {
+		j.buf = append(j.buf, '[')
+		for i, o := range g.outcomes {
+			if i > 0 {
+				j.buf = append(j.buf, ',')
+			}
+			j.indent(2)
+			d := newDeviceJSON(o)
+			j.device(&d, 2)
+			if err := j.spill(); err != nil {
+				return err
+			}
+		}
+		j.indent(1)
+		j.buf = append(j.buf, ']')
 	}
-	out := struct {
-		Revision string        `json:"revision"`
-		Devices  []deviceJSON  `json:"devices"`
-		Invalid  []problemJSON `json:"invalid"`
-		Summary  summaryJSON   `json:"summary"`
-	}{
-		Revision: g.rev.ID,
-		Devices:  []deviceJSON{},
-		Invalid:  newProblemsJSON(g.invalid),
-		Summary:  summaryJSON{Devices: len(g.outcomes), Invalid: len(g.invalid), ByCategory: g.summary()},
+	j.key(false, 1, "invalid")
+	if err := j.raw(newProblemsJSON(g.invalid), 1); err != nil {
+		return err
 	}
-	for _, o := range g.outcomes {
-		out.Devices = append(out.Devices, newDeviceJSON(o))
+	j.key(false, 1, "summary")
+	if err := j.raw(evalSummary{Devices: len(g.outcomes), Invalid: len(g.invalid), ByCategory: g.summary()}, 1); err != nil {
+		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	j.indent(0)
+	j.buf = append(j.buf, '}', '\n')
+	return j.flush()
 }
 
 // familyText lists the levels of an outcome's families, such as

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
@@ -111,4 +114,9 @@ func newLevelCounts() levelCounts {
 		c[l] = 0
 	}
 	return c
+}
+
+// sortedKeys returns a map's keys in order, as encoding/json writes them.
+func sortedKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
 }

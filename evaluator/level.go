@@ -19,38 +19,50 @@ func Determine(cat *spec.Category, d *fixtures.Device, checks []Check) *Outcome 
 	if cat == nil {
 		return o
 	}
+	crits := make([]*spec.Criterion, len(checks))
+	verdicts := make([]Verdict, len(checks))
+	for i, c := range checks {
+		crits[i], verdicts[i] = c.Criterion, c.Verdict
+	}
+	r := decide(cat, crits, verdicts, d.ClaimedLevel)
+	o.Level, o.Families, o.Flags = r.level, r.families, r.flags
+	return o
+}
+
+// decide applies the level rule to the verdicts of a category's criteria.
+func decide(cat *spec.Category, crits []*spec.Criterion, verdicts []Verdict, claimed string) levelResult {
 	families := cat.Determination.Families
 	if len(families) == 0 {
 		families = []string{spec.FamilyCore}
 	}
+	var r levelResult
 	lowest := -1
 	for _, fam := range families {
-		rank := familyRank(cat, fam, checks)
+		rank := familyRank(cat, fam, crits, verdicts)
 		if lowest < 0 || rank < lowest {
 			lowest = rank
 		}
 		if len(cat.Determination.Families) > 0 {
-			o.Families = append(o.Families, FamilyLevel{Family: fam, Level: levelName(rank)})
+			r.families = append(r.families, FamilyLevel{Family: fam, Level: levelName(rank)})
 		}
 	}
-	o.Level = levelName(lowest)
-	o.Flags = flags(cat, d.ClaimedLevel, lowest)
-	return o
+	r.level = levelName(lowest)
+	r.flags = flags(cat, claimed, lowest)
+	return r
 }
 
 // familyRank returns the rank of the highest level reached in one family:
 // every level up to it is declared, not reserved, and passed.
-func familyRank(cat *spec.Category, family string, checks []Check) int {
-	failed := map[string]bool{}
-	for _, c := range checks {
-		if c.Verdict != Pass && c.Criterion.Counts(family) {
-			failed[c.Criterion.Level] = true
-		}
-	}
+func familyRank(cat *spec.Category, family string, crits []*spec.Criterion, verdicts []Verdict) int {
 	rank := 0
 	for _, l := range cat.Levels {
-		if l.Rank != rank+1 || l.Status == spec.LevelReserved || failed[l.Name] {
+		if l.Rank != rank+1 || l.Status == spec.LevelReserved {
 			break
+		}
+		for i, c := range crits {
+			if verdicts[i] != Pass && c.Level == l.Name && c.Counts(family) {
+				return rank
+			}
 		}
 		rank = l.Rank
 	}
@@ -124,4 +136,11 @@ func (o *Outcome) Gap(target string) *Gap {
 		}
 	}
 	return g
+}
+
+// levelResult is what the level rule decides of one device.
+type levelResult struct {
+	level    string
+	families []FamilyLevel
+	flags    []string
 }

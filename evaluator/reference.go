@@ -231,6 +231,16 @@ func failures(c *spec.Criterion, d *fixtures.Device, u cue.Value, err error) []P
 // criterion's own text for the field where it has one, else what the
 // unification holds there, which is all the criterion's.
 func needs(c *spec.Criterion, u cue.Value, path []string) string {
+	if text := needsOf(c, path); text != "" {
+		return text
+	}
+	return strings.Join(strings.Fields(fmt.Sprint(u.LookupPath(cue.MakePath(selectors(path)...)))), " ")
+}
+
+// needsOf returns what a criterion's own constrained fields ask of the
+// field at path: its constraint, or those of the fields under it as
+// "{h: >=3, w: >=2}"; "" when it constrains nothing there.
+func needsOf(c *spec.Criterion, path []string) string {
 	field := joinPath(path)
 	var inner []string
 	for _, f := range c.Fields {
@@ -244,7 +254,7 @@ func needs(c *spec.Criterion, u cue.Value, path []string) string {
 	if len(inner) > 0 {
 		return "{" + strings.Join(inner, ", ") + "}"
 	}
-	return strings.Join(strings.Fields(fmt.Sprint(u.LookupPath(cue.MakePath(selectors(path)...)))), " ")
+	return ""
 }
 
 // constraintText returns a constraint as written, followed by what it
