@@ -132,6 +132,8 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 // the target as it goes.
 type checkReport struct {
 	results []*graded
+	// of maps each outcome to its grading.
+	of      map[*evaluator.Outcome]*graded
 	target  string
 	explain bool
 	below   int
@@ -147,9 +149,11 @@ func (r *checkReport) meets(o *evaluator.Outcome) bool {
 func (r *checkReport) devices() ([]*fixtures.Record, map[*fixtures.Record][]*evaluator.Outcome) {
 	var order []*fixtures.Record
 	by := map[*fixtures.Record][]*evaluator.Outcome{}
+	r.of = map[*evaluator.Outcome]*graded{}
 	for _, g := range r.results {
-		for _, o := range g.outcomes {
+		for _, o := range g.all() {
 			rec := o.Device.Record
+			r.of[o] = g
 			if _, ok := by[rec]; !ok {
 				order = append(order, rec)
 			}
@@ -193,12 +197,7 @@ func (r *checkReport) writeJSON(w io.Writer, invalid []*fixtures.Problem) error 
 
 // gradedOf returns the grading an outcome belongs to.
 func (r *checkReport) gradedOf(o *evaluator.Outcome) *graded {
-	for _, g := range r.results {
-		if slices.Contains(g.outcomes, o) {
-			return g
-		}
-	}
-	return nil
+	return r.of[o]
 }
 
 func (r *checkReport) gapJSON(o *evaluator.Outcome, c evaluator.Check) gapJSON {
@@ -214,8 +213,10 @@ func (r *checkReport) gapJSON(o *evaluator.Outcome, c evaluator.Check) gapJSON {
 		}
 	}
 	if r.explain {
-		for _, d := range r.gradedOf(o).ref.Explain(o.Device, c.Criterion) {
-			g.CUE = append(g.CUE, d.String())
+		if ref, err := r.gradedOf(o).reference(); err == nil {
+			for _, d := range ref.Explain(o.Device, c.Criterion) {
+				g.CUE = append(g.CUE, d.String())
+			}
 		}
 	}
 	return g
@@ -283,7 +284,12 @@ func (r *checkReport) writeOutcomeText(w io.Writer, gr *graded, o *evaluator.Out
 	for _, c := range g.Checks {
 		fmt.Fprintf(w, "      %-*s  %-7s  %s\n", width, c.Criterion.ID, c.Verdict, c.Message())
 		if r.explain {
-			for _, d := range gr.ref.Explain(o.Device, c.Criterion) {
+			ref, err := gr.reference()
+			if err != nil {
+				fmt.Fprintf(w, "          (CUE's account is not available: %v)\n", err)
+				continue
+			}
+			for _, d := range ref.Explain(o.Device, c.Criterion) {
 				for _, l := range strings.Split(d.String(), "\n") {
 					fmt.Fprintf(w, "          %s\n", l)
 				}

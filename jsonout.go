@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"runtime"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -176,7 +178,7 @@ func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if plain[c] {
 				i++
 				continue
 			}
@@ -223,3 +225,50 @@ func appendString(b []byte, s string) []byte {
 }
 
 const hex = "0123456789abcdef"
+
+// plain marks the ASCII bytes that a JSON string holds as they are.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// inBatches formats the items 0 to n-1 in batches of size on every core,
+// with format appending a batch to a buffer, and hands the buffers to
+// write in order.
+func inBatches(n, size int, format func(start, end int, buf []byte) []byte, write func([]byte) error) error {
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	type batch struct {
+		start, end int
+		out        chan []byte
+	}
+	batches := make(chan batch, 2*workers)
+	queue := make(chan batch, 2*workers)
+	go func() {
+		defer close(batches)
+		defer close(queue)
+		for s := 0; s < n; s += size {
+			b := batch{s, min(s+size, n), make(chan []byte, 1)}
+			queue <- b
+			batches <- b
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for b := range queue {
+				b.out <- format(b.start, b.end, make([]byte, 0, 64<<10))
+			}
+		})
+	}
+	var err error
+	for b := range batches {
+		buf := <-b.out
+		if err == nil {
+			err = write(buf)
+		}
+	}
+	wg.Wait()
+	return err
+}

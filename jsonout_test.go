@@ -35,8 +35,8 @@ func TestJSONWriterMatchesEncodingJSON(t *testing.T) {
 			Invalid  []problemJSON `json:"invalid"`
 			Summary  evalSummary   `json:"summary"`
 		}{Revision: g.rev.ID, Devices: []deviceJSON{}, Invalid: newProblemsJSON(g.invalid),
-			Summary: evalSummary{Devices: len(g.outcomes), Invalid: len(g.invalid), ByCategory: g.summary()}}
-		for _, o := range g.outcomes {
+			Summary: evalSummary{Devices: g.count(), Invalid: len(g.invalid), ByCategory: g.summary()}}
+		for _, o := range g.all() {
 			out.Devices = append(out.Devices, newDeviceJSON(o))
 		}
 		enc := json.NewEncoder(&slow)

@@ -47,7 +47,7 @@ func (r *Reference) Explain(d *fixtures.Device, c *spec.Criterion) []Diagnostic 
 	if !ok {
 		return nil
 	}
-	err := d.Value.Unify(strict).Validate(cue.Concrete(true))
+	err := d.CUE().Unify(strict).Validate(cue.Concrete(true))
 	var out []Diagnostic
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()

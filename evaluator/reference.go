@@ -98,11 +98,11 @@ func (r *Reference) Check(d *fixtures.Device, c *spec.Criterion) Check {
 		// says so).
 		return Check{Criterion: c, Verdict: Pass}
 	}
-	err := d.Value.Unify(strict).Validate(cue.Concrete(true))
+	err := d.CUE().Unify(strict).Validate(cue.Concrete(true))
 	if err == nil {
 		return Check{Criterion: c, Verdict: Pass}
 	}
-	u := d.Value.Unify(c.Require)
+	u := d.CUE().Unify(c.Require)
 	if absent := absentFields(c, d, err); len(absent) > 0 {
 		problems := make([]Problem, len(absent))
 		for i, path := range absent {
@@ -133,7 +133,7 @@ func absentFields(c *spec.Criterion, d *fixtures.Device, err error) [][]string {
 		if !notOptional(c.Require, labels) {
 			continue
 		}
-		if path := firstAbsent(d.Value, labels); path != nil {
+		if path := firstAbsent(d.CUE(), labels); path != nil {
 			add(path)
 		}
 	}
@@ -196,7 +196,7 @@ func failures(c *spec.Criterion, d *fixtures.Device, u cue.Value, err error) []P
 	var out []Problem
 	for _, f := range c.Fields {
 		p := cuePath(f.Path)
-		has := d.Value.LookupPath(p)
+		has := d.CUE().LookupPath(p)
 		if !has.Exists() {
 			// An optional field the device lacks asks nothing.
 			continue
@@ -221,7 +221,7 @@ func failures(c *spec.Criterion, d *fixtures.Device, u cue.Value, err error) []P
 		}
 		seen[field] = true
 		format, args := e.Msg()
-		out = append(out, Problem{Field: field, Has: valueText(d.Value.LookupPath(cuePath(field))), Reason: fmt.Sprintf(format, args...)})
+		out = append(out, Problem{Field: field, Has: valueText(d.CUE().LookupPath(cuePath(field))), Reason: fmt.Sprintf(format, args...)})
 	}
 	slices.SortFunc(out, func(a, b Problem) int { return strings.Compare(a.Field, b.Field) })
 	return out
