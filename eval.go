@@ -178,21 +178,19 @@ func writeEvalJSON(w io.Writer, g *graded) error {
 		j.buf = append(j.buf, '[')
 		// Devices are formatted in batches on every core, and written in
 		// order.
+		texts := newCritTexts(g.rev, 4)
 		err := inBatches(g.count(), 256, func(start, end int, buf []byte) []byte {
 			jw := jsonWriter{buf: buf}
+			var o evaluator.Outcome
 			for k := start; k < end; k++ {
 				if k > 0 {
 					jw.buf = append(jw.buf, ',')
 				}
 				jw.indent(2)
-				d := newDeviceJSON(g.at(k))
-				jw.device(&d, 2)
+				jw.outcome(g.atInto(k, &o), 2, texts)
 			}
 			return jw.buf
-		}, func(b []byte) error {
-			j.buf = append(j.buf, b...)
-			return j.spill()
-		})
+		}, j.put)
 		if err != nil {
 			return err
 		}

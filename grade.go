@@ -149,7 +149,9 @@ type graded struct {
 	devices []*fixtures.Device
 	outcome func(i int) *evaluator.Outcome
 	level   func(i int) string
-	order   []int
+	// into, when set, fills an outcome in place, as outcome would make it.
+	into  func(i int, o *evaluator.Outcome)
+	order []int
 	// invalid are the problems of the records that could not be graded:
 	// those that do not decode and those that break the revision's schema.
 	invalid []*fixtures.Problem
@@ -197,7 +199,7 @@ func (s *standard) gradeBy(corpus *fixtures.Corpus, rev *spec.Revision, referenc
 		return nil, err
 	}
 	st := eng.State()
-	g.outcome, g.level = st.Outcome, st.Level
+	g.outcome, g.level, g.into = st.Outcome, st.Level, st.OutcomeInto
 	return g, nil
 }
 
@@ -209,6 +211,16 @@ func (g *graded) count() int {
 // at returns the outcome of the k-th device in the order shown.
 func (g *graded) at(k int) *evaluator.Outcome {
 	return g.outcome(g.order[k])
+}
+
+// atInto fills o with the outcome of the k-th device in the order shown,
+// reusing its memory where it can.
+func (g *graded) atInto(k int, o *evaluator.Outcome) *evaluator.Outcome {
+	if g.into == nil {
+		return g.at(k)
+	}
+	g.into(g.order[k], o)
+	return o
 }
 
 // all returns every outcome, in the order shown.

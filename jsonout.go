@@ -5,8 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/spec"
 )
 
 // jsonWriter writes eval's JSON by hand, for speed on large corpora: a
@@ -31,6 +36,23 @@ func (j *jsonWriter) flush() error {
 	return j.w.Flush()
 }
 
+// put writes a buffer made elsewhere after what is buffered, without
+// copying a large one.
+func (j *jsonWriter) put(b []byte) error {
+	if len(b) < 4<<10 {
+		j.buf = append(j.buf, b...)
+		return j.spill()
+	}
+	if len(j.buf) > 0 {
+		if _, err := j.w.Write(j.buf); err != nil {
+			return err
+		}
+		j.buf = j.buf[:0]
+	}
+	_, err := j.w.Write(b)
+	return err
+}
+
 // spill hands the buffer to the writer when it grows large.
 func (j *jsonWriter) spill() error {
 	if len(j.buf) < 64<<10 {
@@ -42,11 +64,24 @@ func (j *jsonWriter) spill() error {
 }
 
 func (j *jsonWriter) indent(depth int) {
+	if depth < len(indents) {
+		j.buf = append(j.buf, indents[depth]...)
+		return
+	}
 	j.buf = append(j.buf, '\n')
 	for range depth {
 		j.buf = append(j.buf, ' ', ' ')
 	}
 }
+
+// indents are a newline and the indentation of each depth.
+var indents = func() []string {
+	out := make([]string, 8)
+	for d := range out {
+		out[d] = "\n" + strings.Repeat("  ", d)
+	}
+	return out
+}()
 
 // key writes `"name": ` after the separator and indentation of a member.
 func (j *jsonWriter) key(first bool, depth int, name string) {
@@ -78,8 +113,12 @@ func (j *jsonWriter) strings(list []string, depth int) {
 	j.buf = append(j.buf, ']')
 }
 
-// device writes one device object at the given depth.
-func (j *jsonWriter) device(d *deviceJSON, depth int) {
+// outcome writes one device's outcome as the object newDeviceJSON would
+// make of it, at the given depth. Criteria come pre-rendered from texts:
+// most verdicts of a large corpus are passes, whose entries are the same
+// bytes for every device.
+func (j *jsonWriter) outcome(o *evaluator.Outcome, depth int, texts *critTexts) {
+	d := o.Device
 	j.buf = append(j.buf, '{')
 	in := depth + 1
 	j.key(true, in, "id")
@@ -91,25 +130,25 @@ func (j *jsonWriter) device(d *deviceJSON, depth int) {
 	j.key(false, in, "category")
 	j.str(d.Category)
 	j.key(false, in, "file")
-	j.str(d.File)
-	if d.Revision != "" {
-		j.key(false, in, "revision")
-		j.str(d.Revision)
-	}
+	j.str(where(d))
 	j.key(false, in, "level")
-	j.str(d.Level)
+	j.str(o.Level)
 	if d.ClaimedLevel != "" {
 		j.key(false, in, "claimed_level")
 		j.str(d.ClaimedLevel)
 	}
 	j.key(false, in, "flags")
-	j.strings(d.Flags, in)
-	if len(d.Families) > 0 {
+	j.strings(o.Flags, in)
+	if len(o.Families) > 0 {
+		fams := make(map[string]string, len(o.Families))
+		for _, f := range o.Families {
+			fams[f.Family] = f.Level
+		}
 		j.key(false, in, "families")
 		j.buf = append(j.buf, '{')
-		for i, f := range sortedKeys(d.Families) {
+		for i, f := range sortedKeys(fams) {
 			j.key(i == 0, in+1, f)
-			j.str(d.Families[f])
+			j.str(fams[f])
 		}
 		j.indent(in)
 		j.buf = append(j.buf, '}')
@@ -119,41 +158,115 @@ func (j *jsonWriter) device(d *deviceJSON, depth int) {
 		j.strings(d.Ignored, in)
 	}
 	j.key(false, in, "criteria")
-	if len(d.Criteria) == 0 {
+	if len(o.Checks) == 0 {
 		j.buf = append(j.buf, '[', ']')
 	} else {
 		j.buf = append(j.buf, '[')
-		for i := range d.Criteria {
-			c := &d.Criteria[i]
+		for i := range o.Checks {
+			c := &o.Checks[i]
 			if i > 0 {
 				j.buf = append(j.buf, ',')
 			}
-			j.indent(in + 1)
-			j.buf = append(j.buf, '{')
-			j.key(true, in+2, "id")
-			j.str(c.ID)
-			j.key(false, in+2, "level")
-			j.str(c.Level)
-			j.key(false, in+2, "family")
-			j.str(c.Family)
-			j.key(false, in+2, "verdict")
+			t := texts.of(c.Criterion, in+1)
+			if c.Verdict == evaluator.Pass && len(c.Problems) == 0 {
+				j.buf = append(j.buf, t.pass...)
+				continue
+			}
+			j.buf = append(j.buf, t.head...)
 			j.str(c.Verdict.String())
-			if c.Field != "" {
-				j.key(false, in+2, "field")
-				j.str(c.Field)
+			if f := c.Field(); f != "" {
+				j.buf = append(j.buf, t.field...)
+				j.str(f)
 			}
-			if c.Message != "" {
-				j.key(false, in+2, "message")
-				j.str(c.Message)
+			if len(c.Problems) > 0 {
+				j.buf = append(j.buf, t.message...)
+				j.message(c.Problems)
 			}
-			j.indent(in + 1)
-			j.buf = append(j.buf, '}')
+			j.buf = append(j.buf, t.tail...)
 		}
 		j.indent(in)
 		j.buf = append(j.buf, ']')
 	}
 	j.indent(depth)
 	j.buf = append(j.buf, '}')
+}
+
+// message writes Check.Message as a JSON string, without building it.
+func (j *jsonWriter) message(problems []evaluator.Problem) {
+	if len(problems) != 1 || !problems[0].Absent && problems[0].Needs == "" {
+		j.str(evaluator.Check{Problems: problems}.Message())
+		return
+	}
+	p := &problems[0]
+	b := append(j.buf, '"')
+	b = appendStringBody(b, strings.TrimPrefix(p.Field, "measurements."))
+	if p.Absent {
+		b = append(b, " is absent (no evidence), needs "...)
+	} else {
+		b = append(b, " is "...)
+		b = appendStringBody(b, p.Has)
+		b = append(b, ", needs "...)
+	}
+	b = appendStringBody(b, p.Needs)
+	j.buf = append(b, '"')
+}
+
+// critText is a criterion's entry in eval's JSON, rendered but for its
+// verdict, field and message.
+type critText struct {
+	head, field, message, tail []byte
+	// pass is the whole entry of a pass.
+	pass []byte
+}
+
+// critTexts renders criteria entries once for a whole corpus. It is filled
+// before writing starts, and only read after.
+type critTexts struct {
+	depth int
+	texts map[*spec.Criterion]*critText
+}
+
+func newCritTexts(rev *spec.Revision, depth int) *critTexts {
+	t := &critTexts{depth: depth, texts: map[*spec.Criterion]*critText{}}
+	for _, c := range rev.Criteria() {
+		t.texts[c] = renderCrit(c, depth)
+	}
+	return t
+}
+
+// of returns the rendering of a criterion at depth; one the table lacks
+// (never, for the revision's own) is rendered on the spot.
+func (t *critTexts) of(c *spec.Criterion, depth int) *critText {
+	if r, ok := t.texts[c]; ok && depth == t.depth {
+		return r
+	}
+	return renderCrit(c, depth)
+}
+
+func renderCrit(c *spec.Criterion, depth int) *critText {
+	w := &jsonWriter{}
+	w.indent(depth)
+	w.buf = append(w.buf, '{')
+	w.key(true, depth+1, "id")
+	w.str(c.ID)
+	w.key(false, depth+1, "level")
+	w.str(c.Level)
+	w.key(false, depth+1, "family")
+	w.str(c.Family)
+	w.key(false, depth+1, "verdict")
+	t := &critText{head: w.buf}
+	w = &jsonWriter{}
+	w.key(false, depth+1, "field")
+	t.field = w.buf
+	w = &jsonWriter{}
+	w.key(false, depth+1, "message")
+	t.message = w.buf
+	w = &jsonWriter{}
+	w.indent(depth)
+	w.buf = append(w.buf, '}')
+	t.tail = w.buf
+	t.pass = append(appendString(slices.Clone(t.head), evaluator.Pass.String()), t.tail...)
+	return t
 }
 
 // raw writes a value with encoding/json, indented to sit at depth.
@@ -174,6 +287,13 @@ func (j *jsonWriter) raw(v any, depth int) error {
 // with HTML escaping off.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendStringBody(b, s)
+	return append(b, '"')
+}
+
+// appendStringBody appends s escaped as in a JSON string, without the
+// quotes.
+func appendStringBody(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -220,8 +340,7 @@ func appendString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 const hex = "0123456789abcdef"

@@ -130,20 +130,30 @@ type cell struct {
 // Outcome returns the outcome of the i-th device, as Reference.Outcome would
 // give it.
 func (s *State) Outcome(i int) *Outcome {
+	o := &Outcome{}
+	s.OutcomeInto(i, o)
+	return o
+}
+
+// OutcomeInto fills o with the outcome of the i-th device, reusing o's
+// Checks: a writer of a large corpus builds one outcome after another
+// without garbage. The outcome shares its families, flags and problems
+// with the state; they must not be changed.
+func (s *State) OutcomeInto(i int, o *Outcome) {
 	p := s.where[i]
 	d := s.Devices[i]
 	if p.cat == nil {
-		return Determine(nil, d, nil)
+		*o = *Determine(nil, d, nil)
+		return
 	}
 	cs := p.cat
-	o := &Outcome{Device: d, Category: cs.cat, Checks: make([]Check, len(cs.crits))}
+	checks := o.Checks[:0]
 	for j, c := range cs.crits {
 		cl := cs.cols[j][p.row]
-		o.Checks[j] = Check{Criterion: c, Verdict: cl.verdict, Problems: cl.problems}
+		checks = append(checks, Check{Criterion: c, Verdict: cl.verdict, Problems: cl.problems})
 	}
 	r := cs.rows[p.row]
-	o.Level, o.Families, o.Flags = r.level, r.families, r.flags
-	return o
+	*o = Outcome{Device: d, Category: cs.cat, Level: r.level, Families: r.families, Flags: r.flags, Checks: checks}
 }
 
 // Level returns the level of the i-th device, without building its

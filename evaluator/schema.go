@@ -75,29 +75,29 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 	if len(path) == 1 && path[0] == "measurements" {
 		skip = func(name string) bool { return known[name] && rev.Measurement(name) == nil }
 	}
-	byName := make(map[string]int, len(fields))
+	names := make([]string, len(fields))
 	want := 0
 	for i, f := range fields {
-		byName[f.name] = i
+		names[i] = f.name
 		if f.required {
 			want++
 		}
 	}
+	set := fixtures.NewKeySet(names...)
 	return func(n fixtures.Node) bool {
 		if n.Kind() != fixtures.ObjectKind {
 			return false
 		}
 		seen := 0
 		for i := range n.Len() {
-			name, m := n.Member(i)
-			j, ok := byName[name]
-			if !ok {
-				if skip(name) || !closed {
+			j := set.IndexOf(n, i)
+			if j < 0 {
+				if name, _ := n.Member(i); skip(name) || !closed {
 					continue
 				}
 				return false
 			}
-			if !fields[j].test(m) {
+			if _, m := n.Member(i); !fields[j].test(m) {
 				return false
 			}
 			if fields[j].required {
