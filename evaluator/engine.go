@@ -246,9 +246,16 @@ func (e *Engine) Update(ctx context.Context, rev *spec.Revision, devices []*fixt
 	next := &State{Revision: rev, Devices: devices, cats: map[string]*catState{}, where: make([]devicePos, len(devices))}
 	delta := &Delta{Distributions: map[string]map[string]int{}, Passes: map[string]int{}}
 
-	byCat := map[string][]int{}
-	for i, d := range devices {
-		byCat[d.Category] = append(byCat[d.Category], i)
+	// The same devices as before (a drafter's edit): keep their grouping
+	// by category, which costs a map operation a device to redo.
+	same := len(devices) == len(old.Devices) && len(devices) > 0 && &devices[0] == &old.Devices[0] &&
+		sameCategories(rev, old.Revision)
+	var byCat map[string][]int
+	if !same {
+		byCat = map[string][]int{}
+		for i, d := range devices {
+			byCat[d.Category] = append(byCat[d.Category], i)
+		}
 	}
 	var jobs []*colJob
 	for _, c := range rev.Categories {
@@ -257,23 +264,36 @@ func (e *Engine) Update(ctx context.Context, rev *spec.Revision, devices []*fixt
 			cs.crits = append(cs.crits, l.Criteria...)
 		}
 		prev := old.cats[c.Key]
-		for row, i := range byCat[c.Key] {
-			d := devices[i]
-			cs.devices = append(cs.devices, d)
-			if prev != nil && row < len(prev.devices) && prev.devices[row] == d {
-				// The same device as before: its key is known.
-				cs.keys = append(cs.keys, prev.keys[row])
-			} else {
-				cs.keys = append(cs.keys, deviceKey{d.ID, contentHash(d)})
+		if same {
+			if prev != nil {
+				cs.devices, cs.keys = prev.devices, prev.keys
 			}
-			next.where[i] = devicePos{cs, row}
+		} else {
+			for row, i := range byCat[c.Key] {
+				d := devices[i]
+				cs.devices = append(cs.devices, d)
+				if prev != nil && row < len(prev.devices) && prev.devices[row] == d {
+					// The same device as before: its key is known.
+					cs.keys = append(cs.keys, prev.keys[row])
+				} else {
+					cs.keys = append(cs.keys, deviceKey{d.ID, contentHash(d)})
+				}
+				next.where[i] = devicePos{cs, row}
+			}
 		}
 		next.cats[c.Key] = cs
-		js, err := e.plan(rev, cs, old.cats[c.Key])
+		js, err := e.plan(rev, cs, prev)
 		if err != nil {
 			return nil, err
 		}
 		jobs = append(jobs, js...)
+	}
+	if same {
+		for i, p := range old.where {
+			if p.cat != nil {
+				next.where[i] = devicePos{next.cats[p.cat.cat.Key], p.row}
+			}
+		}
 	}
 	if err := e.run(ctx, rev, jobs, delta); err != nil {
 		return nil, err
@@ -284,6 +304,20 @@ func (e *Engine) Update(ctx context.Context, rev *spec.Revision, devices []*fixt
 	delta.Elapsed = time.Since(start)
 	e.state.Store(next)
 	return delta, nil
+}
+
+// sameCategories reports whether two revisions have the same category keys
+// in the same order.
+func sameCategories(a, b *spec.Revision) bool {
+	if a == nil || b == nil || len(a.Categories) != len(b.Categories) {
+		return false
+	}
+	for i, c := range a.Categories {
+		if b.Categories[i].Key != c.Key {
+			return false
+		}
+	}
+	return true
 }
 
 // colJob decides the verdicts of one criterion on the devices of its

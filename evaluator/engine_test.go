@@ -147,6 +147,16 @@ func TestEngineThresholdEdit(t *testing.T) {
 		t.Errorf("pass counts that changed: %v, want only MT-L3-LLM's", delta.Passes)
 	}
 	sameAsReference(t, e.State())
+	// The same edit with the very same devices, as the workbench makes it,
+	// takes the path that keeps their grouping.
+	e2 := evaluator.NewEngine()
+	if _, err := e2.Update(context.Background(), rev, devices); err != nil {
+		t.Fatal(err)
+	}
+	if d2, err := e2.Update(context.Background(), edited, devices); err != nil || d2.Checks != phones {
+		t.Fatalf("the edit with the same devices: %v, %d checks, want %d", err, d2.Checks, phones)
+	}
+	sameAsReference(t, e2.State())
 	// The old snapshot is untouched.
 	if before.Revision != rev {
 		t.Error("the previous snapshot changed")
