@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -191,5 +190,3 @@ func BenchmarkThresholdEdit(b *testing.B) {
 func BenchmarkSharedDefinitionEdit(b *testing.B) {
 	editBench(b, "cue/revisions/gbz177-l4-draft/schema.cue", `#LongTermMemory: "preferences" | "episodic"`, `#LongTermMemory: "episodic"`)
 }
-
-var _ = os.DirFS
