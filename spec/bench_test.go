@@ -1,19 +1,73 @@
 package spec
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
 
 // BenchmarkLoad measures compiling a revision and reading it into the model,
-// fingerprints included, in a workspace that is already open.
+// fingerprints included, in a workspace that has loaded nothing before: the
+// cold load that opens a workspace.
 func BenchmarkLoad(b *testing.B) {
 	for _, id := range []string{edition, draft} {
 		b.Run(id, func(b *testing.B) {
-			ws := NewWorkspace(repo, "")
 			for b.Loop() {
-				if _, err := ws.Load(id); err != nil {
+				if _, err := NewWorkspace(repo, "").Load(id); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkReload measures what the workbench does on every edit: it loads
+// the draft again in a workspace that has loaded it before, after one
+// threshold of one file has changed. Each iteration flips the threshold, so
+// that the file's content really differs from the last load. The loads
+// follow each other at once.
+func BenchmarkReload(b *testing.B) {
+	benchmarkReload(b, 0)
+}
+
+// BenchmarkReloadPaced is BenchmarkReload with a pause before each load, as
+// between the edits of someone at the workbench: the work that a workspace
+// does in the background between loads is then done. Its ns/op counts the
+// pause; ns/load is the time of the load alone. (Stopping the benchmark's
+// timer instead would read the memory statistics around every load, which
+// slows the load down.)
+func BenchmarkReloadPaced(b *testing.B) {
+	benchmarkReload(b, 10*time.Millisecond)
+}
+
+func benchmarkReload(b *testing.B, pause time.Duration) {
+	name := revFile(draft, "mobile_terminal.cue")
+	fsys := builtinWith(b)
+	orig := fsys[name].Data
+	const before, after = "on_device_llm_params_b: >=7", "on_device_llm_params_b: >=8"
+	if !strings.Contains(string(orig), before) {
+		b.Fatalf("%s does not contain %q", name, before)
+	}
+	versions := [2][]byte{orig, []byte(strings.Replace(string(orig), before, after, 1))}
+	ws := NewWorkspace(fsys, "")
+	if _, err := ws.Load(draft); err != nil {
+		b.Fatal(err)
+	}
+	var loading time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		fsys[name] = &fstest.MapFile{Data: versions[i%2]}
+		time.Sleep(pause)
+		start := time.Now()
+		if _, err := ws.Load(draft); err != nil {
+			b.Fatal(err)
+		}
+		loading += time.Since(start)
+	}
+	if pause > 0 {
+		b.ReportMetric(float64(loading.Nanoseconds())/float64(i), "ns/load")
 	}
 }
 

@@ -2,8 +2,8 @@
 // CUE, into the model that the rest of Ladder works on, and checks it.
 //
 // A workspace holds a CUE module under cue/ with one package per revision in
-// cue/revisions/<id>/. [Workspace.Load] compiles one revision with CUE's own
-// loader and returns a [Revision]: its categories in the order of the
+// cue/revisions/<id>/. [Workspace.Load] compiles one revision as CUE's own
+// loader does and returns a [Revision]: its categories in the order of the
 // standard's parts, each with its levels L1 to L4, each with its criteria
 // ordered by ID. Every element of the model keeps its source position, and
 // every criterion keeps its CUE value, its source text and a fingerprint

@@ -57,6 +57,32 @@ func Lint(rev *Revision, known []string) []Finding {
 type linter struct {
 	rev      *Revision
 	findings []Finding
+	// steps caches the walk down #Device by field paths, for fields.
+	steps map[string]deviceStep
+}
+
+// deviceStep is one step of a walk down #Device: whether the value reached
+// so far allows a field, and the field's value if it does.
+type deviceStep struct {
+	allows bool
+	next   cue.Value
+}
+
+// step takes the step from cur, the value of #Device at the path before
+// the last element of path, to the field name at path.
+func (l *linter) step(cur cue.Value, path, name string) deviceStep {
+	if st, ok := l.steps[path]; ok {
+		return st
+	}
+	st := deviceStep{allows: cur.Allows(cue.Str(name))}
+	if st.allows {
+		st.next = lookupField(cur, name)
+	}
+	if l.steps == nil {
+		l.steps = map[string]deviceStep{}
+	}
+	l.steps[path] = st
+	return st
 }
 
 func (l *linter) add(pos Position, rule, format string, args ...any) {
@@ -253,14 +279,15 @@ func (l *linter) fields(cr *Criterion, declared map[string]*decl) {
 		where := "#Device"
 		for i, name := range parts {
 			bad := strings.Join(parts[:i+1], ".")
-			if !cur.Allows(cue.Str(name)) {
+			st := l.step(cur, bad, name)
+			if !st.allows {
 				if !reported[bad] {
 					reported[bad] = true
 					l.add(paths[p], "unknown-field", "criterion %s constrains %s, which %s does not define%s", cr.ID, bad, where, l.suggest(cur, name, parts[:i]))
 				}
 				break
 			}
-			cur = lookupField(cur, name)
+			cur = st.next
 			if name == "measurements" && i == 0 {
 				where = "#Measurements"
 			} else {

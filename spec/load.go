@@ -23,18 +23,28 @@ const RevisionsDir = "cue/revisions"
 type Workspace struct {
 	fsys fs.FS
 	root string
-	ctx  *cue.Context
 
-	// mu serialises loading: CUE's loader is not documented as safe for
-	// concurrent use, while compiled values are.
+	// mu serialises loading, and guards the caches below: CUE's loader is
+	// not documented as safe for concurrent use, while compiled values are.
 	mu sync.Mutex
+	// module is the module file as last read.
+	module *moduleFile
+	// sources are the source files of each revision as last loaded, by
+	// revision ID and file name.
+	sources map[string]map[string]*sourceFile
+	// memos are what the last load of each revision read of its criteria,
+	// by revision ID.
+	memos map[string]*revisionMemo
+	// spares are syntax trees of the files of each revision, parsed for
+	// the next load, by revision ID.
+	spares map[string]*spareTrees
 }
 
 // NewWorkspace returns the workspace held by fsys. Root is how the
 // workspace's directory is shown in positions: "" shows paths such as
 // cue/revisions/gbz177-2026/schema.cue, "ws" shows ws/cue/revisions/....
 func NewWorkspace(fsys fs.FS, root string) *Workspace {
-	return &Workspace{fsys: fsys, root: root, ctx: cuecontext.New()}
+	return &Workspace{fsys: fsys, root: root}
 }
 
 // DisplayPath returns how a slash-separated path inside the workspace is
@@ -115,7 +125,29 @@ func (w *Workspace) LoadContext(ctx context.Context, id string) (*Revision, erro
 // revision, and a [*LoadError] listing every error when the revision does
 // not compile or does not validate (as `cue vet -c=false` would report).
 // Problems of structure that CUE cannot see are left for [Lint].
+//
+// Each revision is compiled in a CUE context of its own. A workspace
+// remembers what it learnt of the files and criteria of the revisions it
+// loaded, so that loading a revision again after an edit costs little more
+// than compiling it.
 func (w *Workspace) Load(id string) (*Revision, error) {
+	files, err := w.readRevisionFiles(id)
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	// A context of the revision's own: CUE's runtime keeps every instance
+	// built in a context for as long as the context lives.
+	ctx := cuecontext.New()
+	if rev, err := w.loadDirect(ctx, id, files); err != errUseLoader {
+		return rev, err
+	}
+	return w.loadWithLoader(ctx, id, files)
+}
+
+// readRevisionFiles reads the CUE files of a revision, sorted by name.
+func (w *Workspace) readRevisionFiles(id string) ([]*File, error) {
 	ids, err := w.Revisions()
 	if err != nil {
 		return nil, err
@@ -136,7 +168,13 @@ func (w *Workspace) Load(id string) (*Revision, error) {
 		}
 		files = append(files, &File{Name: w.DisplayPath(path.Join(dir, n)), Data: data})
 	}
+	return files, nil
+}
 
+// loadWithLoader loads a revision with CUE's loader, which finds the files
+// of the revision's package and reports every error.
+func (w *Workspace) loadWithLoader(ctx *cue.Context, id string, files []*File) (*Revision, error) {
+	dir := path.Join(RevisionsDir, id)
 	module, err := fs.Sub(w.fsys, "cue")
 	if err != nil {
 		return nil, fmt.Errorf("opening the CUE module of the workspace: %w", err)
@@ -147,9 +185,6 @@ func (w *Workspace) Load(id string) (*Revision, error) {
 			return w.DisplayPath(path.Join("cue", strings.TrimPrefix(p, "/")))
 		},
 	}
-
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	insts := load.Instances([]string{"./" + path.Join("revisions", id)}, cfg)
 	if len(insts) != 1 {
 		return nil, fmt.Errorf("loading revision %s: CUE's loader returned %d instances, want 1", id, len(insts))
@@ -158,16 +193,20 @@ func (w *Workspace) Load(id string) (*Revision, error) {
 	if inst.Err != nil {
 		return nil, &LoadError{Revision: id, Errs: convertErrors(inst.Err, w.DisplayPath(dir))}
 	}
-	v := w.ctx.BuildInstance(inst)
-	// The same validation as `cue vet -c=false`: every value, definitions
-	// and hidden fields included, must be free of conflicts. Validate
-	// reports them all; Err only the first.
-	err = v.Validate(cue.Attributes(true), cue.Definitions(true), cue.Hidden(true), cue.Concrete(false))
+	v := ctx.BuildInstance(inst)
+	if err := validate(v); err != nil {
+		return nil, &LoadError{Revision: id, Errs: convertErrors(err, w.DisplayPath(dir))}
+	}
+	return read(ctx, id, w.DisplayPath(dir), v, indexDecls(inst.Files), files, nil), nil
+}
+
+// validate checks a compiled revision as `cue vet -c=false` does: every
+// value, definitions and hidden fields included, must be free of conflicts.
+// Validate reports them all; Err only the first.
+func validate(v cue.Value) error {
+	err := v.Validate(cue.Attributes(true), cue.Definitions(true), cue.Hidden(true), cue.Concrete(false))
 	if err == nil {
 		err = v.Err()
 	}
-	if err != nil {
-		return nil, &LoadError{Revision: id, Errs: convertErrors(err, w.DisplayPath(dir))}
-	}
-	return read(w.ctx, id, w.DisplayPath(dir), v, indexDecls(inst.Files), files), nil
+	return err
 }

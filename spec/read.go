@@ -7,6 +7,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -28,27 +29,61 @@ var (
 type reader struct {
 	rev   *Revision
 	files map[string][]byte
+	// memo, if not nil, holds what earlier loads read of the parts of the
+	// revision that have not changed since.
+	memo *memoTable
+	// sels are the selectors of the categories and levels read, by
+	// category key and by category key and level name, and msels those of
+	// the measurements, by name.
+	sels  map[[2]string]cue.Selector
+	msels map[string]cue.Selector
+	// queue are the criteria yet to be read.
+	queue []*critRead
 }
 
-func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files []*File) *Revision {
-	r := &reader{
-		rev:   &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls, ctx: ctx},
-		files: map[string][]byte{},
+func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files []*File, memo *memoTable) *Revision {
+	newReader := func() *reader {
+		r := &reader{
+			rev:   &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls, ctx: ctx},
+			files: make(map[string][]byte, len(files)),
+			memo:  memo,
+			sels:  map[[2]string]cue.Selector{},
+			msels: map[string]cue.Selector{},
+		}
+		for _, f := range files {
+			r.files[f.Name] = f.Data
+		}
+		// Until the revision's metadata is found, problems of the whole
+		// revision are placed at its directory.
+		r.rev.Pos = Position{File: dir}
+		return r
 	}
-	for _, f := range files {
-		r.files[f.Name] = f.Data
+	var r *reader
+	if o := memo.outline(); o != nil {
+		r = newReader()
+		if r.recallOutline(v, o) {
+			memo.keepOutline(o)
+		} else {
+			r = nil
+		}
 	}
-	// Until the revision's metadata is found, problems of the whole
-	// revision are placed at its directory.
-	r.rev.Pos = Position{File: dir}
-	r.readTop(v)
-	r.readRevision(v.LookupPath(cue.MakePath(cue.Str("revision"))))
-	r.readMeasurements(v.LookupPath(cue.MakePath(cue.Def("Measurements"))))
-	r.rev.Device = v.LookupPath(cue.MakePath(cue.Def("Device")))
-	if !r.rev.Device.Exists() {
-		r.problem(r.rev.Pos, "schema", "the revision defines no #Device schema for device records")
+	if r == nil {
+		r = newReader()
+		r.readTop(v)
+		r.readRevision(v.LookupPath(cue.MakePath(cue.Str("revision"))))
+		r.readMeasurements(v.LookupPath(cue.MakePath(cue.Def("Measurements"))))
+		r.rev.Device = v.LookupPath(cue.MakePath(cue.Def("Device")))
+		if !r.rev.Device.Exists() {
+			r.problem(r.rev.Pos, "schema", "the revision defines no #Device schema for device records")
+		}
+		r.readCategories(v.LookupPath(cue.MakePath(cue.Str("categories"))))
+		// Criteria are yet to be read: these are the problems of the
+		// rest.
+		if memo != nil && len(r.rev.problems) == 0 {
+			memo.keepOutline(r.outlineOf())
+		}
 	}
-	r.readCategories(v.LookupPath(cue.MakePath(cue.Str("categories"))))
+	r.readQueued()
 	r.rev.byID = map[string]*Criterion{}
 	for _, c := range r.rev.Criteria() {
 		if _, ok := r.rev.byID[c.ID]; !ok {
@@ -65,11 +100,17 @@ func (r *reader) problem(pos Position, rule, format string, args ...any) {
 // pos returns the position of a value, preferring the first place in the
 // source that declares its path.
 func (r *reader) pos(v cue.Value) Position {
-	if sels := v.Path().Selectors(); len(sels) > 0 {
-		path := make([]string, len(sels))
-		for i, s := range sels {
-			path[i] = selectorName(s)
-		}
+	sels := v.Path().Selectors()
+	path := make([]string, len(sels))
+	for i, s := range sels {
+		path[i] = selectorName(s)
+	}
+	return r.posAt(path, v)
+}
+
+// posAt is pos for a value whose path is known.
+func (r *reader) posAt(path []string, v cue.Value) Position {
+	if len(path) > 0 {
 		if ds := r.rev.decls.lookup(path...); len(ds) > 0 {
 			return ds[0].pos()
 		}
@@ -206,6 +247,7 @@ func (r *reader) readMeasurements(v cue.Value) {
 	for it.Next() {
 		fv := it.Value()
 		name := selectorName(it.Selector())
+		r.msels[name] = it.Selector()
 		m := &Measurement{
 			Name:  name,
 			Path:  "measurements." + name,
@@ -227,12 +269,20 @@ func (r *reader) readMeasurements(v cue.Value) {
 // exprText returns the CUE text of a field's value as written in the source.
 func (r *reader) exprText(v cue.Value) string {
 	if f, ok := v.Source().(*ast.Field); ok {
-		if b, err := format.Node(f.Value); err == nil {
+		sourceFormat.Lock()
+		b, err := format.Node(f.Value)
+		sourceFormat.Unlock()
+		if err == nil {
 			return string(b)
 		}
 	}
 	return fmt.Sprint(v)
 }
+
+// sourceFormat serialises formatting source syntax, which criteria read in
+// parallel may share: format.Node may adjust the positions in what it
+// formats (those in string interpolations).
+var sourceFormat sync.Mutex
 
 func docText(groups []*ast.CommentGroup) string {
 	var parts []string
@@ -248,6 +298,7 @@ func (r *reader) readCategories(v cue.Value) {
 		return
 	}
 	for key, cv := range r.members(v, "categories", "categories by key") {
+		r.sels[[2]string{key}] = lastSelector(cv)
 		r.rev.Categories = append(r.rev.Categories, r.readCategory(key, cv))
 	}
 	slices.SortStableFunc(r.rev.Categories, func(a, b *Category) int {
@@ -283,6 +334,7 @@ func (r *reader) readCategory(key string, v cue.Value) *Category {
 			r.problem(r.pos(lv), "level", "%s has a level %q; levels are %s", what, name, strings.Join(LevelNames, ", "))
 			continue
 		}
+		r.sels[[2]string{key, name}] = lastSelector(lv)
 		c.Levels = append(c.Levels, r.readLevel(c, name, lv))
 	}
 	slices.SortFunc(c.Levels, func(a, b *Level) int { return cmp.Compare(a.Rank, b.Rank) })
@@ -301,35 +353,104 @@ func (r *reader) readLevel(c *Category, name string, v cue.Value) *Level {
 		return l
 	}
 	for id, cv := range r.members(crits, what+": criteria", "criteria by ID") {
-		l.Criteria = append(l.Criteria, r.readCriterion(c.Key, name, id, cv))
+		l.Criteria = append(l.Criteria, r.queueCriterion(c.Key, name, id, cv))
 	}
 	slices.SortFunc(l.Criteria, func(a, b *Criterion) int { return strings.Compare(a.ID, b.ID) })
 	return l
 }
 
-func (r *reader) readCriterion(category, level, id string, v cue.Value) *Criterion {
-	c := &Criterion{ID: id, Category: category, Level: level, Value: v, Pos: r.pos(v)}
-	what := "criterion " + id
-	if ds := r.rev.decls.lookup(criterionPath(category, level, id)...); len(ds) > 0 {
-		c.Source = r.sourceOf(ds[0].field)
+// queueCriterion returns a criterion with its place and value, and queues
+// it to be read by readQueued. Criteria are read last, in parallel, as they
+// are most of the work.
+func (r *reader) queueCriterion(category, level, id string, v cue.Value) *Criterion {
+	c := &Criterion{ID: id, Category: category, Level: level, Value: v}
+	r.queue = append(r.queue, &critRead{c: c, at: len(r.rev.problems)})
+	return c
+}
+
+// critRead is a criterion being read.
+type critRead struct {
+	c *Criterion
+	// at is where the criterion's problems go among the revision's, and
+	// problems are those problems.
+	at       int
+	problems []Finding
+	// key is the criterion's memo key, and sels lead from its require to
+	// the fields it constrains.
+	key  memoKey
+	sels [][]cue.Selector
+	// recalled is the memo that the criterion was read from, if any; memo
+	// is set if the criterion, read afresh, is to be remembered.
+	recalled *critMemo
+	memo     bool
+}
+
+// readQueued reads the queued criteria, spreading the work over the
+// processors, puts their problems in order among the revision's, and keeps
+// their memos.
+func (r *reader) readQueued() {
+	queue := r.queue
+	r.queue = nil
+	parallel(len(queue), func(i int) { r.readCriterion(queue[i]) })
+	var problems []Finding
+	prev := 0
+	for _, q := range queue {
+		if len(q.problems) > 0 {
+			problems = append(problems, r.rev.problems[prev:q.at]...)
+			problems = append(problems, q.problems...)
+			prev = q.at
+		}
 	}
-	if !r.checkFields(v, what, criterionFields) {
-		return c
+	if problems != nil {
+		r.rev.problems = append(problems, r.rev.problems[prev:]...)
 	}
-	c.Title = r.str(v, "title", what, true)
-	c.Element = r.str(v, "element", what, true)
-	c.Family = r.str(v, "family", what, true)
-	c.Provenance = r.str(v, "provenance", what, true)
-	c.Clause = r.str(v, "clause", what, false)
+	for _, q := range queue {
+		switch {
+		case q.recalled != nil:
+			r.memo.keep(q.key, q.recalled)
+		case q.memo:
+			r.memo.keep(q.key, memoOf(q.c, q.sels))
+		}
+	}
+}
+
+// readCriterion reads a queued criterion. It runs in parallel with others,
+// and keeps its problems to itself.
+func (r *reader) readCriterion(q *critRead) {
+	c, v := q.c, q.c.Value
+	// A reader of the criterion's own, for its problems.
+	cr := &reader{rev: &Revision{decls: r.rev.decls}, files: r.files}
+	defer func() { q.problems = cr.rev.problems }()
+	path := criterionPath(c.Category, c.Level, c.ID)
+	c.Pos = cr.posAt(path, v)
+	what := "criterion " + c.ID
+	if r.memo != nil {
+		q.key = r.memo.key(path)
+		if m := r.memo.criterion(q.key); m != nil && cr.recall(c, m) {
+			q.recalled = m
+			return
+		}
+	}
+	if ds := cr.rev.decls.lookup(path...); len(ds) > 0 {
+		c.Source = cr.sourceOf(ds[0].field)
+	}
+	if !cr.checkFields(v, what, criterionFields) {
+		return
+	}
+	c.Title = cr.str(v, "title", what, true)
+	c.Element = cr.str(v, "element", what, true)
+	c.Family = cr.str(v, "family", what, true)
+	c.Provenance = cr.str(v, "provenance", what, true)
+	c.Clause = cr.str(v, "clause", what, false)
 	c.Require = field(v, "require")
 	if !c.Require.Exists() {
-		r.problem(c.Pos, "no-constraint", "%s has no require: it would pass every device", what)
+		cr.problem(c.Pos, "no-constraint", "%s has no require: it would pass every device", what)
 	} else {
-		c.Fields = constrainedFields(c.Require, r.pos, r.exprText)
+		c.Fields, q.sels = constrainedFields(c.Require, cr.pos, cr.exprText)
 		c.RequireFingerprint = fingerprint(c.Require)
 	}
 	c.Fingerprint = hashStrings(c.Title, c.Element, c.Family, c.Provenance, c.Clause, c.RequireFingerprint)
-	return c
+	q.memo = r.memo != nil && len(cr.rev.problems) == 0 && c.Require.Exists()
 }
 
 func criterionPath(category, level, id string) []string {
@@ -337,11 +458,16 @@ func criterionPath(category, level, id string) []string {
 }
 
 // constrainedFields returns the leaf fields that a require value constrains,
-// by path, sorted. It descends into structs and stops at anything else.
-func constrainedFields(require cue.Value, pos func(cue.Value) Position, text func(cue.Value) string) []*Constraint {
-	var out []*Constraint
-	var walk func(prefix string, v cue.Value)
-	walk = func(prefix string, v cue.Value) {
+// by path, sorted. It descends into structs and stops at anything else. The
+// selectors lead from require to each field.
+func constrainedFields(require cue.Value, pos func(cue.Value) Position, text func(cue.Value) string) ([]*Constraint, [][]cue.Selector) {
+	type leaf struct {
+		c    *Constraint
+		sels []cue.Selector
+	}
+	var leaves []leaf
+	var walk func(prefix string, sels []cue.Selector, v cue.Value)
+	walk = func(prefix string, sels []cue.Selector, v cue.Value) {
 		it, err := v.Fields(cue.Optional(true))
 		if err != nil {
 			return
@@ -352,18 +478,25 @@ func constrainedFields(require cue.Value, pos func(cue.Value) Position, text fun
 			if prefix != "" {
 				p = prefix + "." + p
 			}
+			s := append(slices.Clip(sels), it.Selector())
 			if fv.IncompleteKind() == cue.StructKind {
-				walk(p, fv)
+				walk(p, s, fv)
 				continue
 			}
-			out = append(out, &Constraint{Path: p, Value: fv, Text: text(fv), Pos: pos(fv)})
+			leaves = append(leaves, leaf{&Constraint{Path: p, Value: fv, Text: text(fv), Pos: pos(fv)}, s})
 		}
 	}
 	if require.IncompleteKind() == cue.StructKind {
-		walk("", require)
+		walk("", nil, require)
 	}
-	slices.SortFunc(out, func(a, b *Constraint) int { return strings.Compare(a.Path, b.Path) })
-	return out
+	slices.SortFunc(leaves, func(a, b leaf) int { return strings.Compare(a.c.Path, b.c.Path) })
+	var out []*Constraint
+	var sels [][]cue.Selector
+	for _, l := range leaves {
+		out = append(out, l.c)
+		sels = append(sels, l.sels)
+	}
+	return out, sels
 }
 
 // sourceOf returns the text of a field declaration as it stands in its file,
@@ -372,7 +505,9 @@ func (r *reader) sourceOf(f *ast.Field) string {
 	start, end := f.Pos(), f.End()
 	data := r.files[start.Filename()]
 	if data == nil || start.Offset() < 0 || end.Offset() > len(data) || start.Offset() > end.Offset() {
+		sourceFormat.Lock()
 		b, _ := format.Node(f)
+		sourceFormat.Unlock()
 		return string(b)
 	}
 	lineStart := bytes.LastIndexByte(data[:start.Offset()], '\n') + 1
