@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 )
 
@@ -89,11 +89,11 @@ func (j *jsonWriter) key(first bool, depth int, name string) {
 		j.buf = append(j.buf, ',')
 	}
 	j.indent(depth)
-	j.buf = appendString(j.buf, name)
+	j.buf = fixtures.AppendJSONString(j.buf, name)
 	j.buf = append(j.buf, ':', ' ')
 }
 
-func (j *jsonWriter) str(s string) { j.buf = appendString(j.buf, s) }
+func (j *jsonWriter) str(s string) { j.buf = fixtures.AppendJSONString(j.buf, s) }
 
 // strings writes a list of strings, as encoding/json indents it.
 func (j *jsonWriter) strings(list []string, depth int) {
@@ -178,9 +178,9 @@ func (j *jsonWriter) outcome(o *evaluator.Outcome, depth int, texts *critTexts) 
 				j.buf = append(j.buf, t.field...)
 				j.str(f)
 			}
-			if len(c.Problems) > 0 {
+			if m := c.Message(); m != "" {
 				j.buf = append(j.buf, t.message...)
-				j.message(c.Problems)
+				j.str(m)
 			}
 			j.buf = append(j.buf, t.tail...)
 		}
@@ -189,26 +189,6 @@ func (j *jsonWriter) outcome(o *evaluator.Outcome, depth int, texts *critTexts) 
 	}
 	j.indent(depth)
 	j.buf = append(j.buf, '}')
-}
-
-// message writes Check.Message as a JSON string, without building it.
-func (j *jsonWriter) message(problems []evaluator.Problem) {
-	if len(problems) != 1 || !problems[0].Absent && problems[0].Needs == "" {
-		j.str(evaluator.Check{Problems: problems}.Message())
-		return
-	}
-	p := &problems[0]
-	b := append(j.buf, '"')
-	b = appendStringBody(b, strings.TrimPrefix(p.Field, "measurements."))
-	if p.Absent {
-		b = append(b, " is absent (no evidence), needs "...)
-	} else {
-		b = append(b, " is "...)
-		b = appendStringBody(b, p.Has)
-		b = append(b, ", needs "...)
-	}
-	b = appendStringBody(b, p.Needs)
-	j.buf = append(b, '"')
 }
 
 // critText is a criterion's entry in eval's JSON, rendered but for its
@@ -265,7 +245,7 @@ func renderCrit(c *spec.Criterion, depth int) *critText {
 	w.indent(depth)
 	w.buf = append(w.buf, '}')
 	t.tail = w.buf
-	t.pass = append(appendString(slices.Clone(t.head), evaluator.Pass.String()), t.tail...)
+	t.pass = append(fixtures.AppendJSONString(slices.Clone(t.head), evaluator.Pass.String()), t.tail...)
 	return t
 }
 
@@ -282,76 +262,6 @@ func (j *jsonWriter) raw(v any, depth int) error {
 	j.buf = append(j.buf, b...)
 	return nil
 }
-
-// appendString appends s as a JSON string, escaped as encoding/json does
-// with HTML escaping off.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendStringBody(b, s)
-	return append(b, '"')
-}
-
-// appendStringBody appends s escaped as in a JSON string, without the
-// quotes.
-func appendStringBody(b []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if plain[c] {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(b, s[start:]...)
-}
-
-const hex = "0123456789abcdef"
-
-// plain marks the ASCII bytes that a JSON string holds as they are.
-var plain = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
 
 // inBatches formats the items 0 to n-1 in batches of size on every core,
 // with format appending a batch to a buffer, and hands the buffers to

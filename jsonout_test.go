@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ladderworks/ladder/fixtures"
 )
 
 // TestJSONWriterMatchesEncodingJSON writes eval's JSON for the built-in
@@ -56,7 +58,7 @@ func TestJSONWriterMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 	tests := []string{"", "plain", `quote " and \ backslash`, "a<b>&c", "tab\tnew\nline\rcr", "\x00\x01\x1f\x7f",
 		"é 😀 中文", "\u2028\u2029", "bad \xff utf-8", strings.Repeat("x", 100)}
 	for _, s := range tests {
@@ -66,9 +68,9 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		if err := enc.Encode(s); err != nil {
 			t.Fatal(err)
 		}
-		got := string(appendString(nil, s)) + "\n"
+		got := string(fixtures.AppendJSONString(nil, s)) + "\n"
 		if got != want.String() {
-			t.Errorf("appendString(%q) = %s, want %s", s, got, want.String())
+			t.Errorf("fixtures.AppendJSONString(%q) = %s, want %s", s, got, want.String())
 		}
 	}
 	for r := rune(0); r < 0x3000; r++ {
@@ -80,8 +82,8 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		want = bytes.ReplaceAll(want, []byte(`\u003c`), []byte("<"))
 		want = bytes.ReplaceAll(want, []byte(`\u003e`), []byte(">"))
 		want = bytes.ReplaceAll(want, []byte(`\u0026`), []byte("&"))
-		if got := appendString(nil, s); !bytes.Equal(got, want) {
-			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		if got := fixtures.AppendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("fixtures.AppendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	}
 }

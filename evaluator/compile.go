@@ -125,10 +125,10 @@ func leafSet(c *spec.Criterion) map[string]bool {
 	return m
 }
 
-// checkStructs makes sure that the structs of a require are open, hold at
-// least one field each, and that every leaf field is among the criterion's
-// constrained fields: then the leaves are all there is to check.
-func checkStructs(v cue.Value, prefix []string, leaves map[string]bool) error {
+// eachField calls fn for every field of the struct v, which stands at
+// prefix, with the field's path. It refuses a closed struct, an empty one
+// and pattern constraints, which the compiled tests do not model.
+func eachField(v cue.Value, prefix []string, fn func(path []string, fv cue.Value) error) error {
 	if v.IsClosed() {
 		return refuse("a closed struct at %q", strings.Join(prefix, "."))
 	}
@@ -143,18 +143,7 @@ func checkStructs(v cue.Value, prefix []string, leaves map[string]bool) error {
 		if sel.ConstraintType() == cue.PatternConstraint || !sel.IsString() {
 			return refuse("a pattern constraint")
 		}
-		path := append(slices.Clone(prefix), sel.Unquoted())
-		fv := it.Value()
-		if leaves[strings.Join(path, ".")] {
-			if fv.IncompleteKind() == cue.StructKind {
-				return refuse("a struct-valued constraint at %q", strings.Join(path, "."))
-			}
-			continue
-		}
-		if fv.IncompleteKind() != cue.StructKind {
-			return refuse("a field the model does not list: %q", strings.Join(path, "."))
-		}
-		if err := checkStructs(fv, path, leaves); err != nil {
+		if err := fn(append(slices.Clone(prefix), sel.Unquoted()), it.Value()); err != nil {
 			return err
 		}
 	}
@@ -162,6 +151,23 @@ func checkStructs(v cue.Value, prefix []string, leaves map[string]bool) error {
 		return refuse("an empty struct at %q", strings.Join(prefix, "."))
 	}
 	return nil
+}
+
+// checkStructs makes sure that the structs of a require are open, hold at
+// least one field each, and that every leaf field is among the criterion's
+// constrained fields: then the leaves are all there is to check.
+func checkStructs(v cue.Value, prefix []string, leaves map[string]bool) error {
+	return eachField(v, prefix, func(path []string, fv cue.Value) error {
+		switch {
+		case leaves[strings.Join(path, ".")] && fv.IncompleteKind() == cue.StructKind:
+			return refuse("a struct-valued constraint at %q", strings.Join(path, "."))
+		case leaves[strings.Join(path, ".")]:
+			return nil
+		case fv.IncompleteKind() != cue.StructKind:
+			return refuse("a field the model does not list: %q", strings.Join(path, "."))
+		}
+		return checkStructs(fv, path, leaves)
+	})
 }
 
 // refuseSyntax rejects requires whose source uses constructs whose meaning
@@ -303,27 +309,9 @@ func compileGuarded(c *spec.Criterion, guard []string, defined func(string) bool
 // compileFields compiles the leaf fields of v, the part of root at prefix,
 // walking its structs, for a program that decides only passes.
 func (p *program) compileFields(root, v cue.Value, prefix []string, defined func(string) bool) error {
-	if v.IsClosed() {
-		return refuse("a closed struct")
-	}
-	it, err := v.Fields(cue.Optional(true))
-	if err != nil {
-		return refuse("a struct whose fields CUE cannot list: %v", err)
-	}
-	n := 0
-	for it.Next() {
-		n++
-		sel := it.Selector()
-		if sel.ConstraintType() == cue.PatternConstraint || !sel.IsString() {
-			return refuse("a pattern constraint")
-		}
-		path := append(slices.Clone(prefix), sel.Unquoted())
-		fv := it.Value()
+	return eachField(v, prefix, func(path []string, fv cue.Value) error {
 		if fv.IncompleteKind() == cue.StructKind {
-			if err := p.compileFields(root, fv, path, defined); err != nil {
-				return err
-			}
-			continue
+			return p.compileFields(root, fv, path, defined)
 		}
 		t, err := compileValue(fv, 0)
 		if err != nil {
@@ -337,11 +325,8 @@ func (p *program) compileFields(root, v cue.Value, prefix []string, defined func
 			needsAt: make([]string, len(path)),
 			never:   defined != nil && len(path) > 1 && path[0] == "measurements" && !defined(path[1]),
 		})
-	}
-	if n == 0 {
-		return refuse("an empty struct")
-	}
-	return nil
+		return nil
+	})
 }
 
 // maxRefs bounds how many references compileValue follows, against cycles.

@@ -113,6 +113,20 @@ func editBench(b *testing.B, file, from, to string) {
 		b.Fatalf("%s does not contain %q", file, from)
 	}
 	edited := []byte(strings.Replace(string(orig), from, to, 1))
+	// flip edits the file on odd calls and restores it on even ones, and
+	// reloads the revision.
+	flip := func(i int) *spec.Revision {
+		data := orig
+		if i%2 == 1 {
+			data = edited
+		}
+		m[file] = &fstest.MapFile{Data: data}
+		r, err := ws.Load("gbz177-l4-draft")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return r
+	}
 	for _, n := range []int{10_000, 100_000} {
 		devices := benchCorpus(b, ws, rev, n)
 		b.Run(fmt.Sprintf("fast/%dk", n/1000), func(b *testing.B) {
@@ -123,15 +137,7 @@ func editBench(b *testing.B, file, from, to string) {
 			i := 0
 			for b.Loop() {
 				i++
-				data := orig
-				if i%2 == 1 {
-					data = edited
-				}
-				m[file] = &fstest.MapFile{Data: data}
-				r, err := ws.Load("gbz177-l4-draft")
-				if err != nil {
-					b.Fatal(err)
-				}
+				r := flip(i)
 				d, err := e.Update(context.Background(), r, devices)
 				if err != nil {
 					b.Fatal(err)
@@ -151,15 +157,7 @@ func editBench(b *testing.B, file, from, to string) {
 			i := 0
 			for b.Loop() {
 				i++
-				data := orig
-				if i%2 == 1 {
-					data = edited
-				}
-				m[file] = &fstest.MapFile{Data: data}
-				r, err := ws.Load("gbz177-l4-draft")
-				if err != nil {
-					b.Fatal(err)
-				}
+				r := flip(i)
 				ref, err := evaluator.NewReference(r)
 				if err != nil {
 					b.Fatal(err)
