@@ -167,7 +167,12 @@ func (s *standard) grade(corpus *fixtures.Corpus, rev *spec.Revision) (*graded, 
 // where they do not compile), or through the reference path alone; the two
 // give the same results, which a test holds.
 func (s *standard) gradeBy(corpus *fixtures.Corpus, rev *spec.Revision, reference bool) (*graded, error) {
-	vocab := s.vocabulary()
+	return gradeIn(corpus, rev, s.vocabulary(), reference)
+}
+
+// gradeIn grades as gradeBy does, with the vocabulary of measurements that
+// some revision defines.
+func gradeIn(corpus *fixtures.Corpus, rev *spec.Revision, vocab fixtures.Vocabulary, reference bool) (*graded, error) {
 	var opts fixtures.ValidateOptions
 	if !reference {
 		// A schema the compiler does not model is checked through CUE.

@@ -47,7 +47,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{evalCommand, checkCommand, vetCommand, genCommand, initCommand, helpCommand}
+	commands = []*command{evalCommand, checkCommand, diffCommand, vetCommand, genCommand, initCommand, helpCommand}
 }
 
 // env is what a command runs with: where its output goes, and the name of

@@ -57,12 +57,20 @@ func openWorkspace(dir string) (*workspace, error) {
 // not decode are among the corpus's problems; an error means that a path
 // could not be read at all.
 func (w *workspace) loadCorpus(paths []string) (*fixtures.Corpus, error) {
+	return w.loadCorpusWith(len(paths) == 0, paths)
+}
+
+// loadCorpusWith reads the device records of the given files and
+// directories, after those of the reference corpus if reference is set.
+func (w *workspace) loadCorpusWith(reference bool, paths []string) (*fixtures.Corpus, error) {
 	l := fixtures.NewLoader()
-	if len(paths) == 0 {
+	if reference {
 		if _, err := fs.Stat(w.fsys, fixtures.DevicesDir); err != nil {
 			return nil, fmt.Errorf("%s has no reference corpus in %s; give devices with --corpus", w.describe(), filepath.FromSlash(fixtures.DevicesDir))
 		}
-		return l.Corpus(), l.AddFS(w.fsys, fixtures.DevicesDir, w.DisplayPath(fixtures.DevicesDir))
+		if err := l.AddFS(w.fsys, fixtures.DevicesDir, w.DisplayPath(fixtures.DevicesDir)); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range paths {
 		if err := l.AddPath(p); err != nil {

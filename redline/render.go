@@ -255,11 +255,25 @@ type row struct {
 }
 
 // wrapCells breaks cells into rows of at most width cells, after the last
-// space of a row where there is one in its second half.
+// space of a row where there is one in its second half. Rows after the first
+// are indented as the line is, up to half the width, so that wrapped CUE
+// stays in its block.
 func wrapCells(cells []cell, width int) []row {
 	width = max(width, 2)
+	indent := 0
+	for indent < len(cells) && cells[indent].text == " " && cells[indent].kind == plainCell {
+		indent++
+	}
+	indent = min(indent, width/2)
 	var rows []row
 	for len(cells) > 0 {
+		if len(rows) > 0 && indent > 0 {
+			pad := make([]cell, indent, indent+len(cells))
+			for i := range pad {
+				pad[i] = cell{" ", 1, plainCell}
+			}
+			cells = append(pad, cells...)
+		}
 		w, n := 0, 0
 		for n < len(cells) && w+cells[n].width <= width {
 			w += cells[n].width

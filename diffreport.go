@@ -1,0 +1,436 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/redline"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// This file writes a diff as text for a terminal: summary first, then the
+// criterion changes, the impact and the redline, laid out for a width and
+// wrapped, never cut.
+
+// diffStyles are the looks of the text report.
+type diffStyles struct {
+	heading, sub, dim lipgloss.Style
+	kinds             map[spec.ChangeKind]lipgloss.Style
+	before, after     lipgloss.Style
+	redline           redline.Styles
+}
+
+func newDiffStyles(color bool) diffStyles {
+	if !color {
+		return diffStyles{redline: redline.PlainStyles()}
+	}
+	fg := func(c ansi.BasicColor) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
+	return diffStyles{
+		heading: lipgloss.NewStyle().Bold(true).Underline(true),
+		sub:     lipgloss.NewStyle().Bold(true),
+		dim:     lipgloss.NewStyle().Faint(true),
+		kinds: map[spec.ChangeKind]lipgloss.Style{
+			spec.Added:     fg(lipgloss.Green),
+			spec.Removed:   fg(lipgloss.Red),
+			spec.Tightened: fg(lipgloss.Magenta),
+			spec.Loosened:  fg(lipgloss.Cyan),
+			spec.Changed:   fg(lipgloss.Yellow),
+			spec.Moved:     fg(lipgloss.Blue),
+			spec.Edited:    fg(lipgloss.Blue),
+		},
+		before:  fg(lipgloss.Red),
+		after:   fg(lipgloss.Green),
+		redline: redline.ColorStyles(),
+	}
+}
+
+// textWriter writes rows of at most width cells.
+type textWriter struct {
+	w     *bufio.Writer
+	width int
+	st    diffStyles
+}
+
+// row writes s after indent spaces, wrapped to the width at spaces; rows
+// after the first of each line of s are indented by hang more.
+func (t *textWriter) row(indent, hang int, s string) {
+	for _, para := range strings.Split(s, "\n") {
+		rows := wrapWords(para, max(t.width-indent, 10), max(t.width-indent-hang, 10))
+		for i, r := range rows {
+			if i == 0 {
+				t.line(indent, r)
+			} else {
+				t.line(indent+hang, r)
+			}
+		}
+	}
+}
+
+// wrapWords breaks s at spaces into rows of at most first cells, then at
+// most rest cells. A word longer than a row is broken where it must be.
+// Styles (ANSI sequences) in s do not count towards the width.
+func wrapWords(s string, first, rest int) []string {
+	var rows []string
+	var cur strings.Builder
+	width, limit := 0, first
+	flush := func() {
+		rows = append(rows, cur.String())
+		cur.Reset()
+		width, limit = 0, rest
+	}
+	for i, w := range strings.Split(s, " ") {
+		ww := ansi.StringWidth(w)
+		if i > 0 {
+			if width+1+ww <= limit {
+				cur.WriteString(" ")
+				width++
+			} else {
+				flush()
+			}
+		}
+		for ww > limit-width && ww > 0 && width == 0 && ww > limit {
+			// A word longer than a whole row.
+			cur.WriteString(ansi.Truncate(w, limit, ""))
+			w = ansi.TruncateLeft(w, limit, "")
+			ww = ansi.StringWidth(w)
+			flush()
+		}
+		cur.WriteString(w)
+		width += ww
+	}
+	rows = append(rows, cur.String())
+	return rows
+}
+
+func (t *textWriter) line(indent int, s string) {
+	t.w.WriteString(strings.TrimRight(strings.Repeat(" ", indent)+s, " "))
+	t.w.WriteByte('\n')
+}
+
+func (t *textWriter) blank() { t.w.WriteByte('\n') }
+
+func (t *textWriter) heading(s string) {
+	t.blank()
+	t.line(0, t.st.heading.Render(s))
+}
+
+// counted is "3 devices", "1 device".
+func counted(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, plural(n, one, many))
+}
+
+func writeDiffText(w io.Writer, r *diffResult, opts diffOptions) error {
+	bw := bufio.NewWriter(w)
+	t := &textWriter{w: bw, width: opts.width, st: newDiffStyles(opts.color)}
+	t.line(0, t.st.sub.Render(revisionLabel(r.base, r.baseRev)+" → "+revisionLabel(r.target, r.targetRev)))
+	for _, a := range r.changes.Revision {
+		t.row(2, 4, fmt.Sprintf("%s: %s → %s", a.Name, orNone(a.Before), orNone(a.After)))
+	}
+	t.heading("Summary")
+	for _, s := range summaryRows(r) {
+		t.row(2, 12, fmt.Sprintf("%-10s  %s", s[0], s[1]))
+	}
+	if opts.stat {
+		return bw.Flush()
+	}
+	writeCriterionChangesText(t, r)
+	writeStructureText(t, r)
+	writeImpactText(t, r)
+	t.heading("Redline")
+	if len(r.files) == 0 {
+		t.line(2, "The CUE files are the same.")
+	}
+	for i, f := range r.files {
+		if i > 0 {
+			t.blank()
+		}
+		rows := redline.Render(fileLabel(r.base, f.Before, f.Name), fileLabel(r.target, f.After, f.Name), f.Hunks,
+			redline.Options{Width: t.width, SideBySide: opts.sideBySide, Styles: t.st.redline})
+		for _, row := range rows {
+			t.line(0, row)
+		}
+	}
+	return bw.Flush()
+}
+
+// revisionLabel names a revision with its status, as the header shows it.
+func revisionLabel(ref revisionRef, rev *spec.Revision) string {
+	return fmt.Sprintf("%s (%s)", ref, rev.Status)
+}
+
+// fileLabel names a file of a revision as the redline shows it:
+// gbz177-2026/schema.cue, or /dev/null where the revision lacks it.
+func fileLabel(ref revisionRef, f *spec.File, name string) string {
+	if f == nil {
+		return "/dev/null"
+	}
+	return ref.String() + "/" + name
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// summaryRows are the lines of the summary: a name and what changed.
+func summaryRows(r *diffResult) [][2]string {
+	c := r.changes
+	var crit []string
+	for _, k := range spec.ChangeKinds {
+		if n := c.Count(k); n > 0 {
+			crit = append(crit, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	rows := [][2]string{{"criteria", joinOrNone(crit, "no change")}}
+	var levels []string
+	if n := len(c.Levels); n > 0 {
+		levels = append(levels, counted(n, "level status changed", "level statuses changed"))
+	}
+	if n := len(c.Categories); n > 0 {
+		levels = append(levels, counted(n, "category changed", "categories changed"))
+	}
+	rows = append(rows, [2]string{"levels", joinOrNone(levels, "no change")})
+	var vocab []string
+	for _, k := range spec.ChangeKinds {
+		n := 0
+		for _, m := range c.Measurements {
+			if m.Kind == k {
+				n++
+			}
+		}
+		if n > 0 {
+			vocab = append(vocab, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	if len(vocab) > 0 {
+		vocab[len(vocab)-1] += " " + plural(len(c.Measurements), "measurement", "measurements")
+	}
+	rows = append(rows, [2]string{"vocabulary", joinOrNone(vocab, "no change")})
+	moved, up := r.impact.MovedCount()
+	dev := fmt.Sprintf("%d of %s moved", moved, counted(r.impact.Devices, "device", "devices"))
+	if moved > 0 {
+		dev += fmt.Sprintf(" (%d up, %d down)", up, moved-up)
+	}
+	if n := r.impact.ChangedCount(); n > 0 {
+		dev += fmt.Sprintf("; %s kept their level with changed verdicts", counted(n, "device", "devices"))
+	}
+	if n := onlyOneSide(r.impact); n > 0 {
+		dev += fmt.Sprintf("; %s valid under one revision only", counted(n, "record", "records"))
+	}
+	rows = append(rows, [2]string{"devices", dev})
+	del, ins := 0, 0
+	for _, f := range r.files {
+		d, i := redline.Stat(f.Hunks)
+		del += d
+		ins += i
+	}
+	text := "the same"
+	if len(r.files) > 0 {
+		text = fmt.Sprintf("%s, %d lines added, %d removed", counted(len(r.files), "file changed", "files changed"), ins, del)
+	}
+	rows = append(rows, [2]string{"text", text})
+	return rows
+}
+
+func joinOrNone(parts []string, none string) string {
+	if len(parts) == 0 {
+		return none
+	}
+	return strings.Join(parts, ", ")
+}
+
+func onlyOneSide(im *evaluator.Impact) int {
+	n := 0
+	for _, ci := range im.Categories {
+		n += len(ci.OnlyBase) + len(ci.OnlyTarget)
+	}
+	return n
+}
+
+// kindWidth is the width of the column of change kinds.
+const kindWidth = 10
+
+func writeCriterionChangesText(t *textWriter, r *diffResult) {
+	t.heading("Criterion changes")
+	if len(r.changes.Criteria) == 0 {
+		t.line(2, "none")
+		return
+	}
+	category := ""
+	for _, ch := range r.changes.Criteria {
+		if ch.Category != category {
+			category = ch.Category
+			t.line(2, t.st.sub.Render(category))
+		}
+		kind := t.st.kinds[ch.Kind].Render(fmt.Sprintf("%-*s", kindWidth, ch.Kind))
+		t.row(4, kindWidth+1, kind+" "+ch.ID+"  "+ch.Level)
+		body := 4 + kindWidth + 1
+		switch ch.Kind {
+		case spec.Added:
+			t.row(body, 2, ch.After.Title)
+		case spec.Removed:
+			t.row(body, 2, ch.Before.Title)
+		}
+		if ch.BeforeText != ch.AfterText || ch.Kind == spec.Added || ch.Kind == spec.Removed {
+			for _, l := range cueLines(ch.BeforeText) {
+				t.row(body, 2, t.st.before.Render("- "+l))
+			}
+			for _, l := range cueLines(ch.AfterText) {
+				t.row(body, 2, t.st.after.Render("+ "+l))
+			}
+		}
+		for _, a := range ch.Attributes {
+			t.row(body, len(a.Name)+2, a.Name+": "+orNone(a.Before))
+			t.row(body+len(a.Name), 2, "→ "+orNone(a.After))
+		}
+	}
+}
+
+// cueLines splits CUE text into lines, with tabs as 4 spaces.
+func cueLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(strings.ReplaceAll(s, "\t", "    "), "\n")
+}
+
+func writeStructureText(t *textWriter, r *diffResult) {
+	c := r.changes
+	if len(c.Levels) > 0 || len(c.Categories) > 0 {
+		t.heading("Levels and categories")
+		for _, cc := range c.Categories {
+			kind := t.st.kinds[cc.Kind].Render(fmt.Sprintf("%-*s", kindWidth, cc.Kind))
+			t.row(2, kindWidth+1, kind+" "+cc.Category)
+			for _, a := range cc.Attributes {
+				t.row(2+kindWidth+1, 2, a.Name+": "+orNone(a.Before)+" → "+orNone(a.After))
+			}
+		}
+		for _, l := range c.Levels {
+			t.row(2, 4, fmt.Sprintf("%s %s: %s → %s", l.Category, l.Level, orNone(l.Before), orNone(l.After)))
+		}
+	}
+	if len(c.Measurements) > 0 {
+		t.heading("Measurement vocabulary")
+		for _, m := range c.Measurements {
+			kind := t.st.kinds[m.Kind].Render(fmt.Sprintf("%-*s", kindWidth, m.Kind))
+			if m.Kind == spec.Added || m.Kind == spec.Removed {
+				t.row(2, kindWidth+3, kind+" "+m.Name+"  "+m.AfterText+m.BeforeText)
+				continue
+			}
+			t.row(2, kindWidth+1, kind+" "+m.Name)
+			body := 2 + kindWidth + 1
+			if m.Kind != spec.Edited {
+				t.row(body, 2, t.st.before.Render("- "+m.BeforeText))
+			}
+			if m.AfterText != "" {
+				t.row(body, 2, t.st.after.Render("+ "+m.AfterText))
+			}
+		}
+	}
+}
+
+func writeImpactText(t *textWriter, r *diffResult) {
+	im := r.impact
+	t.heading(fmt.Sprintf("Impact on %s (%s)", counted(im.Devices, "device", "devices"), r.corpus))
+	for _, ci := range im.Categories {
+		head := fmt.Sprintf("%s: %s, %d moved", ci.Category, counted(ci.Devices, "device", "devices"), len(ci.Moved))
+		if n := len(ci.Changed); n > 0 {
+			head += fmt.Sprintf(", %d kept their level with changed verdicts", n)
+		}
+		t.blank()
+		t.row(2, 4, t.st.sub.Render(head))
+		for _, row := range matrixRows(ci) {
+			t.line(4, row)
+		}
+		if len(ci.Moved) > 0 {
+			t.line(4, "moved")
+			idw := 0
+			for _, m := range ci.Moved {
+				idw = max(idw, len(m.ID))
+			}
+			idw = min(idw, t.width/2)
+			for _, m := range ci.Moved {
+				because := strings.Join(m.Because, ", ")
+				if because == "" {
+					because = "(level status or determination)"
+				}
+				t.row(6, idw+10, fmt.Sprintf("%-*s  %s → %s  %s", idw, m.ID, m.From, m.To, because))
+			}
+		}
+		var passes []evaluator.CriterionPasses
+		for _, p := range ci.Criteria {
+			if p.Moved() {
+				passes = append(passes, p)
+			}
+		}
+		if len(passes) > 0 {
+			t.line(4, "pass counts that changed")
+			idw := 0
+			for _, p := range passes {
+				idw = max(idw, len(p.ID))
+			}
+			for _, p := range passes {
+				t.line(6, fmt.Sprintf("%-*s  %3s → %s", idw, p.ID, passCount(p.Before), passCount(p.After)))
+			}
+		}
+		if len(ci.Changed) > 0 {
+			t.line(4, "verdicts changed, level kept")
+			idw := 0
+			for _, c := range ci.Changed {
+				idw = max(idw, len(c.ID))
+			}
+			idw = min(idw, t.width/2)
+			for _, c := range ci.Changed {
+				t.row(6, idw+6, fmt.Sprintf("%-*s  %s  %s", idw, c.ID, c.Level, strings.Join(c.Criteria, ", ")))
+			}
+		}
+		if len(ci.OnlyBase) > 0 {
+			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.target, strings.Join(ci.OnlyBase, ", ")))
+		}
+		if len(ci.OnlyTarget) > 0 {
+			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.base, strings.Join(ci.OnlyTarget, ", ")))
+		}
+	}
+}
+
+// passCount shows a pass count, or "–" for a criterion the revision lacks.
+func passCount(n int) string {
+	if n < 0 {
+		return "–"
+	}
+	return fmt.Sprint(n)
+}
+
+// matrixRows lays out a category's level-migration matrix: base levels down,
+// target levels across, "." for none.
+func matrixRows(ci *evaluator.CategoryImpact) []string {
+	var rows []string
+	head := "          to"
+	for _, l := range evaluator.Levels {
+		head += fmt.Sprintf("%5s", l)
+	}
+	rows = append(rows, head)
+	for i, from := range evaluator.Levels {
+		lead := "     "
+		if i == 0 {
+			lead = "from "
+		}
+		row := lead + fmt.Sprintf("%-9s", from)
+		for j := range evaluator.Levels {
+			cell := "."
+			if n := ci.Matrix[i][j]; n > 0 {
+				cell = fmt.Sprint(n)
+			}
+			row += fmt.Sprintf("%5s", cell)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
