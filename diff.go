@@ -75,8 +75,8 @@ are listed), an invalid record, or bad usage.`,
 			if !slices.Contains([]string{"auto", "always", "never"}, *color) {
 				return e.errorf("unknown --color %q; want auto, always or never", *color)
 			}
-			if *width < 0 {
-				return e.errorf("--width must be positive")
+			if *width != 0 && *width < minDiffWidth {
+				return e.errorf("--width must be at least %d", minDiffWidth)
 			}
 			opts := diffOptions{format: *format, stat: *stat, sideBySide: *side, exitCode: *exitCode}
 			opts.color, opts.width = terminalLayout(e.stdout, *color, *width)
@@ -84,6 +84,9 @@ are listed), an invalid record, or bad usage.`,
 		}
 	},
 }
+
+// minDiffWidth is the narrowest layout of the text report.
+const minDiffWidth = 40
 
 type diffOptions struct {
 	format     string
@@ -105,11 +108,11 @@ func terminalLayout(w io.Writer, color string, width int) (bool, int) {
 	}
 	if tty {
 		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 0 {
-			return useColor, cols
+			return useColor, max(cols, minDiffWidth)
 		}
 	}
 	if cols, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && cols > 0 {
-		return useColor, cols
+		return useColor, max(cols, minDiffWidth)
 	}
 	return useColor, 80
 }

@@ -59,6 +59,8 @@ type textWriter struct {
 // row writes s after indent spaces, wrapped to the width at spaces; rows
 // after the first of each line of s are indented by hang more.
 func (t *textWriter) row(indent, hang int, s string) {
+	// Keep at least 20 cells for the rows that hang.
+	hang = max(0, min(hang, t.width-indent-20))
 	for _, para := range strings.Split(s, "\n") {
 		rows := wrapWords(para, max(t.width-indent, 10), max(t.width-indent-hang, 10))
 		for i, r := range rows {
@@ -127,7 +129,7 @@ func counted(n int, one, many string) string {
 func writeDiffText(w io.Writer, r *diffResult, opts diffOptions) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, width: opts.width, st: newDiffStyles(opts.color)}
-	t.line(0, t.st.sub.Render(revisionLabel(r.base, r.baseRev)+" → "+revisionLabel(r.target, r.targetRev)))
+	t.row(0, 2, t.st.sub.Render(revisionLabel(r.base, r.baseRev)+" → "+revisionLabel(r.target, r.targetRev)))
 	for _, a := range r.changes.Revision {
 		t.row(2, 4, fmt.Sprintf("%s: %s → %s", a.Name, orNone(a.Before), orNone(a.After)))
 	}
@@ -411,24 +413,19 @@ func passCount(n int) string {
 // matrixRows lays out a category's level-migration matrix: base levels down,
 // target levels across, "." for none.
 func matrixRows(ci *evaluator.CategoryImpact) []string {
-	var rows []string
-	head := "          to"
+	head := "from\\to"
 	for _, l := range evaluator.Levels {
-		head += fmt.Sprintf("%5s", l)
+		head += fmt.Sprintf("%4s", l)
 	}
-	rows = append(rows, head)
+	rows := []string{head}
 	for i, from := range evaluator.Levels {
-		lead := "     "
-		if i == 0 {
-			lead = "from "
-		}
-		row := lead + fmt.Sprintf("%-9s", from)
+		row := fmt.Sprintf("%-7s", from)
 		for j := range evaluator.Levels {
 			cell := "."
 			if n := ci.Matrix[i][j]; n > 0 {
 				cell = fmt.Sprint(n)
 			}
-			row += fmt.Sprintf("%5s", cell)
+			row += fmt.Sprintf("%4s", cell)
 		}
 		rows = append(rows, row)
 	}
