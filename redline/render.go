@@ -2,6 +2,7 @@ package redline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -56,7 +57,8 @@ const minWidth = 20
 
 // Render lays out the hunks of one file as rows of at most opt.Width cells:
 // a header naming both sides, then each hunk. Long lines wrap onto more
-// rows; nothing is cut.
+// rows; nothing is cut. Side by side falls back to unified where the width
+// leaves less than 10 cells a side.
 func Render(oldName, newName string, hunks []Hunk, opt Options) []string {
 	opt.Width = max(opt.Width, minWidth)
 	if opt.TabWidth <= 0 {
@@ -75,9 +77,12 @@ func Render(oldName, newName string, hunks []Hunk, opt Options) []string {
 	for _, h := range hunks {
 		numWidth = max(numWidth, len(fmt.Sprint(h.OldStart+h.OldLines)), len(fmt.Sprint(h.NewStart+h.NewLines)))
 	}
+	// Side by side needs room for two columns of text; below that, the
+	// hunks are shown unified.
+	side := opt.SideBySide && sideColumn(numWidth, opt.Width) >= minColumn
 	for _, h := range hunks {
 		rows = append(rows, st.Hunk.Render(h.Header()))
-		if opt.SideBySide {
+		if side {
 			rows = append(rows, sideBySide(h, numWidth, opt)...)
 		} else {
 			rows = append(rows, unified(h, opt)...)
@@ -101,9 +106,7 @@ func unified(h Hunk, opt Options) []string {
 // changed block with the inserted line at the same place in it.
 func sideBySide(h Hunk, numWidth int, opt Options) []string {
 	st := opt.Styles
-	// number op space text, twice, with " │ " between.
-	col := (opt.Width - 3 - 2*(numWidth+3)) / 2
-	col = max(col, 4)
+	col := sideColumn(numWidth, opt.Width)
 	half := func(l *Line, n int) [][]string {
 		if l == nil {
 			return [][]string{{strings.Repeat(" ", numWidth+3+col)}}
@@ -171,6 +174,15 @@ func sideBySide(h Hunk, numWidth int, opt Options) []string {
 		}
 	}
 	return rows
+}
+
+// minColumn is the narrowest column of text that side by side shows.
+const minColumn = 10
+
+// sideColumn is the width of each column of text side by side: a line
+// number, an op and a space before each, and " │ " between them.
+func sideColumn(numWidth, width int) int {
+	return (width - 3 - 2*(numWidth+3)) / 2
 }
 
 func blankHalf(numWidth, col int) string {
@@ -256,23 +268,29 @@ type row struct {
 
 // wrapCells breaks cells into rows of at most width cells, after the last
 // space of a row where there is one in its second half. Rows after the first
-// are indented as the line is, up to half the width, so that wrapped CUE
-// stays in its block.
+// are indented as the line is, up to a third of the width, so that wrapped
+// CUE stays in its block.
 func wrapCells(cells []cell, width int) []row {
 	width = max(width, 2)
-	indent := 0
-	for indent < len(cells) && cells[indent].text == " " && cells[indent].kind == plainCell {
-		indent++
+	lead := 0
+	for lead < len(cells) && cells[lead].text == " " && cells[lead].kind == plainCell {
+		lead++
 	}
-	indent = min(indent, width/2)
+	indent := min(lead, width/3)
+	pad := make([]cell, indent)
+	for i := range pad {
+		pad[i] = cell{" ", 1, plainCell}
+	}
 	var rows []row
+	first := true
 	for len(cells) > 0 {
-		if len(rows) > 0 && indent > 0 {
-			pad := make([]cell, indent, indent+len(cells))
-			for i := range pad {
-				pad[i] = cell{" ", 1, plainCell}
-			}
-			cells = append(pad, cells...)
+		// The line's own indentation is no place to break it.
+		noBreak := 0
+		if first {
+			noBreak = lead
+		} else if indent > 0 {
+			cells = append(slices.Clip(pad), cells...)
+			noBreak = indent
 		}
 		w, n := 0, 0
 		for n < len(cells) && w+cells[n].width <= width {
@@ -283,7 +301,7 @@ func wrapCells(cells []cell, width int) []row {
 			n, w = 1, cells[0].width // a cell wider than the row
 		}
 		if n < len(cells) {
-			for k := n; k > n/2; k-- {
+			for k := n; k > max(n/2, noBreak); k-- {
 				if cells[k-1].text == " " {
 					n = k
 					break
@@ -296,6 +314,7 @@ func wrapCells(cells []cell, width int) []row {
 		}
 		rows = append(rows, row{cells[:n], w})
 		cells = cells[n:]
+		first = false
 	}
 	if len(rows) == 0 {
 		rows = append(rows, row{})
