@@ -17,8 +17,8 @@ import (
 
 var diffCommand = &command{
 	name:    "diff",
-	args:    "[BASE [TARGET]] [--format text|md|json] [--stat] [--side-by-side] [--exit-code]",
-	summary: "compare two revisions: criterion changes, impact on devices, redline",
+	args:    "[BASE [TARGET]] [--format text|md|json] [--stat] [--exit-code]",
+	summary: "compare two revisions: changes, impact on devices, redline",
 	help: `
 Diff compares a base revision with a target revision in three ways:
 

@@ -211,8 +211,11 @@ func summaryRows(r *diffResult) [][2]string {
 			vocab = append(vocab, fmt.Sprintf("%d %s", n, k))
 		}
 	}
-	if len(vocab) > 0 {
-		vocab[len(vocab)-1] += " " + plural(len(c.Measurements), "measurement", "measurements")
+	switch n := len(c.Measurements); {
+	case len(vocab) == 1:
+		vocab[0] = fmt.Sprintf("%s %s", counted(n, "measurement", "measurements"), c.Measurements[0].Kind)
+	case len(vocab) > 1:
+		vocab = []string{counted(n, "measurement", "measurements") + ": " + strings.Join(vocab, ", ")}
 	}
 	rows = append(rows, [2]string{"vocabulary", joinOrNone(vocab, "no change")})
 	moved, up := r.impact.MovedCount()

@@ -81,3 +81,28 @@ func BenchmarkLint(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompare measures the semantic diff of the edition and the draft:
+// 227 criteria matched, 42 changed, each changed require classified by
+// subsumption.
+func BenchmarkCompare(b *testing.B) {
+	base, target := mustLoad(b, repo, edition), mustLoad(b, repo, draft)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ch := Compare(base, target); len(ch.Criteria) == 0 {
+			b.Fatal("no changes")
+		}
+	}
+}
+
+// BenchmarkRedline measures the textual diff of the edition and the draft:
+// 8 files, line by line and then word by word.
+func BenchmarkRedline(b *testing.B) {
+	base, target := mustLoad(b, repo, edition), mustLoad(b, repo, draft)
+	b.ReportAllocs()
+	for b.Loop() {
+		if files := Redline(base, target); len(files) != 8 {
+			b.Fatalf("%d files differ", len(files))
+		}
+	}
+}
