@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -151,10 +150,57 @@ func TestCompareKinds(t *testing.T) {
 	}
 }
 
+// widget describes a one-criterion revision for the tests.
+type widget struct {
+	require string
+	// level is the criterion's level, L1 when "".
+	level string
+	// measurements is the body of #Measurements.
+	measurements string
+	// determination is the category's determination.
+	determination string
+	// l2 is the status of L2, reserved when "".
+	l2 string
+}
+
 // widgetRevision loads a one-criterion revision whose require is the given
 // CUE.
 func widgetRevision(t *testing.T, require string) *Revision {
 	t.Helper()
+	return loadWidget(t, widget{require: require})
+}
+
+func loadWidget(t *testing.T, w widget) *Revision {
+	t.Helper()
+	if w.level == "" {
+		w.level = "L1"
+	}
+	if w.measurements == "" {
+		w.measurements = "a?: _, b?: _, s?: _"
+	}
+	if w.determination == "" {
+		w.determination = `rule: "cumulative"`
+	}
+	if w.l2 == "" {
+		w.l2 = "reserved"
+	}
+	levels := map[string]string{
+		"L1": `{status: "normative", criteria: %s}`,
+		"L2": fmt.Sprintf(`{status: %q, criteria: %%s}`, w.l2),
+	}
+	crit := fmt.Sprintf(`{"WG-L1-A": {
+			title: "A", element: "cognition", family: "core", provenance: "illustrative"
+			require: measurements: %s
+		}}`, w.require)
+	l1, l2 := fmt.Sprintf(levels["L1"], "{}"), fmt.Sprintf(levels["L2"], "{}")
+	if w.level == "L1" {
+		l1 = fmt.Sprintf(levels["L1"], crit)
+	} else {
+		l2 = fmt.Sprintf(levels["L2"], crit)
+	}
+	if w.l2 == "reserved" {
+		l2 = `{status: "reserved"}`
+	}
 	files := map[string]string{
 		"cue/cue.mod/module.cue": "module: \"example.com/w\"\nlanguage: version: \"v0.17.0\"\n",
 		"cue/revisions/w/w.cue": fmt.Sprintf(`package w
@@ -163,21 +209,19 @@ import "list"
 
 revision: {id: "w", title: "W", status: "draft"}
 #M: "x" | "y"
-#Measurements: {a?: _, b?: _, s?: _}
+#Measurements: {%s}
 #Device: {id: string, category: "widget", measurements?: #Measurements}
 categories: widget: {
 	title: "Widget"
 	part: "P"
-	determination: rule: "cumulative"
+	determination: {%s}
 	levels: {
-		L1: {status: "normative", criteria: "WG-L1-A": {
-			title: "A", element: "cognition", family: "core", provenance: "illustrative"
-			require: measurements: %s
-		}}
+		L1: %s
+		L2: %s
 	}
 }
 _uses: list.Sum
-`, require),
+`, w.measurements, w.determination, l1, l2),
 	}
 	m := fstest.MapFS{}
 	for name, data := range files {
@@ -185,7 +229,48 @@ _uses: list.Sum
 	}
 	rev, err := NewWorkspace(m, "").Load("w")
 	if err != nil {
-		t.Fatalf("%s: %v", strings.TrimSpace(require), err)
+		t.Fatalf("%+v: %v", w, err)
 	}
 	return rev
+}
+
+// TestCompareStructure covers the changes around criteria: a criterion that
+// moves to another level, a level's status, the determination, and the
+// measurement vocabulary.
+func TestCompareStructure(t *testing.T) {
+	base := loadWidget(t, widget{require: "a: >=3", measurements: "a?: number & >=0 @unit(TOPS), b?: bool, c?: string"})
+
+	moved := Compare(base, loadWidget(t, widget{require: "a: >=3", level: "L2", l2: "draft",
+		measurements: "a?: number & >=0 @unit(TOPS), b?: bool, c?: string"}))
+	if len(moved.Criteria) != 1 || moved.Criteria[0].Kind != Moved || moved.Criteria[0].Level != "L2" {
+		t.Errorf("moved: %+v", moved.Criteria)
+	}
+	if len(moved.Levels) != 1 || moved.Levels[0] != (LevelChange{Category: "widget", Level: "L2", Before: LevelReserved, After: LevelDraft}) {
+		t.Errorf("levels: %+v", moved.Levels)
+	}
+
+	det := Compare(base, loadWidget(t, widget{require: "a: >=3", determination: `rule: "cumulative", families: ["end_side", "device_cloud"]`,
+		measurements: "a?: number & >=0 @unit(TOPS), b?: bool, c?: string"}))
+	if len(det.Categories) != 1 || det.Categories[0].Kind != Edited || det.Categories[0].Attributes[0].Name != "determination" ||
+		det.Categories[0].Attributes[0].After != "cumulative over families end_side, device_cloud" {
+		t.Errorf("determination: %+v", det.Categories)
+	}
+	if len(det.Criteria) != 0 {
+		t.Errorf("determination: criteria changed: %+v", det.Criteria)
+	}
+
+	vocab := Compare(base, loadWidget(t, widget{require: "a: >=3",
+		measurements: "a?: number & >=0 & <=1000 @unit(TOPS), b?: int, d?: string"}))
+	got := map[string]ChangeKind{}
+	for _, m := range vocab.Measurements {
+		got[m.Name] = m.Kind
+	}
+	want := map[string]ChangeKind{"a": Tightened, "b": Changed, "c": Removed, "d": Added}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("measurements: %v, want %v", got, want)
+	}
+	unit := Compare(base, loadWidget(t, widget{require: "a: >=3", measurements: "a?: number & >=0 @unit(GOPS), b?: bool, c?: string"}))
+	if len(unit.Measurements) != 1 || unit.Measurements[0].Kind != Changed || unit.Measurements[0].AfterText != "number & >=0 @unit(GOPS)" {
+		t.Errorf("unit: %+v", unit.Measurements)
+	}
 }
