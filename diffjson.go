@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/ladderworks/ladder/evaluator"
@@ -398,13 +399,16 @@ func joinBr(a, b string) string {
 	return a + "<br>" + b
 }
 
+var labelAlignment = regexp.MustCompile(`:[ \t]{2,}`)
+
 // oneLine writes CUE on one line: fields that stood on lines of their own
 // are separated by commas.
 func oneLine(s string) string {
 	lines := strings.Split(s, "\n")
 	var b strings.Builder
 	for i, l := range lines {
-		l = strings.TrimSpace(l)
+		// Drop the alignment that cue fmt puts after labels.
+		l = labelAlignment.ReplaceAllString(strings.TrimSpace(l), ": ")
 		if l == "" {
 			continue
 		}

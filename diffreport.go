@@ -358,9 +358,8 @@ func writeImpactText(t *textWriter, r *diffResult) {
 			t.line(4, "moved")
 			idw := 0
 			for _, m := range ci.Moved {
-				idw = max(idw, len(m.ID))
+				idw = max(idw, min(len(m.ID), t.width/2))
 			}
-			idw = min(idw, t.width/2)
 			for _, m := range ci.Moved {
 				because := strings.Join(m.Because, ", ")
 				if because == "" {
@@ -389,9 +388,8 @@ func writeImpactText(t *textWriter, r *diffResult) {
 			t.line(4, "verdicts changed, level kept")
 			idw := 0
 			for _, c := range ci.Changed {
-				idw = max(idw, len(c.ID))
+				idw = max(idw, min(len(c.ID), t.width/2))
 			}
-			idw = min(idw, t.width/2)
 			for _, c := range ci.Changed {
 				t.row(6, idw+6, fmt.Sprintf("%-*s  %s  %s", idw, c.ID, c.Level, strings.Join(c.Criteria, ", ")))
 			}

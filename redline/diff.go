@@ -193,9 +193,8 @@ func lineDiff(a, b string) []Line {
 	return sortBlocks(out)
 }
 
-// sortBlocks puts the deleted lines of each changed block before its
-// inserted lines, as a unified diff shows them.
-func sortBlocks(lines []Line) []Line {
+// changedBlocks calls f with the bounds of each run of changed lines.
+func changedBlocks(lines []Line, f func(start, end int)) {
 	for start := 0; start < len(lines); {
 		if lines[start].Op == Equal {
 			start++
@@ -205,6 +204,15 @@ func sortBlocks(lines []Line) []Line {
 		for end < len(lines) && lines[end].Op != Equal {
 			end++
 		}
+		f(start, end)
+		start = end
+	}
+}
+
+// sortBlocks puts the deleted lines of each changed block before its
+// inserted lines, as a unified diff shows them.
+func sortBlocks(lines []Line) []Line {
+	changedBlocks(lines, func(start, end int) {
 		var dels, ins []Line
 		for _, l := range lines[start:end] {
 			if l.Op == Delete {
@@ -215,23 +223,14 @@ func sortBlocks(lines []Line) []Line {
 		}
 		copy(lines[start:], dels)
 		copy(lines[start+len(dels):], ins)
-		start = end
-	}
+	})
 	return lines
 }
 
 // markWords marks the changed words of each block of lines that replaces
 // another.
 func markWords(lines []Line) {
-	for start := 0; start < len(lines); {
-		if lines[start].Op == Equal {
-			start++
-			continue
-		}
-		end := start
-		for end < len(lines) && lines[end].Op != Equal {
-			end++
-		}
+	changedBlocks(lines, func(start, end int) {
 		mid := start
 		for mid < end && lines[mid].Op == Delete {
 			mid++
@@ -239,8 +238,7 @@ func markWords(lines []Line) {
 		if mid > start && mid < end {
 			wordDiff(lines[start:mid], lines[mid:end])
 		}
-		start = end
-	}
+	})
 }
 
 // wordDiff marks the words that differ between a block of deleted lines and
