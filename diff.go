@@ -148,6 +148,15 @@ func diff(e *env, dir string, args, corpusPaths []string, opts diffOptions) int 
 			return code
 		}
 		r.targetRev = std.newest(spec.RevisionDraft)
+		if r.targetRev == nil && len(std.broken) > 0 {
+			// The draft may be among the revisions that do not compile.
+			for _, id := range std.ids {
+				if err, ok := std.broken[id]; ok {
+					printLoadError(e, err)
+				}
+			}
+			return exitUsage
+		}
 		if r.targetRev == nil {
 			return e.errorf("%s has no draft to compare %s with; name the revisions: ladder diff BASE TARGET", std.ws.describe(), r.baseRev.ID)
 		}
