@@ -63,7 +63,7 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 	var revs []*spec.Revision
 	if len(revIDs) == 0 {
 		for _, status := range []string{spec.RevisionPublished, spec.RevisionDraft} {
-			if r := std.newest(status); r != nil {
+			if r := std.Newest(status); r != nil {
 				revs = append(revs, r)
 			}
 		}

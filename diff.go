@@ -147,11 +147,11 @@ func diff(e *env, dir string, args, corpusPaths []string, opts diffOptions) int 
 		if code != exitOK {
 			return code
 		}
-		r.targetRev = std.newest(spec.RevisionDraft)
-		if r.targetRev == nil && len(std.broken) > 0 {
+		r.targetRev = std.Newest(spec.RevisionDraft)
+		if r.targetRev == nil && len(std.Broken) > 0 {
 			// The draft may be among the revisions that do not compile.
-			for _, id := range std.ids {
-				if err, ok := std.broken[id]; ok {
+			for _, id := range std.IDs {
+				if err, ok := std.Broken[id]; ok {
 					printLoadError(e, err)
 				}
 			}
@@ -257,52 +257,16 @@ func (s *standard) resolve(e *env, ref revisionRef) (*spec.Revision, int) {
 func (r *diffResult) grade(std *standard, corpus *fixtures.Corpus) ([]*fixtures.Problem, error) {
 	// Measurements that any revision defines, those read from git too,
 	// are ignored by a revision that does not.
-	vocab := fixtures.NewVocabulary(append(slices.Clone(std.revs), r.baseRev, r.targetRev)...)
-	before, err := gradeIn(corpus, r.baseRev, vocab, false)
+	vocab := fixtures.NewVocabulary(append(slices.Clone(std.Revisions), r.baseRev, r.targetRev)...)
+	before, err := evaluator.Grade(context.Background(), r.baseRev, corpus.Records, vocab)
 	if err != nil {
 		return nil, err
 	}
-	after, err := gradeIn(corpus, r.targetRev, vocab, false)
+	after, err := evaluator.Grade(context.Background(), r.targetRev, corpus.Records, vocab)
 	if err != nil {
 		return nil, err
-	}
-	im := evaluator.NewImpact(r.baseRev, r.targetRev)
-	afterByID := make(map[string]int, after.count())
-	for i, d := range after.devices {
-		afterByID[d.ID] = i
-	}
-	beforeIDs := make(map[string]bool, before.count())
-	for i, d := range before.devices {
-		beforeIDs[d.ID] = true
-		j, ok := afterByID[d.ID]
-		if !ok {
-			im.AddOnlyBase(d.Category, d.ID)
-			continue
-		}
-		im.Add(before.outcome(i), after.outcome(j))
-	}
-	for _, d := range after.devices {
-		if !beforeIDs[d.ID] {
-			im.AddOnlyTarget(d.Category, d.ID)
-		}
-	}
-	im.Finish()
-	r.impact = im
-	// A record that one revision grades is part of the impact; one that
-	// neither grades is a problem of the input.
-	graded := map[string]bool{}
-	for _, d := range append(slices.Clone(before.devices), after.devices...) {
-		graded[d.File+"\x00"+d.ID] = true
 	}
 	var invalid []*fixtures.Problem
-	seen := map[string]bool{}
-	for _, p := range append(slices.Clone(before.invalid), after.invalid...) {
-		key := p.Error()
-		if seen[key] || (p.ID != "" && graded[p.File+"\x00"+p.ID]) {
-			continue
-		}
-		seen[key] = true
-		invalid = append(invalid, p)
-	}
-	return invalid, nil
+	r.impact, invalid = evaluator.CompareGradings(before, after)
+	return append(slices.Clone(corpus.Problems), invalid...), nil
 }

@@ -26,7 +26,7 @@ func TestEvalFastEqualsReference(t *testing.T) {
 		n = 1_000
 	}
 	var buf bytes.Buffer
-	if err := fixtures.Generate(&buf, std.newest("draft"), 7, n); err != nil {
+	if err := fixtures.Generate(&buf, std.Newest("draft"), 7, n); err != nil {
 		t.Fatal(err)
 	}
 	l := fixtures.NewLoader()
@@ -45,7 +45,7 @@ func TestEvalFastEqualsReference(t *testing.T) {
 	for _, tc := range cases {
 		for _, id := range tc.revs {
 			t.Run(tc.name+"/"+id, func(t *testing.T) {
-				rev := std.loaded(id)
+				rev := std.Loaded(id)
 				var out [2]bytes.Buffer
 				for i, reference := range []bool{false, true} {
 					g, err := std.gradeBy(tc.corpus, rev, reference)

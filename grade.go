@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -21,12 +20,7 @@ const loadTimeout = 30 * time.Second
 // devices.
 type standard struct {
 	ws *workspace
-	// revs are the revisions that load, oldest first: a draft comes after
-	// the revision it was forked from, and otherwise IDs decide.
-	revs []*spec.Revision
-	ids  []string
-	// broken holds why the revisions that do not load failed.
-	broken map[string]error
+	*spec.Standard
 }
 
 // loadStandard opens the workspace in dir (see openWorkspace) and loads
@@ -37,79 +31,24 @@ func loadStandard(dir string) (*standard, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids, err := ws.Revisions()
+	all, err := ws.LoadAll(loadTimeout)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", ws.describe(), err)
 	}
-	if len(ids) == 0 {
-		return nil, fmt.Errorf("%s holds no revisions under %s", ws.describe(), spec.RevisionsDir)
-	}
-	s := &standard{ws: ws, ids: ids, broken: map[string]error{}}
-	for i, id := range ids {
-		ctx, cancel := context.WithTimeoutCause(context.Background(), loadTimeout,
-			fmt.Errorf("it did not compile within %v (try ladder vet --rev %s)", loadTimeout, id))
-		rev, err := ws.LoadContext(ctx, id)
-		timedOut := ctx.Err() != nil
-		cancel()
-		if err != nil {
-			s.broken[id] = err
-			if timedOut {
-				// The abandoned compilation still holds the workspace:
-				// the revisions after it cannot load either.
-				for _, rest := range ids[i+1:] {
-					s.broken[rest] = fmt.Errorf("revision %s was not loaded: the compilation of %s did not end", rest, id)
-				}
-				break
-			}
-			continue
-		}
-		s.revs = append(s.revs, rev)
-	}
-	depth := func(r *spec.Revision) int {
-		d := 0
-		for seen := map[string]bool{}; r != nil && r.Base != "" && !seen[r.ID]; d++ {
-			seen[r.ID] = true
-			r = s.loaded(r.Base)
-		}
-		return d
-	}
-	slices.SortStableFunc(s.revs, func(a, b *spec.Revision) int {
-		return cmp.Or(cmp.Compare(depth(a), depth(b)), strings.Compare(a.ID, b.ID))
-	})
-	return s, nil
-}
-
-func (s *standard) loaded(id string) *spec.Revision {
-	for _, r := range s.revs {
-		if r.ID == id {
-			return r
-		}
-	}
-	return nil
+	return &standard{ws: ws, Standard: all}, nil
 }
 
 // revision returns the revision with the given ID, or prints why it cannot
 // be had and returns exitUsage.
 func (s *standard) revision(e *env, id string) (*spec.Revision, int) {
-	if r := s.loaded(id); r != nil {
+	if r := s.Loaded(id); r != nil {
 		return r, exitOK
 	}
-	if err, ok := s.broken[id]; ok {
+	if err, ok := s.Broken[id]; ok {
 		printLoadError(e, err)
 		return nil, exitUsage
 	}
-	return nil, e.errorf("%v", &spec.UnknownRevisionError{ID: id, Available: s.ids})
-}
-
-// newest returns the newest revision that loads with the given status, or
-// nil.
-func (s *standard) newest(status string) *spec.Revision {
-	for i := len(s.revs) - 1; i >= 0; i-- {
-		if s.revs[i].Status == status {
-			return s.revs[i]
-		}
-	}
-	return nil
+	return nil, e.errorf("%v", &spec.UnknownRevisionError{ID: id, Available: s.IDs})
 }
 
 // choose returns the revision named id or, when id is "", the newest
@@ -120,22 +59,22 @@ func (s *standard) choose(e *env, id string, statuses ...string) (*spec.Revision
 		return s.revision(e, id)
 	}
 	for _, status := range statuses {
-		if r := s.newest(status); r != nil {
+		if r := s.Newest(status); r != nil {
 			return r, exitOK
 		}
 	}
-	if len(s.revs) > 0 {
-		return s.revs[len(s.revs)-1], exitOK
+	if len(s.Revisions) > 0 {
+		return s.Revisions[len(s.Revisions)-1], exitOK
 	}
-	for _, id := range s.ids {
-		printLoadError(e, s.broken[id])
+	for _, id := range s.IDs {
+		printLoadError(e, s.Broken[id])
 	}
 	return nil, exitUsage
 }
 
 // vocabulary returns every measurement that a loaded revision defines.
 func (s *standard) vocabulary() fixtures.Vocabulary {
-	return fixtures.NewVocabulary(s.revs...)
+	return fixtures.NewVocabulary(s.Revisions...)
 }
 
 // graded is a corpus graded under one revision.
@@ -173,39 +112,40 @@ func (s *standard) gradeBy(corpus *fixtures.Corpus, rev *spec.Revision, referenc
 // gradeIn grades as gradeBy does, with the vocabulary of measurements that
 // some revision defines.
 func gradeIn(corpus *fixtures.Corpus, rev *spec.Revision, vocab fixtures.Vocabulary, reference bool) (*graded, error) {
-	var opts fixtures.ValidateOptions
 	if !reference {
-		// A schema the compiler does not model is checked through CUE.
-		if check, err := evaluator.CompileSchema(rev, vocab); err == nil {
-			opts.Precheck = check
+		gr, err := evaluator.Grade(context.Background(), rev, corpus.Records, vocab)
+		if err != nil {
+			return nil, err
 		}
+		g := newGraded(rev, gr.Devices, append(slices.Clone(corpus.Problems), gr.Invalid...))
+		st := gr.Engine.State()
+		g.outcome, g.level, g.into = st.Outcome, st.Level, st.OutcomeInto
+		return g, nil
 	}
-	devices, problems := fixtures.ValidateWith(rev, corpus.Records, vocab, opts)
-	g := &graded{rev: rev, devices: devices, invalid: append(slices.Clone(corpus.Problems), problems...)}
+	devices, problems := fixtures.ValidateWith(rev, corpus.Records, vocab, fixtures.ValidateOptions{})
+	g := newGraded(rev, devices, append(slices.Clone(corpus.Problems), problems...))
+	ref, err := g.reference()
+	if err != nil {
+		return nil, err
+	}
+	outcomes, err := ref.Evaluate(context.Background(), devices)
+	if err != nil {
+		return nil, err
+	}
+	g.outcome = func(i int) *evaluator.Outcome { return outcomes[i] }
+	g.level = func(i int) string { return outcomes[i].Level }
+	return g, nil
+}
+
+// newGraded returns a grading of the devices in their order, without
+// outcomes yet.
+func newGraded(rev *spec.Revision, devices []*fixtures.Device, invalid []*fixtures.Problem) *graded {
+	g := &graded{rev: rev, devices: devices, invalid: invalid}
 	g.order = make([]int, len(devices))
 	for i := range g.order {
 		g.order[i] = i
 	}
-	if reference {
-		ref, err := g.reference()
-		if err != nil {
-			return nil, err
-		}
-		outcomes, err := ref.Evaluate(context.Background(), devices)
-		if err != nil {
-			return nil, err
-		}
-		g.outcome = func(i int) *evaluator.Outcome { return outcomes[i] }
-		g.level = func(i int) string { return outcomes[i].Level }
-		return g, nil
-	}
-	eng := evaluator.NewEngine()
-	if _, err := eng.Update(context.Background(), rev, devices); err != nil {
-		return nil, err
-	}
-	st := eng.State()
-	g.outcome, g.level, g.into = st.Outcome, st.Level, st.OutcomeInto
-	return g, nil
+	return g
 }
 
 // count is the number of devices graded.

@@ -22,7 +22,7 @@ func TestJSONWriterMatchesEncodingJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rev := range std.revs {
+	for _, rev := range std.Revisions {
 		g, err := std.grade(corpus, rev)
 		if err != nil {
 			t.Fatal(err)
