@@ -82,11 +82,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 			code = e.errorf("internal error: %v\nThis is a bug in Ladder; please report it with the command you ran.", r)
 		}
 	}()
-	if len(args) == 0 {
-		// The workbench does not exist yet; until it does, ladder with no
-		// arguments explains itself.
-		printUsage(stdout)
-		return exitOK
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !slices.Contains([]string{"-h", "-help", "--help"}, args[0])) {
+		// No command, or only flags: the workbench.
+		return runCommand(workbenchCommand, e, args)
 	}
 	name := args[0]
 	switch name {
@@ -144,7 +142,7 @@ func runCommand(cmd *command, e *env, args []string) int {
 
 // usageLine is the command's synopsis, such as "ladder init DIR".
 func (c *command) usageLine() string {
-	return strings.TrimSpace("ladder " + c.name + " " + c.args)
+	return strings.Join(strings.Fields("ladder "+c.name+" "+c.args), " ")
 }
 
 func printUsage(w io.Writer) {
@@ -153,7 +151,8 @@ Its built-in standard is GB/Z 177—2026, "Intelligence grading of AI
 terminals"; every threshold in it is illustrative, not the standard's.
 
 Usage:
-  ladder                  the workbench (not built yet: prints this text)
+  ladder [--base ID] [--rev ID] [--corpus PATH]...
+                          the workbench (in a terminal; ? shows its keys)
 `)
 	for _, c := range commands {
 		if u := c.usageLine(); len(u) <= 23 {

@@ -1,0 +1,517 @@
+// Package tui is Ladder's workbench: a keyboard-first terminal UI, on Bubble
+// Tea, to browse a standard, see what a revision does to a corpus of
+// devices, read the diff of two revisions and explain a device's level.
+//
+// The root model, App, only routes: it owns the window size, the layout (a
+// pure function, layout.go), the key map (keys.go) and the styles
+// (styles.go), and hands keys and scrolling to the view on screen. Each view
+// is a child that keeps its own cursors and renders its panes from the
+// session, an immutable snapshot of everything evaluated. Loading and
+// evaluating happen in commands (session.go) that return messages: Update
+// and View do no I/O and evaluate nothing.
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// App is the root model of the workbench.
+type App struct {
+	cfg  Config
+	keys keyMap
+	st   styles
+	help help.Model
+
+	width, height int
+	view          viewID
+	// back is the view that esc returns to from the device view.
+	back viewID
+	// focus is the focused pane of each view, as an index of viewPanes.
+	focus [numViews]int
+	// showHelp shows the full help over the screen.
+	showHelp bool
+
+	// s is the last session evaluated; nil until the first arrives.
+	s *session
+	// err is the error of the last load or evaluation, shown in the status
+	// line; the views keep showing s, marked stale.
+	err error
+	// busy is set while an evaluation runs.
+	busy bool
+
+	sh     shared
+	spec   specModel
+	impact impactModel
+	diff   diffModel
+	corpus corpusModel
+	device deviceModel
+}
+
+// shared is the state that views share and the root owns.
+type shared struct {
+	s  *session
+	st *styles
+	// cat is the selected category, an index of the working revision's.
+	cat int
+	// device is the ID of the device the device view shows.
+	device string
+}
+
+// New returns the workbench for a configuration. Its Init loads the
+// standard and the corpus.
+func New(cfg Config) *App {
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true}
+	m.help.Styles = m.st.help
+	m.sh.st = &m.st
+	m.corpus = newCorpusModel(m.st)
+	return m
+}
+
+// Init loads the workspace and asks the terminal for its background.
+func (m *App) Init() tea.Cmd {
+	return tea.Batch(load(m.cfg), tea.RequestBackgroundColor)
+}
+
+// Update routes a message to whoever owns it.
+func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		m.corpus.resize(layout(corpusView, msg.Width, msg.Height).panes[devicesPane].inner().w)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.st = newStyles(msg.IsDark())
+		m.help.Styles = m.st.help
+		m.corpus.setStyles(m.st)
+		return m, nil
+	case loadedMsg:
+		return m.loaded(msg)
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.MouseClickMsg:
+		m.click(msg.Mouse())
+		return m, nil
+	case tea.MouseWheelMsg:
+		m.wheel(msg.Mouse())
+		return m, nil
+	case tea.PasteMsg:
+		return m.routeToView(msg)
+	}
+	return m, nil
+}
+
+// loaded takes a new session, or keeps the last one and shows the error.
+func (m *App) loaded(msg loadedMsg) (tea.Model, tea.Cmd) {
+	m.busy = false
+	m.err = msg.err
+	if msg.s == nil {
+		return m, nil
+	}
+	m.s = msg.s
+	m.sh.s = msg.s
+	m.sh.cat = min(m.sh.cat, max(len(msg.s.work.Revision.Categories)-1, 0))
+	if m.sh.device == "" || msg.s.byID[m.sh.device] == nil {
+		m.sh.device = ""
+		if len(msg.s.devices) > 0 {
+			m.sh.device = msg.s.devices[0].dev.ID
+		}
+	}
+	m.spec.reset()
+	m.impact.reset()
+	m.diff.reset()
+	m.corpus.refresh(msg.s)
+	m.device.reset()
+	return m, nil
+}
+
+// handleKey handles the global keys, then hands the key to the view.
+func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.corpus.filtering && m.view == corpusView {
+		// The filter takes every key but the ones that end it.
+		return m, m.corpus.filterKey(m.s, msg)
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case m.showHelp:
+		// Any other key closes the help.
+		m.showHelp = false
+		return m, nil
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return m, nil
+	case key.Matches(msg, k.Next):
+		m.switchTo((m.view + 1) % numViews)
+	case key.Matches(msg, k.Prev):
+		m.switchTo((m.view + numViews - 1) % numViews)
+	case key.Matches(msg, k.Spec):
+		m.switchTo(specView)
+	case key.Matches(msg, k.Impact):
+		m.switchTo(impactView)
+	case key.Matches(msg, k.Diff):
+		m.switchTo(diffView)
+	case key.Matches(msg, k.Corpus):
+		m.switchTo(corpusView)
+	case key.Matches(msg, k.Device):
+		m.switchTo(deviceView)
+	case key.Matches(msg, k.Left):
+		m.moveFocus(-1)
+	case key.Matches(msg, k.Right):
+		m.moveFocus(1)
+	case key.Matches(msg, k.Back):
+		if m.view == deviceView {
+			m.view = m.back
+		}
+	case key.Matches(msg, k.Base), key.Matches(msg, k.Working):
+		return m, m.cycleRevision(key.Matches(msg, k.Base))
+	default:
+		return m.routeToView(msg)
+	}
+	return m, nil
+}
+
+// routeToView hands a message to the view on screen, and carries out what
+// it asks for.
+func (m *App) routeToView(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.s == nil {
+		return m, nil
+	}
+	l := layout(m.view, m.width, m.height)
+	p := m.focusedPane()
+	h := l.panes[p].inner().h
+	var act action
+	var cmd tea.Cmd
+	switch m.view {
+	case specView:
+		act = m.spec.key(&m.sh, m.keys, p, msg, h)
+	case impactView:
+		act = m.impact.key(&m.sh, m.keys, p, msg, h)
+	case diffView:
+		act = m.diff.key(&m.sh, m.keys, p, msg, h, l.panes[redlinePane].inner().w)
+	case corpusView:
+		act, cmd = m.corpus.key(&m.sh, m.keys, msg, h)
+	case deviceView:
+		act = m.device.key(&m.sh, m.keys, msg, h, l.panes[devicePane].inner().w)
+	}
+	if act.open != "" {
+		m.openDevice(act.open)
+	}
+	return m, cmd
+}
+
+// action is what a view asks of the root.
+type action struct {
+	// open is the ID of a device to show in the device view.
+	open string
+}
+
+func (m *App) openDevice(id string) {
+	m.sh.device = id
+	m.device.reset()
+	if m.view != deviceView {
+		m.back = m.view
+	}
+	m.view = deviceView
+}
+
+func (m *App) switchTo(v viewID) {
+	if v == deviceView && m.view != deviceView {
+		m.back = m.view
+	}
+	m.view = v
+}
+
+func (m *App) focusedPane() paneID {
+	panes := viewPanes[m.view]
+	return panes[min(m.focus[m.view], len(panes)-1)]
+}
+
+func (m *App) moveFocus(d int) {
+	n := len(viewPanes[m.view])
+	m.focus[m.view] = (m.focus[m.view] + d + n) % n
+}
+
+// click focuses the pane under the mouse.
+func (m *App) click(mouse tea.Mouse) {
+	l := layout(m.view, m.width, m.height)
+	if p, ok := l.paneAt(m.view, mouse.X, mouse.Y); ok {
+		for i, q := range viewPanes[m.view] {
+			if q == p {
+				m.focus[m.view] = i
+			}
+		}
+		return
+	}
+	// A click on a tab switches to its view.
+	if l.header.contains(mouse.X, mouse.Y) {
+		if v, ok := m.tabAt(mouse.X); ok {
+			m.switchTo(v)
+		}
+	}
+}
+
+// wheel scrolls the pane under the mouse, focusing it.
+func (m *App) wheel(mouse tea.Mouse) {
+	m.click(mouse)
+	if m.s == nil {
+		return
+	}
+	delta := 3
+	if mouse.Button == tea.MouseWheelUp {
+		delta = -3
+	}
+	l := layout(m.view, m.width, m.height)
+	p := m.focusedPane()
+	h := l.panes[p].inner().h
+	switch m.view {
+	case specView:
+		m.spec.scroll(&m.sh, p, delta, h)
+	case impactView:
+		m.impact.scroll(&m.sh, p, delta, h)
+	case diffView:
+		m.diff.scroll(&m.sh, p, delta, h, l.panes[redlinePane].inner().w)
+	case corpusView:
+		m.corpus.scroll(&m.sh, delta, h)
+	case deviceView:
+		m.device.scroll(&m.sh, delta, h, l.panes[devicePane].inner().w)
+	}
+}
+
+// cycleRevision evaluates under the next loaded revision as base or as
+// working revision.
+func (m *App) cycleRevision(base bool) tea.Cmd {
+	if m.s == nil || m.busy || len(m.s.std.Revisions) < 2 {
+		return nil
+	}
+	revs := m.s.std.Revisions
+	b, w := m.s.base.Revision, m.s.work.Revision
+	next := func(r *spec.Revision) *spec.Revision {
+		for i, x := range revs {
+			if x == r {
+				return revs[(i+1)%len(revs)]
+			}
+		}
+		return revs[0]
+	}
+	if base {
+		b = next(b)
+	} else {
+		w = next(w)
+	}
+	m.busy = true
+	return reevaluate(m.s, b, w)
+}
+
+// tabs are the labels of the tab bar, in order.
+func (m *App) tabs() []string {
+	out := make([]string, numViews)
+	for v := range numViews {
+		out[v] = fmt.Sprintf("%d %s", v+1, v)
+	}
+	return out
+}
+
+// tabAt returns the view whose tab is at column x.
+func (m *App) tabAt(x int) (viewID, bool) {
+	col := ansi.StringWidth(m.brand())
+	for v, t := range m.tabs() {
+		w := ansi.StringWidth(t) + 2 // the tab's padding
+		if x >= col && x < col+w {
+			return viewID(v), true
+		}
+		col += w
+	}
+	return 0, false
+}
+
+func (m *App) brand() string { return " Ladder " }
+
+// View draws the screen.
+func (m *App) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "Ladder"
+	return v
+}
+
+// render draws the screen as a string of exactly width × height cells.
+func (m *App) render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	l := layout(m.view, m.width, m.height)
+	var body string
+	switch {
+	case m.showHelp:
+		body = m.renderHelp(l.body)
+	case m.s == nil && m.err != nil:
+		body = box("Ladder cannot start", wrapText(m.err.Error(), l.body.w-2), l.body.w, l.body.h, true, m.st)
+	case m.s == nil:
+		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, m.st.dim.Render("Loading the standard and the corpus…"))
+	default:
+		body = m.renderView(l)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, m.renderHeader(l.header.w), body, m.renderStatus(l.status))
+}
+
+func (m *App) renderHeader(w int) string {
+	parts := []string{m.st.title.Render(m.brand())}
+	for v, t := range m.tabs() {
+		if viewID(v) == m.view {
+			parts = append(parts, m.st.activeTab.Render(t))
+		} else {
+			parts = append(parts, m.st.tab.Render(t))
+		}
+	}
+	return fit(strings.Join(parts, ""), w)
+}
+
+// renderView draws the panes of the view on screen.
+func (m *App) renderView(l screenLayout) string {
+	focused := m.focusedPane()
+	draw := func(p paneID, title string, lines []string) string {
+		r := l.panes[p]
+		return box(title, lines, r.w, r.h, p == focused, m.st)
+	}
+	pane := func(p paneID) string {
+		in := l.panes[p].inner()
+		var title string
+		var lines []string
+		switch m.view {
+		case specView:
+			title, lines = m.spec.pane(&m.sh, p, in.w, in.h)
+		case impactView:
+			title, lines = m.impact.pane(&m.sh, p, in.w, in.h)
+		case diffView:
+			title, lines = m.diff.pane(&m.sh, p, in.w, in.h)
+		case corpusView:
+			title, lines = m.corpus.pane(&m.sh, in.w, in.h)
+		case deviceView:
+			title, lines = m.device.pane(&m.sh, in.w, in.h)
+		}
+		if title == "" {
+			title = paneTitles[p]
+		}
+		return draw(p, title, lines)
+	}
+	switch m.view {
+	case specView:
+		right := lipgloss.JoinVertical(lipgloss.Left, pane(criteriaPane), pane(sourcePane))
+		return lipgloss.JoinHorizontal(lipgloss.Top, pane(categoriesPane), right)
+	case impactView:
+		left := lipgloss.JoinVertical(lipgloss.Left, pane(summaryPane), pane(matrixPane))
+		right := lipgloss.JoinVertical(lipgloss.Left, pane(movedPane), pane(passesPane))
+		return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+	case diffView:
+		top := lipgloss.JoinHorizontal(lipgloss.Top, pane(changesPane), pane(changePane))
+		return lipgloss.JoinVertical(lipgloss.Left, top, pane(redlinePane))
+	case corpusView:
+		return pane(devicesPane)
+	default:
+		return pane(devicePane)
+	}
+}
+
+// renderStatus draws the status line (revisions, corpus, the cost of the
+// last evaluation, or an error) and the short help.
+func (m *App) renderStatus(r rect) string {
+	if r.h <= 0 {
+		return ""
+	}
+	var status string
+	switch {
+	case m.s == nil:
+		status = m.st.status.Render(" loading…")
+	default:
+		s := m.s
+		status = m.st.status.Render(fmt.Sprintf(" %s → %s · %s · %s checks in %s",
+			s.base.Revision.ID, s.work.Revision.ID, countDevices(s), thousands(s.checks), formatDuration(s.took)))
+		if n := len(s.invalid); n > 0 {
+			status += m.st.statusErr.Render(fmt.Sprintf(" · %d invalid", n))
+		}
+		if m.busy {
+			status += m.st.stale.Render(" · evaluating…")
+		}
+	}
+	if m.err != nil && m.s != nil {
+		status = m.st.statusErr.Render(" "+firstLine(m.err.Error())) + m.st.stale.Render(" · results are stale")
+	}
+	lines := []string{fit(status, r.w)}
+	if r.h > 1 {
+		lines = append(lines, fit(" "+m.help.ShortHelpView(m.keys.ShortHelp()), r.w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *App) renderHelp(r rect) string {
+	h := m.help
+	h.ShowAll = true
+	lines := []string{"", m.st.bold.Render("Keys"), ""}
+	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
+	lines = append(lines, "", m.st.dim.Render("Any key closes this help. Every threshold in the built-in standard is illustrative."))
+	return box("Help", lines, r.w, r.h, true, m.st)
+}
+
+// countDevices says how many devices the session grades, and how many of
+// them are the user's own.
+func countDevices(s *session) string {
+	theirs := 0
+	for _, d := range s.devices {
+		if d.theirs {
+			theirs++
+		}
+	}
+	out := fmt.Sprintf("%s devices", thousands(len(s.devices)))
+	if theirs > 0 {
+		out += fmt.Sprintf(" (%d yours)", theirs)
+	}
+	return out
+}
+
+// thousands writes n with thousands separators: 14,382.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// wrapText breaks text into lines of at most w cells at spaces.
+func wrapText(s string, w int) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		out = append(out, strings.Split(ansi.Wrap(para, max(w, 10), ""), "\n")...)
+	}
+	return out
+}

@@ -1,0 +1,236 @@
+package tui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// corpusModel is the Corpus view: every device as a row, sortable and
+// filtered by words that each must match the device's ID, name, vendor,
+// category, levels, flags, "moved", "up", "down" or "yours".
+type corpusModel struct {
+	rows      []*deviceRow
+	list      list
+	input     textinput.Model
+	filtering bool
+	sort      int
+}
+
+// sortOrders are the orders the rows can be sorted in, s cycling through
+// them.
+var sortOrders = []struct {
+	name string
+	cmp  func(a, b *deviceRow) int
+}{
+	{"category", nil},
+	{"id", func(a, b *deviceRow) int { return strings.Compare(a.dev.ID, b.dev.ID) }},
+	{"vendor", func(a, b *deviceRow) int {
+		return cmp.Or(strings.Compare(a.dev.Vendor, b.dev.Vendor), strings.Compare(a.dev.ID, b.dev.ID))
+	}},
+	{"level", func(a, b *deviceRow) int {
+		return cmp.Or(cmp.Compare(levelIndex(b.to), levelIndex(a.to)), strings.Compare(a.dev.ID, b.dev.ID))
+	}},
+	{"moved", func(a, b *deviceRow) int {
+		ma, mb := levelIndex(a.to)-levelIndex(a.from), levelIndex(b.to)-levelIndex(b.from)
+		return cmp.Or(cmp.Compare(abs(mb), abs(ma)), cmp.Compare(mb, ma), strings.Compare(a.dev.ID, b.dev.ID))
+	}},
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func newCorpusModel(st styles) corpusModel {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "words: id, vendor, category, L3, L3→L2, moved, up, down, over-claim, yours"
+	m := corpusModel{input: in}
+	m.setStyles(st)
+	return m
+}
+
+func (m *corpusModel) setStyles(st styles) {
+	m.input.SetStyles(textinput.DefaultStyles(true))
+	_ = st
+}
+
+// refresh filters and sorts the rows of a session.
+func (m *corpusModel) refresh(s *session) {
+	if s == nil {
+		return
+	}
+	terms := strings.Fields(strings.ToLower(m.input.Value()))
+	m.rows = m.rows[:0]
+	for _, r := range s.devices {
+		if matches(r, terms) {
+			m.rows = append(m.rows, r)
+		}
+	}
+	if c := sortOrders[m.sort].cmp; c != nil {
+		slices.SortStableFunc(m.rows, c)
+	}
+	m.list.sel = min(m.list.sel, max(len(m.rows)-1, 0))
+}
+
+// matches reports whether a device matches every term of a filter.
+func matches(r *deviceRow, terms []string) bool {
+	if len(terms) == 0 {
+		return true
+	}
+	fields := []string{r.dev.ID, r.dev.Name, r.dev.Vendor, r.dev.Category, r.from, r.to,
+		r.from + "→" + r.to, r.from + "->" + r.to}
+	fields = append(fields, r.flags...)
+	if r.moved() {
+		fields = append(fields, "moved")
+		if levelIndex(r.to) > levelIndex(r.from) {
+			fields = append(fields, "up")
+		} else {
+			fields = append(fields, "down")
+		}
+	}
+	if r.theirs {
+		fields = append(fields, "yours")
+	}
+	for _, t := range terms {
+		found := false
+		for _, f := range fields {
+			if strings.Contains(strings.ToLower(f), t) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// filterKey edits the filter, which applies as it is typed: enter keeps
+// it, esc clears it.
+func (m *corpusModel) filterKey(s *session, msg tea.KeyPressMsg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg.String() {
+	case "enter":
+		m.filtering = false
+		m.input.Blur()
+	case "esc":
+		m.filtering = false
+		m.input.Blur()
+		m.input.SetValue("")
+	default:
+		m.input, cmd = m.input.Update(msg)
+	}
+	m.list = list{}
+	m.refresh(s)
+	return cmd
+}
+
+// resize fits the filter's input to the pane's width.
+func (m *corpusModel) resize(w int) {
+	m.input.SetWidth(max(w-4, 10))
+}
+
+func (m *corpusModel) key(sh *shared, k keyMap, msg tea.Msg, h int) (action, tea.Cmd) {
+	if p, ok := msg.(tea.PasteMsg); ok && m.filtering {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(p)
+		m.refresh(sh.s)
+		return action{}, cmd
+	}
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return action{}, nil
+	}
+	switch {
+	case key.Matches(km, k.Filter):
+		m.filtering = true
+		m.list = list{}
+		return action{}, m.input.Focus()
+	case key.Matches(km, k.Sort):
+		m.sort = (m.sort + 1) % len(sortOrders)
+		m.refresh(sh.s)
+		return action{}, nil
+	case key.Matches(km, k.Open):
+		if len(m.rows) > 0 {
+			return action{open: m.rows[min(m.list.sel, len(m.rows)-1)].dev.ID}, nil
+		}
+		return action{}, nil
+	}
+	if d := moveDelta(km, k, h); d != 0 {
+		m.scroll(sh, d, h)
+	}
+	return action{}, nil
+}
+
+func (m *corpusModel) scroll(sh *shared, delta, h int) {
+	m.list.move(delta, len(m.rows), max(h-2, 1))
+}
+
+func (m *corpusModel) pane(sh *shared, w, h int) (string, []string) {
+	st := sh.st
+	title := fmt.Sprintf("Devices · %d of %d · %s → %s · sorted by %s (s) · / filters · enter opens", len(m.rows), len(sh.s.devices),
+		sh.s.base.Revision.ID, sh.s.work.Revision.ID, sortOrders[m.sort].name)
+	var filter string
+	switch {
+	case m.filtering:
+		filter = m.input.View()
+	case m.input.Value() != "":
+		filter = st.dim.Render("/" + m.input.Value() + "  (esc in / clears)")
+	default:
+		filter = st.dim.Render("/ to filter")
+	}
+	idW, vendorW, catW := 8, 6, 8
+	for _, r := range m.rows {
+		idW = max(idW, len(r.dev.ID))
+		vendorW = max(vendorW, ansi.StringWidth(r.dev.Vendor))
+		catW = max(catW, len(r.dev.Category))
+	}
+	idW = min(idW, max(w*2/5, 12))
+	vendorW = min(vendorW, max(w/6, 6))
+	catW = min(catW, max(w/6, 6))
+	header := st.dim.Render(fmt.Sprintf("  %-*s %-*s %-*s %-4s  %-4s %s", idW, "device", vendorW, "vendor", catW, "category",
+		"base", "work", "flags"))
+	var rows []string
+	for _, r := range m.rows {
+		mark := " "
+		if r.theirs {
+			mark = st.theirs.Render("●")
+		}
+		arrow := " "
+		switch {
+		case r.moved() && levelIndex(r.to) > levelIndex(r.from):
+			arrow = st.up.Render("▲")
+		case r.moved():
+			arrow = st.down.Render("▼")
+		}
+		to := r.to
+		if k := levelIndex(r.to); k >= 0 {
+			to = st.levels[k].Render(r.to)
+		}
+		rows = append(rows, fmt.Sprintf("%s %-*s %-*s %-*s %-4s %s %s  %s", mark, idW, truncate(r.dev.ID, idW),
+			vendorW, truncate(r.dev.Vendor, vendorW), catW, truncate(r.dev.Category, catW), r.from, arrow, fit(to, 3), strings.Join(r.flags, ", ")))
+	}
+	if len(rows) == 0 {
+		rows = []string{st.dim.Render("  No device matches the filter.")}
+	}
+	vis, sel := m.list.visible(rows, max(h-2, 1))
+	out := []string{filter, header}
+	for i, r := range vis {
+		if i == sel && len(m.rows) > 0 {
+			r = st.selected.Render(fit("▸"+strings.TrimPrefix(ansi.Strip(r), " "), w))
+		}
+		out = append(out, r)
+	}
+	return title, out
+}

@@ -1,0 +1,252 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// deviceModel is the Device view: one device under both revisions, with
+// every criterion's verdict and why, the level per family, the flags and
+// the gap to the next level.
+type deviceModel struct {
+	sc scroll
+}
+
+func (m *deviceModel) reset() { m.sc = scroll{} }
+
+func (m *deviceModel) key(sh *shared, k keyMap, msg tea.Msg, h, w int) action {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return action{}
+	}
+	if d := moveDelta(km, k, h); d != 0 {
+		m.scroll(sh, d, h, w)
+	}
+	return action{}
+}
+
+func (m *deviceModel) scroll(sh *shared, delta, h, w int) {
+	m.sc.by(delta, len(m.lines(sh, w)), h)
+}
+
+func (m *deviceModel) pane(sh *shared, w, h int) (string, []string) {
+	r := sh.s.byID[sh.device]
+	if r == nil {
+		return "Device", []string{sh.st.dim.Render(" Open a device from Corpus or Impact (enter).")}
+	}
+	return "Device · " + r.dev.ID + " · esc goes back", m.sc.visible(m.lines(sh, w), h)
+}
+
+// lines writes everything the view shows of the device, wrapped to w.
+func (m *deviceModel) lines(sh *shared, w int) []string {
+	s, st := sh.s, sh.st
+	r := s.byID[sh.device]
+	if r == nil {
+		return nil
+	}
+	before, after := s.outcomes(r)
+	d := r.dev
+	head := st.bold.Render(d.ID)
+	if d.Name != "" {
+		head += " · " + d.Name
+	}
+	if d.Vendor != "" {
+		head += " · " + d.Vendor
+	}
+	if r.theirs {
+		head += " " + st.theirs.Render("● yours")
+	}
+	lines := []string{head}
+	meta := d.Category
+	if d.ClaimedLevel != "" {
+		meta += " · claims " + d.ClaimedLevel
+	}
+	meta += " · " + d.File
+	if d.Line > 1 {
+		meta += fmt.Sprintf(":%d", d.Line)
+	}
+	lines = append(lines, wrapText(st.dim.Render(meta), w)...)
+	lines = append(lines, "")
+
+	revs := []*spec.Revision{s.base.Revision, s.work.Revision}
+	outs := []*evaluator.Outcome{before, after}
+	colW := max((w-16)/2, 12)
+	row := func(label string, cells ...string) string {
+		out := fmt.Sprintf("%-15s", label)
+		for _, c := range cells {
+			out += " " + fit(c, colW)
+		}
+		return strings.TrimRight(out, " ")
+	}
+	var heads, levels, flags []string
+	for i, rev := range revs {
+		heads = append(heads, st.bold.Render(rev.ID))
+		o := outs[i]
+		if o == nil {
+			levels = append(levels, st.statusErr.Render("invalid"))
+			flags = append(flags, "")
+			continue
+		}
+		lv := o.Level
+		if k := levelIndex(lv); k >= 0 {
+			lv = st.levels[k].Render(lv)
+		}
+		if i == 1 && before != nil && before.Level != o.Level {
+			if levelIndex(o.Level) > levelIndex(before.Level) {
+				lv += st.up.Render(" ▲ moved up")
+			} else {
+				lv += st.down.Render(" ▼ moved down")
+			}
+		}
+		levels = append(levels, lv)
+		flags = append(flags, strings.Join(o.Flags, ", "))
+	}
+	lines = append(lines, row("", heads...), row("level", levels...))
+	// The families of either revision.
+	var fams []string
+	for _, o := range outs {
+		if o == nil {
+			continue
+		}
+		for _, f := range o.Families {
+			if !contains(fams, f.Family) {
+				fams = append(fams, f.Family)
+			}
+		}
+	}
+	for _, f := range fams {
+		var cells []string
+		for _, o := range outs {
+			cell := ""
+			if o != nil {
+				for _, fl := range o.Families {
+					if fl.Family == f {
+						cell = fl.Level
+					}
+				}
+			}
+			cells = append(cells, cell)
+		}
+		lines = append(lines, row("  "+f, cells...))
+	}
+	lines = append(lines, row("flags", flags...))
+	for i, o := range outs {
+		if o == nil {
+			continue
+		}
+		lines = append(lines, "")
+		lines = append(lines, gapLines(st, revs[i].ID, o, w)...)
+	}
+	lines = append(lines, "")
+	return append(lines, m.criteriaLines(sh, revs, outs, w)...)
+}
+
+// criteriaLines lists every criterion of either revision with the device's
+// verdict under each, and why it does not pass.
+func (m *deviceModel) criteriaLines(sh *shared, revs []*spec.Revision, outs []*evaluator.Outcome, w int) []string {
+	st := sh.st
+	type entry struct {
+		id, level string
+		checks    [2]*evaluator.Check
+	}
+	var entries []*entry
+	byID := map[string]*entry{}
+	for i := len(outs) - 1; i >= 0; i-- { // the working revision's order first
+		o := outs[i]
+		if o == nil {
+			continue
+		}
+		for j := range o.Checks {
+			c := &o.Checks[j]
+			e := byID[c.Criterion.ID]
+			if e == nil {
+				e = &entry{id: c.Criterion.ID, level: c.Criterion.Level}
+				byID[e.id] = e
+				entries = append(entries, e)
+			}
+			e.checks[i] = c
+		}
+	}
+	idW := 9
+	for _, e := range entries {
+		idW = max(idW, len(e.id))
+	}
+	verdict := func(c *evaluator.Check) string {
+		if c == nil {
+			return st.dim.Render(fmt.Sprintf("%-8s", "—"))
+		}
+		return st.verdicts[c.Verdict].Render(fmt.Sprintf("%-8s", c.Verdict))
+	}
+	lines := []string{st.dim.Render(fmt.Sprintf("%-*s %-5s %-8s %-8s %s", idW, "criterion", "level", "base", "working", "why (working, else base)"))}
+	indent := idW + 1 + 5 + 1 + 8 + 1 + 8 + 1
+	for _, e := range entries {
+		var why string
+		for _, i := range []int{1, 0} {
+			if c := e.checks[i]; c != nil && c.Verdict != evaluator.Pass {
+				why = c.Message()
+				break
+			}
+		}
+		changed := e.checks[0] != nil && e.checks[1] != nil && e.checks[0].Verdict != e.checks[1].Verdict
+		id := fmt.Sprintf("%-*s", idW, e.id)
+		if changed {
+			id = st.bold.Render(id)
+		}
+		head := fmt.Sprintf("%s %-5s %s %s", id, e.level, verdict(e.checks[0]), verdict(e.checks[1]))
+		if why == "" {
+			lines = append(lines, head)
+			continue
+		}
+		if indent+len(why) < w {
+			lines = append(lines, head+" "+why)
+			continue
+		}
+		lines = append(lines, head)
+		for _, l := range wrapText(why, max(w-8, 20)) {
+			lines = append(lines, "        "+st.dim.Render(l))
+		}
+	}
+	return lines
+}
+
+// gapLines says what the device lacks for the next level under a revision.
+func gapLines(st *styles, rev string, o *evaluator.Outcome, w int) []string {
+	g := o.Gap("")
+	switch {
+	case g == nil:
+		return []string{st.dim.Render(fmt.Sprintf("Under %s the device is at the top of its ladder.", rev))}
+	case g.Reserved:
+		return []string{st.dim.Render(fmt.Sprintf("Under %s, %s is reserved: no device reaches it.", rev, g.Level))}
+	}
+	lines := []string{st.bold.Render(fmt.Sprintf("To reach %s under %s, meet %d %s:", g.Level, rev, len(g.Checks), plural(len(g.Checks), "criterion", "criteria")))}
+	for _, c := range g.Checks {
+		for i, l := range wrapText(fmt.Sprintf("%s  %s  %s", c.Criterion.ID, c.Verdict, c.Message()), max(w-4, 20)) {
+			if i == 0 {
+				lines = append(lines, "  "+l)
+			} else {
+				lines = append(lines, "      "+l)
+			}
+		}
+	}
+	return lines
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,218 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/redline"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// diffModel is the Diff view: the criterion changes between the base and the
+// working revision, the selected change before and after, and the redline of
+// their CUE files, unified or side by side.
+type diffModel struct {
+	changes    list
+	change     scroll
+	red        scroll
+	sideBySide bool
+}
+
+func (m *diffModel) reset() {
+	m.changes = list{}
+	m.change = scroll{}
+	m.red = scroll{}
+}
+
+func (m *diffModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h, redW int) action {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return action{}
+	}
+	switch {
+	case key.Matches(km, k.SideBySide):
+		m.sideBySide = !m.sideBySide
+		m.red = scroll{}
+		return action{}
+	case key.Matches(km, k.NextHunk), key.Matches(km, k.PrevHunk):
+		m.jumpHunk(sh, key.Matches(km, k.NextHunk), redW)
+		return action{}
+	}
+	if d := moveDelta(km, k, h); d != 0 {
+		m.scroll(sh, p, d, h, redW)
+	}
+	return action{}
+}
+
+func (m *diffModel) scroll(sh *shared, p paneID, delta, h, redW int) {
+	switch p {
+	case changesPane:
+		m.changes.move(delta, len(sh.s.changes.Criteria), h)
+		m.change = scroll{}
+	case changePane:
+		m.change.by(delta, len(m.changeLines(sh, 1<<20)), h)
+	case redlinePane:
+		lines, _ := m.redline(sh, redW)
+		m.red.by(delta, len(lines), h)
+	}
+}
+
+// jumpHunk scrolls the redline to the next or previous hunk.
+func (m *diffModel) jumpHunk(sh *shared, next bool, w int) {
+	_, hunks := m.redline(sh, w)
+	target := -1
+	for _, row := range hunks {
+		if next && row > m.red.top {
+			target = row
+			break
+		}
+		if !next && row < m.red.top {
+			target = row
+		}
+	}
+	if target >= 0 {
+		m.red.top = target
+	}
+}
+
+// redline lays out the redline of every file for a width, and returns the
+// rows where hunks start.
+func (m *diffModel) redline(sh *shared, w int) ([]string, []int) {
+	var rows []string
+	var hunks []int
+	s := sh.s
+	for i, f := range s.files {
+		if i > 0 {
+			rows = append(rows, "")
+		}
+		label := func(r *spec.Revision, file *spec.File) string {
+			if file == nil {
+				return "/dev/null"
+			}
+			return r.ID + "/" + f.Name
+		}
+		for _, r := range redline.Render(label(s.base.Revision, f.Before), label(s.work.Revision, f.After), f.Hunks,
+			redline.Options{Width: w, SideBySide: m.sideBySide, Styles: sh.st.redline}) {
+			if strings.HasPrefix(ansi.Strip(r), "@@ ") {
+				hunks = append(hunks, len(rows))
+			}
+			rows = append(rows, r)
+		}
+	}
+	if len(s.files) == 0 {
+		rows = append(rows, sh.st.dim.Render(" The CUE files of the two revisions are the same."))
+	}
+	return rows, hunks
+}
+
+func (m *diffModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
+	switch p {
+	case changesPane:
+		return m.changesTitle(sh), m.changesLines(sh, w, h)
+	case changePane:
+		return "", m.change.visible(m.changeLines(sh, w), h)
+	default:
+		mode := "unified"
+		if m.sideBySide {
+			mode = "side by side"
+		}
+		lines, _ := m.redline(sh, w)
+		return fmt.Sprintf("Redline · %s · v switches · n/N hunks", mode), m.red.visible(lines, h)
+	}
+}
+
+func (m *diffModel) changesTitle(sh *shared) string {
+	c := sh.s.changes
+	var parts []string
+	for _, k := range spec.ChangeKinds {
+		if n := c.Count(k); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	if len(parts) == 0 {
+		return "Criterion changes · none"
+	}
+	return "Changes · " + strings.Join(parts, ", ")
+}
+
+func (m *diffModel) changesLines(sh *shared, w, h int) []string {
+	st := sh.st
+	chs := sh.s.changes.Criteria
+	if len(chs) == 0 {
+		lines := []string{st.dim.Render(" No criterion changed.")}
+		for _, l := range sh.s.changes.Levels {
+			lines = append(lines, fmt.Sprintf(" %s %s: %s → %s", l.Category, l.Level, l.Before, l.After))
+		}
+		return lines
+	}
+	var rows []string
+	for _, c := range chs {
+		rows = append(rows, fmt.Sprintf(" %s %s %s", st.kinds[c.Kind].Render(fmt.Sprintf("%-9s", c.Kind)), c.ID, st.dim.Render(c.Level)))
+	}
+	vis, sel := m.changes.visible(rows, h)
+	out := make([]string, len(vis))
+	copy(out, vis)
+	if sel >= 0 && sel < len(out) {
+		out[sel] = st.selected.Render(fit("▸"+strings.TrimPrefix(ansi.Strip(out[sel]), " "), w))
+	}
+	return out
+}
+
+// changeLines describes the selected change: where, what it asks before and
+// after, and the properties that changed.
+func (m *diffModel) changeLines(sh *shared, w int) []string {
+	st := sh.st
+	chs := sh.s.changes.Criteria
+	if len(chs) == 0 {
+		return nil
+	}
+	c := chs[min(m.changes.sel, len(chs)-1)]
+	cr := c.After
+	if cr == nil {
+		cr = c.Before
+	}
+	lines := []string{
+		st.kinds[c.Kind].Render(string(c.Kind)) + " " + st.bold.Render(c.ID) + st.dim.Render(" · "+c.Category+" "+c.Level),
+	}
+	lines = append(lines, wrapText(cr.Title, w)...)
+	lines = append(lines, "")
+	for _, l := range strings.Split(c.BeforeText, "\n") {
+		if c.Before != nil {
+			lines = append(lines, st.redline.Delete.Render("- "+strings.ReplaceAll(l, "\t", "    ")))
+		}
+	}
+	for _, l := range strings.Split(c.AfterText, "\n") {
+		if c.After != nil {
+			lines = append(lines, st.redline.Insert.Render("+ "+strings.ReplaceAll(l, "\t", "    ")))
+		}
+	}
+	for _, a := range c.Attributes {
+		lines = append(lines, "", st.dim.Render(a.Name+":"))
+		for _, l := range wrapText("- "+orNone(a.Before), w) {
+			lines = append(lines, st.redline.Delete.Render(l))
+		}
+		for _, l := range wrapText("+ "+orNone(a.After), w) {
+			lines = append(lines, st.redline.Insert.Render(l))
+		}
+	}
+	if sh.s.impact != nil {
+		if ci := sh.s.impact.Category(c.Category); ci != nil {
+			for _, p := range ci.Criteria {
+				if p.ID == c.ID {
+					lines = append(lines, "", st.dim.Render(fmt.Sprintf("passes: %s → %s of %d devices", passCount(p.Before), passCount(p.After), ci.Devices)))
+				}
+			}
+		}
+	}
+	return lines
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

@@ -1,0 +1,309 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/evaluator"
+)
+
+// impactModel is the Impact view: for the selected category, the level
+// migration matrix from the base to the working revision, the devices that
+// moved and the criteria that moved them, and the pass counts that changed;
+// and the same in brief for the whole standard.
+type impactModel struct {
+	sum    list
+	moved  list
+	passes scroll
+}
+
+func (m *impactModel) reset() {
+	m.moved = list{}
+	m.passes = scroll{}
+}
+
+// categoryImpact returns the impact on the selected category.
+func (sh *shared) categoryImpact() *evaluator.CategoryImpact {
+	c := sh.category()
+	if c == nil {
+		return nil
+	}
+	return sh.s.impact.Category(c.Key)
+}
+
+// impactDevice is a device listed in the moved pane.
+type impactDevice struct {
+	id, from, to string
+	criteria     []string
+	moved        bool
+}
+
+func impactDevices(ci *evaluator.CategoryImpact) []impactDevice {
+	if ci == nil {
+		return nil
+	}
+	var out []impactDevice
+	for _, mv := range ci.Moved {
+		out = append(out, impactDevice{id: mv.ID, from: mv.From, to: mv.To, criteria: mv.Because, moved: true})
+	}
+	for _, c := range ci.Changed {
+		out = append(out, impactDevice{id: c.ID, from: c.Level, to: c.Level, criteria: c.Criteria})
+	}
+	return out
+}
+
+func (m *impactModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h int) action {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return action{}
+	}
+	if key.Matches(km, k.Open) && p == movedPane {
+		if ds := impactDevices(sh.categoryImpact()); len(ds) > 0 {
+			return action{open: ds[min(m.moved.sel, len(ds)-1)].id}
+		}
+		return action{}
+	}
+	if d := moveDelta(km, k, h); d != 0 {
+		m.scroll(sh, p, d, h)
+	}
+	return action{}
+}
+
+// moveDelta is how far a key moves a cursor in a pane of height h.
+func moveDelta(km tea.KeyPressMsg, k keyMap, h int) int {
+	switch {
+	case key.Matches(km, k.Up):
+		return -1
+	case key.Matches(km, k.Down):
+		return 1
+	case key.Matches(km, k.PageUp):
+		return -max(h-1, 1)
+	case key.Matches(km, k.PageDown):
+		return max(h-1, 1)
+	case key.Matches(km, k.Top):
+		return -1 << 30
+	case key.Matches(km, k.Bottom):
+		return 1 << 30
+	}
+	return 0
+}
+
+func (m *impactModel) scroll(sh *shared, p paneID, delta, h int) {
+	switch p {
+	case summaryPane, matrixPane:
+		m.sum.sel = sh.cat
+		m.sum.move(delta, len(sh.s.work.Revision.Categories), max(h-1, 1))
+		if m.sum.sel != sh.cat {
+			sh.cat = m.sum.sel
+			m.reset()
+		}
+	case movedPane:
+		m.moved.move(delta, len(impactDevices(sh.categoryImpact())), h)
+	case passesPane:
+		m.passes.by(delta, len(m.passLines(sh)), h)
+	}
+}
+
+func (m *impactModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
+	ci := sh.categoryImpact()
+	switch p {
+	case summaryPane:
+		return "", m.summaryLines(sh, h)
+	case matrixPane:
+		if ci == nil {
+			return "", nil
+		}
+		return "Levels · " + ci.Category, m.matrixLines(sh, ci)
+	case movedPane:
+		return m.movedTitle(ci), m.movedLines(sh, ci, w, h)
+	default:
+		title := ""
+		if ci != nil {
+			title = fmt.Sprintf("Pass counts · of %d devices", ci.Devices)
+		}
+		return title, m.passes.visible(m.passLines(sh), h)
+	}
+}
+
+func (m *impactModel) summaryLines(sh *shared, h int) []string {
+	st, im := sh.st, sh.s.impact
+	lines := []string{st.dim.Render(fmt.Sprintf("  %-15s %3s %4s %4s %4s", "category", "dev", "up", "down", "kept"))}
+	var rows []string
+	totals := [5]int{}
+	for i, c := range sh.s.work.Revision.Categories {
+		ci := im.Category(c.Key)
+		if ci == nil {
+			continue
+		}
+		up := 0
+		for _, mv := range ci.Moved {
+			if levelIndex(mv.To) > levelIndex(mv.From) {
+				up++
+			}
+		}
+		n := [5]int{ci.Devices, len(ci.Moved), up, len(ci.Moved) - up, len(ci.Changed)}
+		for k := range totals {
+			totals[k] += n[k]
+		}
+		row := fmt.Sprintf("%-15s %3d %s %s %s", truncate(c.Key, 15), n[0], countOrDot(n[2], 4, st.up), countOrDot(n[3], 4, st.down), countOrDot(n[4], 4, st.bold))
+		if i == sh.cat {
+			row = "▸ " + st.selected.Render(row)
+		} else {
+			row = "  " + row
+		}
+		rows = append(rows, row)
+	}
+	lines = append(lines, rows...)
+	lines = append(lines, st.bold.Render(fmt.Sprintf("  %-15s %3d %4d %4d %4d", "all", totals[0], totals[2], totals[3], totals[4])))
+	return lines[:min(len(lines), max(h, 0))]
+}
+
+// countOrDot right-aligns a count in w cells, styled, or a dot for none.
+func countOrDot(n, w int, style lipgloss.Style) string {
+	if n == 0 {
+		return fmt.Sprintf("%*s", w, "·")
+	}
+	return style.Render(fmt.Sprintf("%*d", w, n))
+}
+
+func levelIndex(level string) int {
+	for i, l := range evaluator.Levels {
+		if l == level {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *impactModel) matrixLines(sh *shared, ci *evaluator.CategoryImpact) []string {
+	st := sh.st
+	head := "  from\\to"
+	for _, l := range evaluator.Levels {
+		head += fmt.Sprintf("%5s", l)
+	}
+	lines := []string{st.dim.Render(head)}
+	for i, from := range evaluator.Levels {
+		row := "  " + st.levels[i].Render(fmt.Sprintf("%-7s", from))
+		for j := range evaluator.Levels {
+			n := ci.Matrix[i][j]
+			cell := fmt.Sprintf("%5s", "·")
+			if n > 0 {
+				cell = fmt.Sprintf("%5d", n)
+			}
+			switch {
+			case n > 0 && j > i:
+				cell = st.up.Render(cell)
+			case n > 0 && j < i:
+				cell = st.down.Render(cell)
+			case n == 0:
+				cell = st.dim.Render(cell)
+			}
+			row += cell
+		}
+		lines = append(lines, row)
+	}
+	lines = append(lines, st.dim.Render("  rows: base · columns: working"))
+	return lines
+}
+
+func (m *impactModel) movedTitle(ci *evaluator.CategoryImpact) string {
+	if ci == nil {
+		return ""
+	}
+	return fmt.Sprintf("Moved · %d of %d devices · enter opens", len(ci.Moved), ci.Devices)
+}
+
+func (m *impactModel) movedLines(sh *shared, ci *evaluator.CategoryImpact, w, h int) []string {
+	st := sh.st
+	ds := impactDevices(ci)
+	if len(ds) == 0 {
+		return []string{st.dim.Render(" No device of this category moved or changed a verdict.")}
+	}
+	idW := 0
+	for _, d := range ds {
+		idW = max(idW, len(d.id))
+	}
+	idW = min(idW, max(w/2, 10))
+	var rows []string
+	for _, d := range ds {
+		var change string
+		switch {
+		case !d.moved:
+			change = st.dim.Render(fmt.Sprintf("%-8s", d.to+" kept"))
+		case levelIndex(d.to) > levelIndex(d.from):
+			change = st.up.Render(fmt.Sprintf("%-8s", d.from+"→"+d.to))
+		default:
+			change = st.down.Render(fmt.Sprintf("%-8s", d.from+"→"+d.to))
+		}
+		because := strings.Join(d.criteria, ", ")
+		if d.moved && because == "" {
+			because = "level status or determination"
+		}
+		mark := " "
+		if r := sh.s.byID[d.id]; r != nil && r.theirs {
+			mark = st.theirs.Render("●")
+		}
+		rows = append(rows, fmt.Sprintf("%s%-*s %s %s", mark, idW, truncate(d.id, idW), change, because))
+	}
+	vis, sel := m.moved.visible(rows, h)
+	out := make([]string, len(vis))
+	copy(out, vis)
+	if sel >= 0 && sel < len(out) {
+		out[sel] = st.selected.Render(fit(ansi.Strip(out[sel]), w))
+	}
+	return out
+}
+
+func (m *impactModel) passLines(sh *shared) []string {
+	st := sh.st
+	ci := sh.categoryImpact()
+	if ci == nil {
+		return nil
+	}
+	var changed []evaluator.CriterionPasses
+	unchanged := 0
+	for _, p := range ci.Criteria {
+		if p.Moved() {
+			changed = append(changed, p)
+		} else {
+			unchanged++
+		}
+	}
+	idW := 0
+	for _, p := range changed {
+		idW = max(idW, len(p.ID))
+	}
+	var lines []string
+	for _, p := range changed {
+		var delta string
+		switch {
+		case p.Before < 0:
+			delta = st.kinds["added"].Render("new")
+		case p.After < 0:
+			delta = st.kinds["removed"].Render("removed")
+		case p.After > p.Before:
+			delta = st.up.Render(fmt.Sprintf("▲%d", p.After-p.Before))
+		default:
+			delta = st.down.Render(fmt.Sprintf("▼%d", p.Before-p.After))
+		}
+		lines = append(lines, fmt.Sprintf(" %-*s %3s → %-3s %s", idW, p.ID, passCount(p.Before), passCount(p.After), delta))
+	}
+	if len(changed) == 0 {
+		lines = append(lines, st.dim.Render(" No pass count changed."))
+	}
+	if unchanged > 0 {
+		lines = append(lines, st.dim.Render(fmt.Sprintf(" %d other criteria pass as many devices as before.", unchanged)))
+	}
+	return lines
+}
+
+func passCount(n int) string {
+	if n < 0 {
+		return "–"
+	}
+	return fmt.Sprint(n)
+}

@@ -1,0 +1,307 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// specModel is the Spec view: the categories with their level
+// distributions, the criteria of the selected category with their pass
+// counts, and the selected criterion's CUE.
+type specModel struct {
+	cats list
+	// crits selects a criterion; its top is in rows, where each level
+	// adds a row of its own.
+	crits list
+	src   scroll
+}
+
+func (m *specModel) reset() {
+	m.crits = list{}
+	m.src = scroll{}
+}
+
+// criterionRows returns the row of each criterion of the selected category
+// in the criteria pane, and the number of rows: each level starts with a
+// row of its own.
+func criterionRows(crits []*spec.Criterion) (rowOf []int, n int) {
+	level := ""
+	for _, c := range crits {
+		if c.Level != level {
+			level = c.Level
+			n++
+		}
+		rowOf = append(rowOf, n)
+		n++
+	}
+	return rowOf, n
+}
+
+// category returns the selected category of the working revision.
+func (sh *shared) category() *spec.Category {
+	cats := sh.s.work.Revision.Categories
+	if len(cats) == 0 {
+		return nil
+	}
+	return cats[min(sh.cat, len(cats)-1)]
+}
+
+// criteria returns the criteria of the selected category, by level and ID.
+func (sh *shared) criteria() []*spec.Criterion {
+	c := sh.category()
+	if c == nil {
+		return nil
+	}
+	var out []*spec.Criterion
+	for _, l := range c.Levels {
+		out = append(out, l.Criteria...)
+	}
+	return out
+}
+
+func (m *specModel) selected(sh *shared) *spec.Criterion {
+	crits := sh.criteria()
+	if len(crits) == 0 {
+		return nil
+	}
+	return crits[min(m.crits.sel, len(crits)-1)]
+}
+
+func (m *specModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h int) action {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return action{}
+	}
+	delta := 0
+	switch {
+	case key.Matches(km, k.Up):
+		delta = -1
+	case key.Matches(km, k.Down):
+		delta = 1
+	case key.Matches(km, k.PageUp):
+		delta = -max(h-1, 1)
+	case key.Matches(km, k.PageDown):
+		delta = max(h-1, 1)
+	case key.Matches(km, k.Top):
+		delta = -1 << 30
+	case key.Matches(km, k.Bottom):
+		delta = 1 << 30
+	}
+	if delta != 0 {
+		m.scroll(sh, p, delta, h)
+	}
+	return action{}
+}
+
+func (m *specModel) scroll(sh *shared, p paneID, delta, h int) {
+	switch p {
+	case categoriesPane:
+		m.cats.sel = sh.cat
+		m.cats.move(delta, len(sh.s.work.Revision.Categories), h)
+		if m.cats.sel != sh.cat {
+			sh.cat = m.cats.sel
+			m.reset()
+		}
+	case criteriaPane:
+		crits := sh.criteria()
+		if len(crits) == 0 {
+			return
+		}
+		m.crits.sel = min(max(m.crits.sel+delta, 0), len(crits)-1)
+		rowOf, n := criterionRows(crits)
+		row := rowOf[m.crits.sel]
+		view := list{sel: row, top: m.crits.top}
+		m.crits.top = view.window(n, h)
+		// Show the level's own row above its first criterion.
+		if row-1 < m.crits.top && row > 0 && (m.crits.sel == 0 || rowOf[m.crits.sel-1] != row-1) {
+			m.crits.top = row - 1
+		}
+		m.src = scroll{}
+	case sourcePane:
+		if c := m.selected(sh); c != nil {
+			m.src.by(delta, len(strings.Split(c.Source, "\n")), h)
+		}
+	}
+}
+
+func (m *specModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
+	switch p {
+	case categoriesPane:
+		return "", m.categoryLines(sh, w)
+	case criteriaPane:
+		return m.criteriaTitle(sh), m.criteriaLines(sh, w, h)
+	default:
+		c := m.selected(sh)
+		if c == nil {
+			return "", nil
+		}
+		src := c.Source
+		if src == "" {
+			src = spec.RequireText(c)
+		}
+		return "CUE · " + c.Pos.String(), m.src.visible(highlight(src, sh.st.syntax), h)
+	}
+}
+
+// bar draws a level distribution in w cells: a run of each level's mark,
+// as long as its share.
+func bar(counts [5]int, w int, st *styles) string {
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if total == 0 || w <= 0 {
+		return strings.Repeat(" ", max(w, 0))
+	}
+	var b strings.Builder
+	used, acc := 0, 0
+	for lvl, n := range counts {
+		acc += n
+		end := (acc*w + total/2) / total
+		if n > 0 && end == used && used < w {
+			end = used + 1 // a level with devices shows
+		}
+		end = min(end, w)
+		if end > used {
+			b.WriteString(st.levels[lvl].Render(strings.Repeat(levelMarks[lvl], end-used)))
+			used = end
+		}
+	}
+	b.WriteString(strings.Repeat(" ", w-used))
+	return b.String()
+}
+
+func (m *specModel) categoryLines(sh *shared, w int) []string {
+	s, st := sh.s, sh.st
+	barW := min(max((w-22)/2, 4), 14)
+	nameW := max(w-2*barW-4, 6)
+	lines := []string{st.dim.Render(fmt.Sprintf("  %-*s %-*s %s", nameW, "category", barW, "base", "work"))}
+	for i, c := range s.work.Revision.Categories {
+		b := bar(distribution(s.base, s.baseState, c.Key), barW, st)
+		wk := bar(distribution(s.work, s.workState, c.Key), barW, st)
+		name := fmt.Sprintf("%-*s", nameW, truncate(c.Key, nameW))
+		lead := "  "
+		if i == sh.cat {
+			lead = "▸ "
+			name = st.selected.Render(name)
+		}
+		lines = append(lines, lead+name+" "+b+" "+wk)
+	}
+	var legend []string
+	for l, mark := range levelMarks {
+		legend = append(legend, st.levels[l].Render(mark)+" "+evaluator.Levels[l])
+	}
+	lines = append(lines, "", "  "+strings.Join(legend, "  "), "")
+	c := sh.category()
+	if c == nil {
+		return lines
+	}
+	lines = append(lines, st.bold.Render(fmt.Sprintf("  %s · %s", c.Title, c.Part)))
+	if len(c.Determination.Families) > 0 {
+		lines = append(lines, st.dim.Render("  lowest of "+strings.Join(c.Determination.Families, ", ")))
+	}
+	bd, wd := distribution(s.base, s.baseState, c.Key), distribution(s.work, s.workState, c.Key)
+	lines = append(lines, st.dim.Render(fmt.Sprintf("  %-17s %2s %s", "level", "cr", "devices")))
+	for _, l := range c.Levels {
+		status := l.Status
+		if bl := s.base.Revision.Category(c.Key); bl != nil {
+			if old := bl.Level(l.Name); old != nil && old.Status != l.Status {
+				status = old.Status + "→" + l.Status
+			}
+		}
+		lines = append(lines, fmt.Sprintf("  %s %-14s %2d %3d → %d", st.levels[l.Rank].Render(l.Name), status, len(l.Criteria), bd[l.Rank], wd[l.Rank]))
+	}
+	return lines
+}
+
+func (m *specModel) criteriaTitle(sh *shared) string {
+	c := sh.category()
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprintf("Criteria · %s · %s", c.Key, sh.s.work.Revision.ID)
+}
+
+func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
+	s, st := sh.s, sh.st
+	crits := sh.criteria()
+	idW := 0
+	for _, c := range crits {
+		idW = max(idW, len(c.ID))
+	}
+	idW = min(idW, max(w-24, 8))
+	// Each criterion is a row; each level starts with a row of its own.
+	var rows []string
+	var critRow []int
+	level := ""
+	for _, c := range crits {
+		if c.Level != level {
+			level = c.Level
+			rows = append(rows, st.bold.Render(level))
+		}
+		pass, of, _ := s.workState.Passes(c.ID)
+		delta := st.dim.Render(" new")
+		if bp, _, ok := s.baseState.Passes(c.ID); ok {
+			switch {
+			case pass > bp:
+				delta = st.up.Render(fmt.Sprintf(" ▲%-2d", pass-bp))
+			case pass < bp:
+				delta = st.down.Render(fmt.Sprintf(" ▼%-2d", bp-pass))
+			default:
+				delta = "    "
+			}
+		}
+		id := fmt.Sprintf("%-*s", idW, truncate(c.ID, idW))
+		row := fmt.Sprintf(" %s %5s%s %s %s %s", id, fmt.Sprintf("%d/%d", pass, of), delta,
+			short(c.Element, 4), fmt.Sprintf("%-5s", familyNames[c.Family]), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
+		if rest := w - ansi.StringWidth(row) - 2; rest >= 12 {
+			row += "  " + st.dim.Render(truncate(c.Title, rest))
+		}
+		critRow = append(critRow, len(rows))
+		rows = append(rows, row)
+	}
+	if len(crits) == 0 {
+		return []string{st.dim.Render(" no criteria")}
+	}
+	sel := min(m.crits.sel, len(crits)-1)
+	selRow := critRow[sel]
+	top := list{sel: selRow, top: m.crits.top}.window(len(rows), h)
+	end := min(top+h, len(rows))
+	out := make([]string, 0, max(end-top, 0))
+	for i := top; i < end; i++ {
+		if i == selRow {
+			out = append(out, st.selected.Render(fit("▸"+strings.TrimPrefix(ansi.Strip(rows[i]), " "), w)))
+			continue
+		}
+		out = append(out, rows[i])
+	}
+	return out
+}
+
+// familyNames are the short names of the families in the criteria pane.
+var familyNames = map[string]string{"end_side": "end", "device_cloud": "cloud", spec.FamilyCore: "core"}
+
+// short cuts a word to n characters.
+func short(s string, n int) string {
+	if len(s) <= n {
+		return fmt.Sprintf("%-*s", n, s)
+	}
+	return s[:n]
+}
+
+// truncate cuts s to n cells with an ellipsis.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if n <= 1 {
+		return s[:max(n, 0)]
+	}
+	return s[:n-1] + "…"
+}
