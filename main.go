@@ -128,7 +128,7 @@ func runCommand(cmd *command, e *env, args []string) int {
 				printCommandHelp(e.stdout, cmd)
 				return exitOK
 			}
-			fmt.Fprintf(e.stderr, "%s: %v\nUsage: %s\nRun \"ladder help %s\" for more.\n", e.prog(), err, cmd.usageLine(), cmd.name)
+			fmt.Fprintf(e.stderr, "%s: %v\nUsage: %s\nRun \"%s\" for more.\n", e.prog(), err, cmd.usageLine(), strings.TrimSpace("ladder help "+cmd.name))
 			return exitUsage
 		}
 		if fs.NArg() == 0 {

@@ -51,12 +51,6 @@ func isTerminal(w any) bool {
 }
 
 func workbench(e *env, dir, base, rev string, corpus []string) int {
-	if !isTerminal(os.Stdin) || !isTerminal(e.stdout) {
-		fmt.Fprintln(e.stderr, "ladder: the workbench needs a terminal; use a command instead:")
-		fmt.Fprintln(e.stderr)
-		printUsage(e.stderr)
-		return exitUsage
-	}
 	ws, err := openWorkspace(dir)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -65,6 +59,12 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 		if _, err := os.Stat(p); err != nil {
 			return e.errorf("reading corpus %s: %v", p, unwrapStat(err))
 		}
+	}
+	if !isTerminal(os.Stdin) || !isTerminal(e.stdout) {
+		fmt.Fprintln(e.stderr, "ladder: the workbench needs a terminal; use a command instead:")
+		fmt.Fprintln(e.stderr)
+		printUsage(e.stderr)
+		return exitUsage
 	}
 	theirs := make([]string, len(corpus))
 	for i, p := range corpus {

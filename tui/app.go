@@ -13,6 +13,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -366,7 +367,18 @@ func (m *App) render() string {
 	default:
 		body = m.renderView(l)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, m.renderHeader(l.header.w), body, m.renderStatus(l.status))
+	// Only the parts with rows: an empty string would still be a row.
+	var parts []string
+	if l.header.h > 0 {
+		parts = append(parts, m.renderHeader(l.header.w))
+	}
+	if l.body.h > 0 {
+		parts = append(parts, body)
+	}
+	if l.status.h > 0 {
+		parts = append(parts, m.renderStatus(l.status))
+	}
+	return strings.Join(parts, "\n")
 }
 
 func (m *App) renderHeader(w int) string {
@@ -409,22 +421,39 @@ func (m *App) renderView(l screenLayout) string {
 		}
 		return draw(p, title, lines)
 	}
-	switch m.view {
-	case specView:
-		right := lipgloss.JoinVertical(lipgloss.Left, pane(criteriaPane), pane(sourcePane))
-		return lipgloss.JoinHorizontal(lipgloss.Top, pane(categoriesPane), right)
-	case impactView:
-		left := lipgloss.JoinVertical(lipgloss.Left, pane(summaryPane), pane(matrixPane))
-		right := lipgloss.JoinVertical(lipgloss.Left, pane(movedPane), pane(passesPane))
-		return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
-	case diffView:
-		top := lipgloss.JoinHorizontal(lipgloss.Top, pane(changesPane), pane(changePane))
-		return lipgloss.JoinVertical(lipgloss.Left, top, pane(redlinePane))
-	case corpusView:
-		return pane(devicesPane)
-	default:
-		return pane(devicePane)
+	return compose(l.body, l.panes, viewPanes[m.view], pane)
+}
+
+// compose draws tiled panes into a rectangle: each row is the pieces of the
+// panes that cross it, left to right. Panes without area draw nothing.
+func compose(body rect, rects map[paneID]rect, panes []paneID, draw func(paneID) string) string {
+	drawn := map[paneID][]string{}
+	for _, p := range panes {
+		if r := rects[p]; r.w > 0 && r.h > 0 {
+			drawn[p] = strings.Split(draw(p), "\n")
+		}
 	}
+	rows := make([]string, body.h)
+	for y := range body.h {
+		var pieces []paneID
+		for p := range drawn {
+			if r := rects[p]; y+body.y >= r.y && y+body.y < r.y+r.h {
+				pieces = append(pieces, p)
+			}
+		}
+		slices.SortFunc(pieces, func(a, b paneID) int { return rects[a].x - rects[b].x })
+		var row strings.Builder
+		for _, p := range pieces {
+			r := rects[p]
+			if line := y + body.y - r.y; line < len(drawn[p]) {
+				row.WriteString(fit(drawn[p][line], r.w))
+			} else {
+				row.WriteString(strings.Repeat(" ", r.w))
+			}
+		}
+		rows[y] = fit(row.String(), body.w)
+	}
+	return strings.Join(rows, "\n")
 }
 
 // renderStatus draws the status line (revisions, corpus, the cost of the

@@ -6,12 +6,12 @@ import "charm.land/bubbles/v2/key"
 // help both read it.
 type keyMap struct {
 	// Views.
-	Next, Prev                        key.Binding
+	Next, Prev                         key.Binding
 	Spec, Impact, Diff, Corpus, Device key.Binding
 	// Moving.
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Left, Right                              key.Binding
-	Open, Back                               key.Binding
+	Left, Right                             key.Binding
+	Open, Back                              key.Binding
 	// View-specific.
 	Filter, Sort, SideBySide, NextHunk, PrevHunk key.Binding
 	Base, Working                                key.Binding

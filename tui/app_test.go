@@ -1,0 +1,309 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// testConfig is the built-in standard and corpus, and one device of the
+// user's own.
+func testConfig() Config {
+	repo := os.DirFS("..")
+	return Config{
+		Workspace: spec.NewWorkspace(repo, ""),
+		Describe:  "the repository's standard",
+		Devices: func() (*fixtures.Corpus, error) {
+			l := fixtures.NewLoader()
+			if err := l.AddFS(repo, fixtures.DevicesDir, fixtures.DevicesDir); err != nil {
+				return nil, err
+			}
+			return l.Corpus(), l.AddPath("testdata/yours.json")
+		},
+		Theirs: func(file string) bool { return file == "testdata/yours.json" },
+	}
+}
+
+// loaded returns the workbench at a size with the session loaded, its cost
+// fixed so that renders do not depend on the machine.
+func loaded(t testing.TB, w, h int) *App {
+	t.Helper()
+	m := New(testConfig())
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	msg := load(m.cfg)().(loadedMsg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	msg.s.took = 2100 * time.Microsecond
+	m.Update(msg)
+	return m
+}
+
+func press(m *App, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		default:
+			r := []rune(k)[0]
+			msg = tea.KeyPressMsg{Code: r, Text: k}
+		}
+		m.Update(msg)
+	}
+}
+
+// screen is what the workbench shows, without colors.
+func screen(m *App) string {
+	return ansi.Strip(m.View().Content)
+}
+
+// checkSize checks that a screen has exactly the terminal's rows and no row
+// wider than it.
+func checkSize(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) != h {
+		t.Errorf("%d rows, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("row %d is %d cells wide, more than %d: %q", i+1, lw, w, l)
+		}
+	}
+}
+
+// TestViewsGolden renders every view at 80×24 and 120×40. Run go test
+// ./tui -run TestViewsGolden -update to accept a change.
+func TestViewsGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for v := range numViews {
+			t.Run(fmt.Sprintf("%s-%dx%d", v, size[0], size[1]), func(t *testing.T) {
+				m := loaded(t, size[0], size[1])
+				if v == deviceView {
+					// The device that the draft's MT-L3-LLM moves down.
+					m.openDevice("mt-plovik-vinta-9-lite-0031")
+				}
+				m.view = v
+				out := screen(m)
+				checkSize(t, out, size[0], size[1])
+				golden.RequireEqual(t, out)
+			})
+		}
+	}
+}
+
+// TestNoRowWiderThanTheTerminal renders every view, with its panes
+// focused in turn and with the help shown, at sizes from tiny to wide, in
+// color.
+func TestNoRowWiderThanTheTerminal(t *testing.T) {
+	m := loaded(t, 80, 24)
+	m.openDevice("mt-yours-x1")
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {60, 18}, {40, 10}, {20, 5}} {
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for v := range numViews {
+			m.view = v
+			for f := range viewPanes[v] {
+				m.focus[v] = f
+				checkSize(t, m.View().Content, size[0], size[1])
+			}
+		}
+		m.showHelp = true
+		checkSize(t, m.View().Content, size[0], size[1])
+		m.showHelp = false
+	}
+}
+
+func TestLayout(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {60, 18}, {30, 8}} {
+		for v := range numViews {
+			l := layout(v, size[0], size[1])
+			if l.header.h+l.body.h+l.status.h != size[1] {
+				t.Errorf("%s %v: header %d + body %d + status %d rows", v, size, l.header.h, l.body.h, l.status.h)
+			}
+			// The panes tile the body: every cell of it is in exactly one.
+			area := 0
+			for _, p := range viewPanes[v] {
+				r, ok := l.panes[p]
+				if !ok {
+					t.Fatalf("%s %v: no place for %d", v, size, p)
+				}
+				area += r.w * r.h
+				if r.x < 0 || r.y < l.body.y || r.x+r.w > size[0] || r.y+r.h > l.body.y+l.body.h {
+					t.Errorf("%s %v: pane %s at %+v is outside the body %+v", v, size, paneTitles[p], r, l.body)
+				}
+				if r.w > 0 && r.h > 0 {
+					if got, ok := l.paneAt(v, r.x+r.w/2, r.y+r.h/2); !ok || got != p {
+						t.Errorf("%s %v: paneAt the middle of %s = %s", v, size, paneTitles[p], paneTitles[got])
+					}
+				}
+			}
+			if area != l.body.w*l.body.h {
+				t.Errorf("%s %v: panes cover %d cells of a body of %d", v, size, area, l.body.w*l.body.h)
+			}
+		}
+	}
+}
+
+// TestKeys drives the workbench as a user would, through Update.
+func TestKeys(t *testing.T) {
+	m := loaded(t, 120, 40)
+	out := screen(m)
+	for _, want := range []string{"mobile_terminal", "earphone", "MT-L1-CONFIRM", "224 devices (1 yours)", "13,570 checks in 2.1 ms"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the first screen lacks %q:\n%s", want, out)
+		}
+	}
+
+	// Down in the categories selects the next; its criteria follow.
+	press(m, "j")
+	if out := screen(m); !strings.Contains(out, "PC-L1-") || !strings.Contains(out, "Criteria · microcomputer") {
+		t.Errorf("after j, the criteria are not the microcomputer's:\n%s", out)
+	}
+	// Right focuses the criteria; down moves to the next one, whose CUE
+	// shows.
+	press(m, "l", "j")
+	if out := screen(m); !strings.Contains(out, "▸PC-L1-") {
+		t.Errorf("no criterion selected:\n%s", out)
+	}
+
+	// The diff view shows the L4 additions.
+	press(m, "3")
+	if out := screen(m); !strings.Contains(out, "added     MT-L4-CROSS-DEVICE") || !strings.Contains(out, "Redline") {
+		t.Errorf("the diff view lacks the L4 additions:\n%s", out)
+	}
+	press(m, "v")
+	if !m.diff.sideBySide {
+		t.Error("v did not switch the redline to side by side")
+	}
+	press(m, "n")
+	if m.diff.red.top == 0 {
+		t.Error("n did not move to the next hunk")
+	}
+
+	// The corpus filters as one types; enter opens the device.
+	press(m, "4", "/", "y", "o", "u", "r", "s", "enter")
+	if out := screen(m); !strings.Contains(out, "1 of 224") || !strings.Contains(out, "mt-yours-x1") {
+		t.Errorf("the filter 'yours' does not find the user's device:\n%s", out)
+	}
+	press(m, "enter")
+	out = screen(m)
+	if m.view != deviceView || !strings.Contains(out, "mt-yours-x1") || !strings.Contains(out, "● yours") {
+		t.Fatalf("enter did not open the device:\n%s", out)
+	}
+	if !strings.Contains(out, "To reach L1 under gbz177-l4-draft, meet 7 criteria") || !strings.Contains(out, "MT-L1-CONFIRM  missing") {
+		t.Errorf("the device view does not explain the level and the gap:\n%s", out)
+	}
+	press(m, "esc")
+	if m.view != corpusView {
+		t.Errorf("esc went to %s, want Corpus", m.view)
+	}
+
+	// ? shows the help; any key closes it.
+	press(m, "?")
+	if out := screen(m); !strings.Contains(out, "next working revision") || !strings.Contains(out, "filter devices") {
+		t.Errorf("? does not show the full help:\n%s", out)
+	}
+	press(m, "j")
+	if m.showHelp {
+		t.Error("a key did not close the help")
+	}
+
+	// Clicking a pane focuses it; clicking a tab switches to its view.
+	press(m, "1")
+	l := layout(specView, 120, 40)
+	src := l.panes[sourcePane]
+	m.Update(tea.MouseClickMsg{X: src.x + 2, Y: src.y + 2, Button: tea.MouseLeft})
+	if m.focusedPane() != sourcePane {
+		t.Errorf("a click on the CUE pane focused %s", paneTitles[m.focusedPane()])
+	}
+	m.Update(tea.MouseClickMsg{X: strings.Index(screen(m), "2 Impact") + 1, Y: 0, Button: tea.MouseLeft})
+	if m.view != impactView {
+		t.Errorf("a click on the Impact tab shows %s", m.view)
+	}
+}
+
+// TestSwitchRevision evaluates under another base revision with b.
+func TestSwitchRevision(t *testing.T) {
+	m := loaded(t, 120, 40)
+	m.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
+	if !m.busy {
+		t.Fatal("b did not start an evaluation")
+	}
+	_, cmd := m.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
+	if cmd != nil {
+		t.Error("a second b started a second evaluation while one runs")
+	}
+	msg := reevaluate(m.s, m.s.work.Revision, m.s.work.Revision)().(loadedMsg)
+	m.Update(msg)
+	if m.busy || m.s.base.Revision.ID != "gbz177-l4-draft" {
+		t.Fatalf("base %s, busy %v", m.s.base.Revision.ID, m.busy)
+	}
+	press(m, "3")
+	if out := screen(m); !strings.Contains(out, "gbz177-l4-draft → gbz177-l4-draft") || !strings.Contains(out, "Criterion changes · none") {
+		t.Errorf("the draft against itself:\n%s", out)
+	}
+}
+
+// TestLoadError shows an error instead of the views when nothing loads.
+func TestLoadError(t *testing.T) {
+	cfg := testConfig()
+	cfg.Workspace = spec.NewWorkspace(os.DirFS(t.TempDir()), "")
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(load(cfg)())
+	out := screen(m)
+	if !strings.Contains(out, "Ladder cannot start") || !strings.Contains(out, "cue/revisions") {
+		t.Errorf("no error shown:\n%s", out)
+	}
+	checkSize(t, out, 80, 24)
+}
+
+// TestFlow runs the workbench as a program: start, switch views, filter
+// the corpus, open a device, quit.
+func TestFlow(t *testing.T) {
+	tm := teatest.NewTestModel(t, New(testConfig()),
+		teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	waitFor := func(s string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	waitFor("MT-L1-CONFIRM")
+	tm.Send(tea.KeyPressMsg{Code: '2', Text: "2"})
+	waitFor("Impact by category")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	waitFor("Redline")
+	tm.Send(tea.KeyPressMsg{Code: '4', Text: "4"})
+	tm.Type("/plovik-vinta-9")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("To reach")
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App)
+	if fm.view != deviceView || fm.sh.device != "mt-plovik-vinta-9-lite-0031" {
+		t.Errorf("ended in %s on %q", fm.view, fm.sh.device)
+	}
+	out := ansi.Strip(fm.View().Content)
+	if !strings.Contains(out, "L3 → L2") && !strings.Contains(out, "moved down") {
+		t.Errorf("the device view does not say the device moved down:\n%s", out)
+	}
+}
