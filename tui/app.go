@@ -490,10 +490,24 @@ func (m *App) renderStatus(r rect) string {
 func (m *App) renderHelp(r rect) string {
 	h := m.help
 	h.ShowAll = true
-	lines := []string{"", m.st.bold.Render("Keys"), ""}
+	lines := []string{"", m.st.bold.Render("Views"), ""}
+	for v := range numViews {
+		lines = append(lines, fmt.Sprintf("%d %-7s %s", v+1, v, viewHelp[v]))
+	}
+	lines = append(lines, "", m.st.bold.Render("Keys"), "")
 	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
-	lines = append(lines, "", m.st.dim.Render("Any key closes this help. Every threshold in the built-in standard is illustrative."))
+	lines = append(lines, "", "A click focuses a pane or opens a tab; the wheel scrolls the pane under it.",
+		"", m.st.dim.Render("Any key closes this help. Every threshold in the built-in standard is illustrative."))
 	return box("Help", lines, r.w, r.h, true, m.st)
+}
+
+// viewHelp says what each view shows, for the help.
+var viewHelp = [numViews]string{
+	"the categories with their level distributions, the criteria with pass counts, the CUE",
+	"what the working revision does to the corpus: level matrix, moved devices and why",
+	"the criterion changes between the revisions, and the redline of their CUE",
+	"every device, sortable and filtered by words",
+	"one device under both revisions: verdicts, why, and the gap to the next level",
 }
 
 // countDevices says how many devices the session grades, and how many of

@@ -14,23 +14,22 @@ import (
 // they mean. They are rebuilt when the terminal says whether its
 // background is dark.
 type styles struct {
-	app                    lipgloss.Style
-	tab, activeTab         lipgloss.Style
-	title, dim, bold       lipgloss.Style
-	pane, focusedPane      lipgloss.Style
-	selected, selectedDim  lipgloss.Style
-	status, statusErr      lipgloss.Style
-	stale                  lipgloss.Style
-	theirs                 lipgloss.Style
-	levels                 [5]lipgloss.Style
-	verdicts               map[evaluator.Verdict]lipgloss.Style
-	kinds                  map[spec.ChangeKind]lipgloss.Style
-	badge                  map[string]lipgloss.Style
-	up, down               lipgloss.Style
-	syntax                 syntaxStyles
-	redline                redline.Styles
-	help                   help.Styles
-	accent, subtle, border color.Color
+	tab, activeTab    lipgloss.Style
+	title, dim, bold  lipgloss.Style
+	pane              lipgloss.Style
+	selected          lipgloss.Style
+	status, statusErr lipgloss.Style
+	stale             lipgloss.Style
+	theirs            lipgloss.Style
+	levels            [5]lipgloss.Style
+	verdicts          map[evaluator.Verdict]lipgloss.Style
+	kinds             map[spec.ChangeKind]lipgloss.Style
+	badge             map[string]lipgloss.Style
+	up, down          lipgloss.Style
+	syntax            syntaxStyles
+	redline           redline.Styles
+	help              help.Styles
+	accent            color.Color
 }
 
 // syntaxStyles color CUE source.
@@ -53,20 +52,18 @@ func newStyles(isDark bool) styles {
 	cyan := ld(lipgloss.Color("#0E7090"), lipgloss.Color("#67E3F9"))
 	magenta := ld(lipgloss.Color("#9F1AB1"), lipgloss.Color("#EE46BC"))
 	s := styles{
-		tab:         lipgloss.NewStyle().Padding(0, 1).Foreground(subtle),
-		activeTab:   lipgloss.NewStyle().Padding(0, 1).Bold(true).Foreground(accent).Underline(true),
-		title:       lipgloss.NewStyle().Bold(true).Foreground(accent),
-		dim:         fg(subtle),
-		bold:        lipgloss.NewStyle().Bold(true),
-		pane:        lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border),
-		focusedPane: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent),
-		selected:    lipgloss.NewStyle().Reverse(true),
-		selectedDim: lipgloss.NewStyle().Underline(true),
-		status:      fg(subtle),
-		statusErr:   lipgloss.NewStyle().Bold(true).Foreground(red),
-		stale:       lipgloss.NewStyle().Foreground(yellow),
-		theirs:      lipgloss.NewStyle().Bold(true).Foreground(magenta),
-		levels:      [5]lipgloss.Style{fg(subtle), fg(blue), fg(cyan), fg(green), fg(magenta)},
+		tab:       lipgloss.NewStyle().Padding(0, 1).Foreground(subtle),
+		activeTab: lipgloss.NewStyle().Padding(0, 1).Bold(true).Foreground(accent).Underline(true),
+		title:     lipgloss.NewStyle().Bold(true).Foreground(accent),
+		dim:       fg(subtle),
+		bold:      lipgloss.NewStyle().Bold(true),
+		pane:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border),
+		selected:  lipgloss.NewStyle().Reverse(true),
+		status:    fg(subtle),
+		statusErr: lipgloss.NewStyle().Bold(true).Foreground(red),
+		stale:     lipgloss.NewStyle().Foreground(yellow),
+		theirs:    lipgloss.NewStyle().Bold(true).Foreground(magenta),
+		levels:    [5]lipgloss.Style{fg(subtle), fg(blue), fg(cyan), fg(green), fg(magenta)},
 		verdicts: map[evaluator.Verdict]lipgloss.Style{
 			evaluator.Pass: fg(green), evaluator.Fail: fg(red), evaluator.Missing: fg(yellow),
 		},
@@ -89,7 +86,7 @@ func newStyles(isDark bool) styles {
 			DeleteWord: fg(red).Reverse(true), InsertWord: fg(green).Reverse(true),
 		},
 		help:   help.DefaultStyles(isDark),
-		accent: accent, subtle: subtle, border: border,
+		accent: accent,
 	}
 	return s
 }
