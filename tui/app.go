@@ -76,7 +76,7 @@ func New(cfg Config) *App {
 	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true}
 	m.help.Styles = m.st.help
 	m.sh.st = &m.st
-	m.corpus = newCorpusModel(m.st)
+	m.corpus = newCorpusModel(true)
 	return m
 }
 
@@ -92,11 +92,13 @@ func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		m.corpus.resize(layout(corpusView, msg.Width, msg.Height).panes[devicesPane].inner().w)
+		m.relayoutDiff()
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark())
 		m.help.Styles = m.st.help
-		m.corpus.setStyles(m.st)
+		m.corpus.setDark(msg.IsDark())
+		m.relayoutDiff()
 		return m, nil
 	case loadedMsg:
 		return m.loaded(msg)
@@ -133,6 +135,7 @@ func (m *App) loaded(msg loadedMsg) (tea.Model, tea.Cmd) {
 	m.spec.reset()
 	m.impact.reset()
 	m.diff.reset()
+	m.relayoutDiff()
 	m.corpus.refresh(msg.s)
 	m.device.reset()
 	return m, nil
@@ -212,6 +215,11 @@ func (m *App) routeToView(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.openDevice(act.open)
 	}
 	return m, cmd
+}
+
+// relayoutDiff lays the redline out anew for the diff view's width.
+func (m *App) relayoutDiff() {
+	m.diff.relayout(&m.sh, layout(diffView, m.width, m.height).panes[redlinePane].inner().w)
 }
 
 // action is what a view asks of the root.

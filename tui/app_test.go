@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"os"
 	"strings"
 	"testing"
@@ -238,6 +239,20 @@ func TestKeys(t *testing.T) {
 	if m.view != impactView {
 		t.Errorf("a click on the Impact tab shows %s", m.view)
 	}
+}
+
+// TestBackground restyles the workbench for a light terminal.
+func TestBackground(t *testing.T) {
+	m := loaded(t, 80, 24)
+	dark := m.st.accent
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.st.accent == dark {
+		t.Error("a light background kept the dark styles")
+	}
+	if m.sh.st != &m.st {
+		t.Error("the views do not share the new styles")
+	}
+	checkSize(t, m.View().Content, 80, 24)
 }
 
 // TestSwitchRevision evaluates under another base revision with b.

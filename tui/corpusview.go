@@ -50,18 +50,18 @@ func abs(n int) int {
 	return n
 }
 
-func newCorpusModel(st styles) corpusModel {
+func newCorpusModel(isDark bool) corpusModel {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "words: id, vendor, category, L3, L3→L2, moved, up, down, over-claim, yours"
 	m := corpusModel{input: in}
-	m.setStyles(st)
+	m.setDark(isDark)
 	return m
 }
 
-func (m *corpusModel) setStyles(st styles) {
-	m.input.SetStyles(textinput.DefaultStyles(true))
-	_ = st
+// setDark styles the filter for a dark or a light background.
+func (m *corpusModel) setDark(isDark bool) {
+	m.input.SetStyles(textinput.DefaultStyles(isDark))
 }
 
 // refresh filters and sorts the rows of a session.

@@ -19,6 +19,11 @@ type diffModel struct {
 	change     scroll
 	red        scroll
 	sideBySide bool
+	// rows and hunks are the redline laid out for the pane's width, and
+	// the rows where its hunks start; relayout makes them when the
+	// session, the width, the mode or the styles change.
+	rows  []string
+	hunks []int
 }
 
 func (m *diffModel) reset() {
@@ -36,9 +41,10 @@ func (m *diffModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h, redW int
 	case key.Matches(km, k.SideBySide):
 		m.sideBySide = !m.sideBySide
 		m.red = scroll{}
+		m.relayout(sh, redW)
 		return action{}
 	case key.Matches(km, k.NextHunk), key.Matches(km, k.PrevHunk):
-		m.jumpHunk(sh, key.Matches(km, k.NextHunk), redW)
+		m.jumpHunk(key.Matches(km, k.NextHunk))
 		return action{}
 	}
 	if d := moveDelta(km, k, h); d != 0 {
@@ -55,16 +61,14 @@ func (m *diffModel) scroll(sh *shared, p paneID, delta, h, redW int) {
 	case changePane:
 		m.change.by(delta, len(m.changeLines(sh, 1<<20)), h)
 	case redlinePane:
-		lines, _ := m.redline(sh, redW)
-		m.red.by(delta, len(lines), h)
+		m.red.by(delta, len(m.rows), h)
 	}
 }
 
 // jumpHunk scrolls the redline to the next or previous hunk.
-func (m *diffModel) jumpHunk(sh *shared, next bool, w int) {
-	_, hunks := m.redline(sh, w)
+func (m *diffModel) jumpHunk(next bool) {
 	target := -1
-	for _, row := range hunks {
+	for _, row := range m.hunks {
 		if next && row > m.red.top {
 			target = row
 			break
@@ -78,9 +82,12 @@ func (m *diffModel) jumpHunk(sh *shared, next bool, w int) {
 	}
 }
 
-// redline lays out the redline of every file for a width, and returns the
-// rows where hunks start.
-func (m *diffModel) redline(sh *shared, w int) ([]string, []int) {
+// relayout lays out the redline of every file for a width.
+func (m *diffModel) relayout(sh *shared, w int) {
+	m.rows, m.hunks = nil, nil
+	if sh.s == nil || w <= 0 {
+		return
+	}
 	var rows []string
 	var hunks []int
 	s := sh.s
@@ -105,7 +112,7 @@ func (m *diffModel) redline(sh *shared, w int) ([]string, []int) {
 	if len(s.files) == 0 {
 		rows = append(rows, sh.st.dim.Render(" The CUE files of the two revisions are the same."))
 	}
-	return rows, hunks
+	m.rows, m.hunks = rows, hunks
 }
 
 func (m *diffModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
@@ -119,8 +126,7 @@ func (m *diffModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
 		if m.sideBySide {
 			mode = "side by side"
 		}
-		lines, _ := m.redline(sh, w)
-		return fmt.Sprintf("Redline · %s · v switches · n/N hunks", mode), m.red.visible(lines, h)
+		return fmt.Sprintf("Redline · %s · v switches · n/N hunks", mode), m.red.visible(m.rows, h)
 	}
 }
 

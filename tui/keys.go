@@ -38,8 +38,8 @@ func defaultKeyMap() keyMap {
 		PageDown: b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
 		Top:      b([]string{"home", "g"}, "g", "top"),
 		Bottom:   b([]string{"end", "G"}, "G", "bottom"),
-		Left:     b([]string{"left", "h"}, "←/h", "pane left"),
-		Right:    b([]string{"right", "l"}, "→/l", "pane right"),
+		Left:     b([]string{"left", "h"}, "←/h", "previous pane"),
+		Right:    b([]string{"right", "l"}, "→/l", "next pane"),
 		Open:     b([]string{"enter"}, "enter", "open device"),
 		Back:     b([]string{"esc"}, "esc", "back"),
 

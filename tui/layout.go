@@ -45,7 +45,7 @@ var paneTitles = map[paneID]string{
 // them.
 var viewPanes = [numViews][]paneID{
 	specView:   {categoriesPane, criteriaPane, sourcePane},
-	impactView: {summaryPane, matrixPane, movedPane, passesPane},
+	impactView: {summaryPane, movedPane, passesPane, matrixPane},
 	diffView:   {changesPane, changePane, redlinePane},
 	corpusView: {devicesPane},
 	deviceView: {devicePane},
