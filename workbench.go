@@ -71,8 +71,10 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 		theirs[i] = filepath.Clean(p)
 	}
 	cfg := tui.Config{
-		Workspace: ws.Workspace,
-		Describe:  ws.describe(),
+		FS:       ws.fsys,
+		Root:     ws.root(),
+		Dir:      ws.dir,
+		Describe: ws.describe(),
 		Devices: func() (*fixtures.Corpus, error) {
 			return ws.loadCorpusWith(true, corpus)
 		},

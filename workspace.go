@@ -93,3 +93,12 @@ func checkWorkspace(dir string) error {
 	}
 	return nil
 }
+
+// root is how positions show the workspace's directory: "" for the current
+// directory and the built-in standard.
+func (w *workspace) root() string {
+	if w.dir == "." {
+		return ""
+	}
+	return w.dir
+}

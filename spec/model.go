@@ -249,3 +249,11 @@ func (c *Criterion) Counts(family string) bool {
 func levelRank(name string) int {
 	return slices.Index(LevelNames, name) + 1
 }
+
+// DeviceFingerprint identifies what the revision's #Device schema admits: it
+// changes when the schema or a definition it uses changes, and not for
+// comments or formatting. Records validated against a revision stay valid
+// for another with the same fingerprint.
+func (r *Revision) DeviceFingerprint() string {
+	return fingerprint(r.Device)
+}

@@ -27,7 +27,12 @@ import (
 
 // App is the root model of the workbench.
 type App struct {
-	cfg  Config
+	cfg Config
+	// ov holds the texts being edited over the workspace's files, and ws
+	// is the workspace read through it, which keeps what it parsed and
+	// compiled between loads.
+	ov   *overlayFS
+	ws   *spec.Workspace
 	keys keyMap
 	st   styles
 	help help.Model
@@ -74,6 +79,8 @@ func New(cfg Config) *App {
 		cfg.Timeout = 30 * time.Second
 	}
 	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true}
+	m.ov = newOverlay(cfg.FS)
+	m.ws = spec.NewWorkspace(m.ov, cfg.Root)
 	m.help.Styles = m.st.help
 	m.sh.st = &m.st
 	m.corpus = newCorpusModel(true)
@@ -82,7 +89,7 @@ func New(cfg Config) *App {
 
 // Init loads the workspace and asks the terminal for its background.
 func (m *App) Init() tea.Cmd {
-	return tea.Batch(load(m.cfg), tea.RequestBackgroundColor)
+	return tea.Batch(load(m.cfg, m.ws), tea.RequestBackgroundColor)
 }
 
 // Update routes a message to whoever owns it.

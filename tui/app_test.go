@@ -15,7 +15,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/ladderworks/ladder/fixtures"
-	"github.com/ladderworks/ladder/spec"
 )
 
 // testConfig is the built-in standard and corpus, and one device of the
@@ -23,8 +22,8 @@ import (
 func testConfig() Config {
 	repo := os.DirFS("..")
 	return Config{
-		Workspace: spec.NewWorkspace(repo, ""),
-		Describe:  "the repository's standard",
+		FS:       repo,
+		Describe: "the repository's standard",
 		Devices: func() (*fixtures.Corpus, error) {
 			l := fixtures.NewLoader()
 			if err := l.AddFS(repo, fixtures.DevicesDir, fixtures.DevicesDir); err != nil {
@@ -42,7 +41,7 @@ func loaded(t testing.TB, w, h int) *App {
 	t.Helper()
 	m := New(testConfig())
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	msg := load(m.cfg)().(loadedMsg)
+	msg := load(m.cfg, m.ws)().(loadedMsg)
 	if msg.err != nil {
 		t.Fatal(msg.err)
 	}
@@ -280,10 +279,10 @@ func TestSwitchRevision(t *testing.T) {
 // TestLoadError shows an error instead of the views when nothing loads.
 func TestLoadError(t *testing.T) {
 	cfg := testConfig()
-	cfg.Workspace = spec.NewWorkspace(os.DirFS(t.TempDir()), "")
+	cfg.FS = os.DirFS(t.TempDir())
 	m := New(cfg)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.Update(load(cfg)())
+	m.Update(load(cfg, m.ws)())
 	out := screen(m)
 	if !strings.Contains(out, "Ladder cannot start") || !strings.Contains(out, "cue/revisions") {
 		t.Errorf("no error shown:\n%s", out)

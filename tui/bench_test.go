@@ -15,7 +15,7 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 	for b.Loop() {
 		m := New(testConfig())
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		m.Update(load(m.cfg)())
+		m.Update(load(m.cfg, m.ws)())
 		if !strings.Contains(m.View().Content, "checks in") {
 			b.Fatal("no results on the first frame")
 		}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"slices"
 	"time"
 
@@ -14,10 +15,15 @@ import (
 
 // Config says what the workbench works on.
 type Config struct {
-	// Workspace holds the standard.
-	Workspace *spec.Workspace
-	// Describe names the workspace for the status line, such as "the
-	// built-in standard".
+	// FS holds the workspace: cue/ and fixtures/. Root is how its directory
+	// is shown in positions (see spec.NewWorkspace).
+	FS   fs.FS
+	Root string
+	// Dir is the workspace's directory on disk, where edits are saved and
+	// journaled; "" for the built-in standard, which is never written.
+	Dir string
+	// Describe names the workspace for messages, such as "the built-in
+	// standard".
 	Describe string
 	// Devices reads the corpus: the reference corpus and the user's own
 	// records. It runs in a command, off the UI.
@@ -30,6 +36,12 @@ type Config struct {
 	Base, Working string
 	// Timeout bounds the compilation of one revision.
 	Timeout time.Duration
+	// InitWorkspace writes the built-in standard and its corpus to a new
+	// workspace directory, as ladder init does; Reopen returns the
+	// configuration of the workbench on a workspace directory. The
+	// first save of an edit to the built-in standard uses them.
+	InitWorkspace func(dir string) error
+	Reopen        func(dir string) (Config, error)
 }
 
 // session is everything the workbench shows, computed off the UI by a
@@ -79,9 +91,9 @@ type loadedMsg struct {
 }
 
 // load reads the workspace and the corpus and evaluates both revisions.
-func load(cfg Config) tea.Cmd {
+func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 	return func() tea.Msg {
-		std, err := cfg.Workspace.LoadAll(cfg.Timeout)
+		std, err := ws.LoadAll(cfg.Timeout)
 		if err != nil {
 			return loadedMsg{err: fmt.Errorf("%s: %w", cfg.Describe, err)}
 		}
@@ -161,6 +173,47 @@ func evaluate(std *spec.Standard, corpus *fixtures.Corpus, theirs func(string) b
 	s.checks = s.countChecks()
 	s.took = time.Since(start)
 	return s, nil
+}
+
+// withWorking returns the session with another version of the working
+// revision: an edit, compiled. Its verdicts come from the working
+// revision's engine, which re-checks only what the edit can change; the
+// corpus is validated again only when the #Device schema changed.
+func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session, error) {
+	start := time.Now()
+	n := &session{std: s.std, corpus: s.corpus, vocab: s.vocab, theirs: s.theirs, base: s.base, baseState: s.baseState}
+	if rev.DeviceFingerprint() == s.work.Revision.DeviceFingerprint() {
+		delta, err := s.work.Engine.Update(ctx, rev, s.work.Devices)
+		if err != nil {
+			return nil, err
+		}
+		n.work = &evaluator.Grading{Revision: rev, Devices: s.work.Devices, Invalid: s.work.Invalid, Engine: s.work.Engine}
+		n.checks = delta.Checks
+	} else {
+		revs := slices.Clone(s.std.Revisions)
+		for i, r := range revs {
+			if r.ID == rev.ID {
+				revs[i] = rev
+			}
+		}
+		n.vocab = fixtures.NewVocabulary(revs...)
+		g, err := evaluator.Grade(ctx, rev, s.corpus.Records, n.vocab)
+		if err != nil {
+			return nil, err
+		}
+		n.work = g
+	}
+	n.workState = n.work.Engine.State()
+	n.impact, n.invalid = evaluator.CompareGradings(n.base, n.work)
+	n.invalid = append(slices.Clone(s.corpus.Problems), n.invalid...)
+	n.changes = spec.Compare(n.base.Revision, rev)
+	n.files = spec.Redline(n.base.Revision, rev)
+	n.index()
+	if n.checks == 0 {
+		n.checks = n.countChecks()
+	}
+	n.took = time.Since(start)
+	return n, nil
 }
 
 // index builds the device rows, ordered by category (the working
