@@ -12,6 +12,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -60,6 +61,31 @@ type App struct {
 	diff   diffModel
 	corpus corpusModel
 	device deviceModel
+	edit   editModel
+
+	// dlg is the question on screen, which takes every key.
+	dlg *dialog
+	// notice is a line for the status bar, until the next key.
+	notice string
+
+	// The drafting loop (edit.go). version counts the edits and editAt is
+	// the time of the last; wsBusy is set while a command uses the
+	// workspace (a compilation or a reload), which one at a time may; the
+	// queued flags say what to do when it is free.
+	version                     int
+	editAt                      time.Time
+	wsBusy, compiling           bool
+	compileQueued, reloadQueued bool
+	// compileErr is why the edits do not compile; editCost is the time
+	// from the last keystroke to its results.
+	compileErr error
+	editCost   time.Duration
+	// snap is the watcher's last look at the workspace's files.
+	snap map[string]fileSig
+	// recovered is set once the journal was checked at the start.
+	recovered bool
+	// afterWorkspace continues what asked for a workspace to be made.
+	afterWorkspace func(*App) tea.Cmd
 }
 
 // shared is the state that views share and the root owns.
@@ -84,12 +110,14 @@ func New(cfg Config) *App {
 	m.help.Styles = m.st.help
 	m.sh.st = &m.st
 	m.corpus = newCorpusModel(true)
+	m.edit = newEditModel()
+	m.wsBusy = true // the first load
 	return m
 }
 
 // Init loads the workspace and asks the terminal for its background.
 func (m *App) Init() tea.Cmd {
-	return tea.Batch(load(m.cfg, m.ws), tea.RequestBackgroundColor)
+	return tea.Batch(load(m.cfg, m.ws), tea.RequestBackgroundColor, m.poll())
 }
 
 // Update routes a message to whoever owns it.
@@ -106,58 +134,153 @@ func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = m.st.help
 		m.corpus.setDark(msg.IsDark())
 		m.relayoutDiff()
+		for _, f := range m.edit.files {
+			f.highlightLines(m.st.syntax, true)
+		}
 		return m, nil
 	case loadedMsg:
-		return m.loaded(msg)
+		return m, m.loaded(msg)
 	case tea.KeyPressMsg:
+		m.notice = ""
 		return m.handleKey(msg)
 	case tea.MouseClickMsg:
-		m.click(msg.Mouse())
+		if m.dlg == nil {
+			m.click(msg.Mouse())
+		}
 		return m, nil
 	case tea.MouseWheelMsg:
-		m.wheel(msg.Mouse())
+		if m.dlg == nil {
+			m.wheel(msg.Mouse())
+		}
 		return m, nil
 	case tea.PasteMsg:
-		return m.routeToView(msg)
+		return m, m.pasted(msg)
 	}
-	return m, nil
+	return m, m.draftingMsg(msg)
+}
+
+// draftingMsg routes the messages of the drafting loop.
+func (m *App) draftingMsg(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case fileOpenedMsg:
+		return m.fileOpened(msg)
+	case compileTickMsg:
+		if msg.version == m.version {
+			return m.compileNow()
+		}
+	case compiledMsg:
+		return m.compiled(msg)
+	case journalTickMsg:
+		return m.journalTick(msg)
+	case journalDoneMsg:
+		if msg.err != nil {
+			m.err = msg.err
+		}
+	case savedMsg:
+		return m.saved(msg)
+	case editorDoneMsg:
+		if msg.err != nil {
+			m.err = fmt.Errorf("the editor: %w", msg.err)
+		}
+		return m.scan()
+	case pollTickMsg:
+		return m.scan()
+	case polledMsg:
+		return m.polled(msg)
+	case recoveryMsg:
+		if len(msg.errs) > 0 {
+			m.err = errors.Join(msg.errs...)
+		}
+		m.offerRecovery(msg.entries)
+	case workspaceMsg:
+		return m.workspaceMade(msg)
+	case revisionOpMsg:
+		return m.revisionDone(msg)
+	case noticeMsg:
+		m.notice, m.err = msg.text, msg.err
+	}
+	return nil
+}
+
+// pasted inserts a paste in the editor, the dialog's input or the filter.
+func (m *App) pasted(msg tea.PasteMsg) tea.Cmd {
+	switch {
+	case m.dlg != nil && m.dlg.input != nil:
+		var cmd tea.Cmd
+		*m.dlg.input, cmd = m.dlg.input.Update(msg)
+		return cmd
+	case m.dlg != nil:
+		return nil
+	case m.view == editView:
+		in := layout(editView, m.width, m.height).panes[editPane].inner()
+		changed, refused := m.edit.paste(&m.sh, msg.Content, in.h, in.w)
+		if refused != "" {
+			m.notice = refused
+		}
+		if changed {
+			return m.edited()
+		}
+		return nil
+	}
+	_, cmd := m.routeToView(msg)
+	return cmd
 }
 
 // loaded takes a new session, or keeps the last one and shows the error.
-func (m *App) loaded(msg loadedMsg) (tea.Model, tea.Cmd) {
+// After the first load it checks the journal for edits to recover.
+func (m *App) loaded(msg loadedMsg) tea.Cmd {
 	m.busy = false
-	m.err = msg.err
-	if msg.s == nil {
-		return m, nil
+	if msg.fromLoad {
+		m.wsBusy = false
 	}
-	m.s = msg.s
-	m.sh.s = msg.s
-	m.sh.cat = min(m.sh.cat, max(len(msg.s.work.Revision.Categories)-1, 0))
-	if m.sh.device == "" || msg.s.byID[m.sh.device] == nil {
+	m.err = msg.err
+	var cmds []tea.Cmd
+	if !m.recovered {
+		m.recovered = true
+		cmds = append(cmds, m.checkJournal())
+	}
+	if msg.s != nil {
+		m.takeSession(msg.s)
+		m.compileErr = nil
+	}
+	cmds = append(cmds, m.nextWorkspaceJob(m.version))
+	return tea.Batch(cmds...)
+}
+
+// takeSession shows a new session in every view.
+func (m *App) takeSession(s *session) {
+	m.s = s
+	m.sh.s = s
+	m.sh.cat = min(m.sh.cat, max(len(s.work.Revision.Categories)-1, 0))
+	if m.sh.device == "" || s.byID[m.sh.device] == nil {
 		m.sh.device = ""
-		if len(msg.s.devices) > 0 {
-			m.sh.device = msg.s.devices[0].dev.ID
+		if len(s.devices) > 0 {
+			m.sh.device = s.devices[0].dev.ID
 		}
 	}
-	m.spec.reset()
-	m.impact.reset()
-	m.diff.reset()
+	m.spec.clamp(&m.sh)
+	m.impact.clamp(&m.sh)
+	m.diff.clamp(&m.sh)
 	m.relayoutDiff()
-	m.corpus.refresh(msg.s)
-	m.device.reset()
-	return m, nil
+	m.corpus.refresh(s)
 }
 
 // handleKey handles the global keys, then hands the key to the view.
 func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if m.corpus.filtering && m.view == corpusView {
+	switch {
+	case m.dlg != nil:
+		return m, m.dialogKey(msg)
+	case m.corpus.filtering && m.view == corpusView:
 		// The filter takes every key but the ones that end it.
 		return m, m.corpus.filterKey(m.s, msg)
+	case m.view == editView && !m.showHelp:
+		// The editor takes every key but its own commands.
+		return m, m.editorKey(msg)
 	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
+		return m, m.quit()
 	case m.showHelp:
 		// Any other key closes the help.
 		m.showHelp = false
@@ -179,6 +302,17 @@ func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.switchTo(corpusView)
 	case key.Matches(msg, k.Device):
 		m.switchTo(deviceView)
+	case key.Matches(msg, k.Edit):
+		m.showEdit()
+	case key.Matches(msg, k.Save):
+		return m, m.save(nil)
+	case key.Matches(msg, k.External):
+		return m, m.externalEditor()
+	case key.Matches(msg, k.Fork), key.Matches(msg, k.Rename), key.Matches(msg, k.Delete):
+		if m.view == specView {
+			return m, m.revisionKey(msg)
+		}
+		return m.routeToView(msg)
 	case key.Matches(msg, k.Left):
 		m.moveFocus(-1)
 	case key.Matches(msg, k.Right):
@@ -221,6 +355,9 @@ func (m *App) routeToView(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if act.open != "" {
 		m.openDevice(act.open)
 	}
+	if act.edit != nil {
+		cmd = tea.Batch(cmd, m.openCriterion(act.edit))
+	}
 	return m, cmd
 }
 
@@ -233,6 +370,8 @@ func (m *App) relayoutDiff() {
 type action struct {
 	// open is the ID of a device to show in the device view.
 	open string
+	// edit is a criterion to edit.
+	edit *spec.Criterion
 }
 
 func (m *App) openDevice(id string) {
@@ -304,13 +443,23 @@ func (m *App) wheel(mouse tea.Mouse) {
 		m.corpus.scroll(&m.sh, delta, h)
 	case deviceView:
 		m.device.scroll(&m.sh, delta, h, l.panes[devicePane].inner().w)
+	case editView:
+		if p == editPane {
+			m.edit.scroll(delta, max(h-1, 1))
+		} else {
+			m.edit.effect.by(delta, len(m.edit.effectLines(m, l.panes[effectPane].inner().w)), h)
+		}
 	}
 }
 
 // cycleRevision evaluates under the next loaded revision as base or as
 // working revision.
 func (m *App) cycleRevision(base bool) tea.Cmd {
-	if m.s == nil || m.busy || len(m.s.std.Revisions) < 2 {
+	if m.s == nil || m.busy || m.wsBusy || len(m.s.std.Revisions) < 2 {
+		return nil
+	}
+	if len(m.edit.modified()) > 0 {
+		m.notice = "save or undo your edits before switching revisions"
 		return nil
 	}
 	revs := m.s.std.Revisions
@@ -359,6 +508,12 @@ func (m *App) brand() string { return " Ladder " }
 // View draws the screen.
 func (m *App) View() tea.View {
 	v := tea.NewView(m.render())
+	if m.view == editView && m.dlg == nil && !m.showHelp && m.s != nil {
+		in := layout(editView, m.width, m.height).panes[editPane].inner()
+		if x, y, ok := m.edit.cursor(max(in.h-1, 0), in.w); ok {
+			v.Cursor = tea.NewCursor(in.x+x, in.y+y)
+		}
+	}
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "Ladder"
@@ -373,6 +528,8 @@ func (m *App) render() string {
 	l := layout(m.view, m.width, m.height)
 	var body string
 	switch {
+	case m.dlg != nil:
+		body = m.renderDialog(l.body)
 	case m.showHelp:
 		body = m.renderHelp(l.body)
 	case m.s == nil && m.err != nil:
@@ -430,6 +587,12 @@ func (m *App) renderView(l screenLayout) string {
 			title, lines = m.corpus.pane(&m.sh, in.w, in.h)
 		case deviceView:
 			title, lines = m.device.pane(&m.sh, in.w, in.h)
+		case editView:
+			if p == editPane {
+				title, lines = m.edit.editTitle(), m.edit.editorLines(&m.sh, in.w, in.h)
+			} else {
+				lines = m.edit.effect.visible(m.edit.effectLines(m, in.w), in.h)
+			}
 		}
 		if title == "" {
 			title = paneTitles[p]
@@ -492,12 +655,26 @@ func (m *App) renderStatus(r rect) string {
 			status += m.st.stale.Render(" · evaluating…")
 		}
 	}
-	if m.err != nil && m.s != nil {
-		status = m.st.statusErr.Render(" "+firstLine(m.err.Error())) + m.st.stale.Render(" · results are stale")
+	switch {
+	case m.err != nil && m.s != nil:
+		status = m.st.statusErr.Render(" " + firstLine(m.err.Error()))
+	case m.compileErr != nil:
+		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) + m.st.stale.Render(" · results are stale")
+	case m.notice != "":
+		status = m.st.status.Render(" " + m.notice)
+	case m.editCost > 0 && m.s != nil:
+		status += m.st.status.Render(" · keystroke → results " + formatDuration(m.editCost))
+	}
+	if n := len(m.edit.modified()); n > 0 {
+		status += m.st.stale.Render(fmt.Sprintf(" · %d unsaved", n))
 	}
 	lines := []string{fit(status, r.w)}
 	if r.h > 1 {
-		lines = append(lines, fit(" "+m.help.ShortHelpView(m.keys.ShortHelp()), r.w))
+		short := m.keys.ShortHelp()
+		if m.view == editView {
+			short = m.keys.EditHelp()
+		}
+		lines = append(lines, fit(" "+m.help.ShortHelpView(short), r.w))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -518,11 +695,12 @@ func (m *App) renderHelp(r rect) string {
 
 // viewHelp says what each view shows, for the help.
 var viewHelp = [numViews]string{
-	"the categories with their level distributions, the criteria with pass counts, the CUE",
+	"the categories with their level distributions, the criteria with pass counts, the CUE; enter edits",
 	"what the working revision does to the corpus: level matrix, moved devices and why",
 	"the criterion changes between the revisions, and the redline of their CUE",
 	"every device, sortable and filtered by words",
 	"one device under both revisions: verdicts, why, and the gap to the next level",
+	"the working revision's CUE, compiled and evaluated as you type; ctrl+s saves, esc leaves",
 }
 
 // countDevices says how many devices the session grades, and how many of

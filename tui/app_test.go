@@ -97,9 +97,12 @@ func TestViewsGolden(t *testing.T) {
 		for v := range numViews {
 			t.Run(fmt.Sprintf("%s-%dx%d", v, size[0], size[1]), func(t *testing.T) {
 				m := loaded(t, size[0], size[1])
-				if v == deviceView {
+				switch v {
+				case deviceView:
 					// The device that the draft's MT-L3-LLM moves down.
 					m.openDevice("mt-plovik-vinta-9-lite-0031")
+				case editView:
+					openCriterion(t, m, "MT-L3-LLM")
 				}
 				m.view = v
 				out := screen(m)
@@ -110,11 +113,29 @@ func TestViewsGolden(t *testing.T) {
 	}
 }
 
+// openCriterion opens the file of a criterion of the working revision in
+// the editor, as enter in Spec does.
+func openCriterion(t testing.TB, m *App, id string) {
+	t.Helper()
+	c := m.s.work.Revision.Criterion(id)
+	if c == nil {
+		t.Fatalf("no criterion %s", id)
+	}
+	cmd := m.openCriterion(c)
+	if cmd != nil {
+		m.Update(cmd())
+	}
+	if m.view != editView || m.edit.file() == nil {
+		t.Fatalf("%s did not open: view %s", id, m.view)
+	}
+}
+
 // TestNoRowWiderThanTheTerminal renders every view, with its panes
 // focused in turn and with the help shown, at sizes from tiny to wide, in
 // color.
 func TestNoRowWiderThanTheTerminal(t *testing.T) {
 	m := loaded(t, 80, 24)
+	openCriterion(t, m, "MT-L3-LLM")
 	m.openDevice("mt-yours-x1")
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {60, 18}, {40, 10}, {20, 5}} {
 		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})

@@ -26,6 +26,11 @@ type diffModel struct {
 	hunks []int
 }
 
+// clamp keeps the cursors in a new session.
+func (m *diffModel) clamp(sh *shared) {
+	m.changes.sel = min(m.changes.sel, max(len(sh.s.changes.Criteria)-1, 0))
+}
+
 func (m *diffModel) reset() {
 	m.changes = list{}
 	m.change = scroll{}

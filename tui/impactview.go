@@ -26,6 +26,11 @@ func (m *impactModel) reset() {
 	m.passes = scroll{}
 }
 
+// clamp keeps the cursors in a new session.
+func (m *impactModel) clamp(sh *shared) {
+	m.moved.sel = min(m.moved.sel, max(len(impactDevices(sh.categoryImpact()))-1, 0))
+}
+
 // categoryImpact returns the impact on the selected category.
 func (sh *shared) categoryImpact() *evaluator.CategoryImpact {
 	c := sh.category()

@@ -7,7 +7,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	// Views.
 	Next, Prev                         key.Binding
-	Spec, Impact, Diff, Corpus, Device key.Binding
+	Spec, Impact, Diff, Corpus, Device, Edit key.Binding
 	// Moving.
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Left, Right                             key.Binding
@@ -15,6 +15,10 @@ type keyMap struct {
 	// View-specific.
 	Filter, Sort, SideBySide, NextHunk, PrevHunk key.Binding
 	Base, Working                                key.Binding
+	// Drafting.
+	Save, External, Fork, Rename, Delete key.Binding
+	// In the editor, which takes every other key as text.
+	EditBack, Undo, Redo, EditExternal, Unlock, EditHelpKey, EditQuit key.Binding
 	// Global.
 	Help, Quit key.Binding
 }
@@ -31,6 +35,7 @@ func defaultKeyMap() keyMap {
 		Diff:   b([]string{"3"}, "3", "diff"),
 		Corpus: b([]string{"4"}, "4", "corpus"),
 		Device: b([]string{"5"}, "5", "device"),
+		Edit:   b([]string{"6"}, "6", "edit"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -40,7 +45,7 @@ func defaultKeyMap() keyMap {
 		Bottom:   b([]string{"end", "G"}, "G", "bottom"),
 		Left:     b([]string{"left", "h"}, "←/h", "previous pane"),
 		Right:    b([]string{"right", "l"}, "→/l", "next pane"),
-		Open:     b([]string{"enter"}, "enter", "open device"),
+		Open:     b([]string{"enter"}, "enter", "open device, edit criterion"),
 		Back:     b([]string{"esc"}, "esc", "back"),
 
 		Filter:     b([]string{"/"}, "/", "filter devices"),
@@ -50,6 +55,20 @@ func defaultKeyMap() keyMap {
 		PrevHunk:   b([]string{"N"}, "N", "previous hunk"),
 		Base:       b([]string{"b"}, "b", "next base revision"),
 		Working:    b([]string{"w"}, "w", "next working revision"),
+
+		Save:     b([]string{"ctrl+s"}, "ctrl+s", "save edits"),
+		External: b([]string{"e"}, "e", "open in $EDITOR"),
+		Fork:     b([]string{"n"}, "n", "fork a draft (Spec)"),
+		Rename:   b([]string{"R"}, "R", "rename the draft (Spec)"),
+		Delete:   b([]string{"D"}, "D", "delete the draft (Spec)"),
+
+		EditBack:     b([]string{"esc"}, "esc", "leave the editor"),
+		Undo:         b([]string{"ctrl+z"}, "ctrl+z", "undo"),
+		Redo:         b([]string{"ctrl+y"}, "ctrl+y", "redo"),
+		EditExternal: b([]string{"ctrl+e"}, "ctrl+e", "$EDITOR"),
+		Unlock:       b([]string{"ctrl+u"}, "ctrl+u", "unlock published"),
+		EditHelpKey:  b([]string{"f1"}, "f1", "help"),
+		EditQuit:     b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 
 		Help: b([]string{"?"}, "?", "help"),
 		Quit: b([]string{"q", "ctrl+c"}, "q", "quit"),
@@ -61,12 +80,19 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Next, k.Up, k.Down, k.Left, k.Right, k.Open, k.Help, k.Quit}
 }
 
+// EditHelp is the line of help under the editor.
+func (k keyMap) EditHelp() []key.Binding {
+	return []key.Binding{k.EditBack, k.Save, k.Undo, k.Redo, k.EditExternal, k.Unlock, k.EditHelpKey, k.EditQuit}
+}
+
 // FullHelp is the help that ? shows, by column.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Spec, k.Impact, k.Diff, k.Corpus, k.Device, k.Next, k.Prev},
+		{k.Spec, k.Impact, k.Diff, k.Corpus, k.Device, k.Edit, k.Next, k.Prev},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Open, k.Back, k.Filter, k.Sort, k.SideBySide, k.NextHunk, k.PrevHunk},
-		{k.Base, k.Working, k.Help, k.Quit},
+		{k.Save, k.External, k.Fork, k.Rename, k.Delete, k.Base, k.Working},
+		{k.EditBack, k.Undo, k.Redo, k.EditExternal, k.Unlock, k.EditHelpKey, k.EditQuit},
+		{k.Help, k.Quit},
 	}
 }

@@ -9,10 +9,11 @@ const (
 	diffView
 	corpusView
 	deviceView
+	editView
 	numViews
 )
 
-var viewNames = [numViews]string{"Spec", "Impact", "Diff", "Corpus", "Device"}
+var viewNames = [numViews]string{"Spec", "Impact", "Diff", "Corpus", "Device", "Edit"}
 
 func (v viewID) String() string { return viewNames[v] }
 
@@ -32,6 +33,8 @@ const (
 	redlinePane
 	devicesPane
 	devicePane
+	editPane
+	effectPane
 )
 
 var paneTitles = map[paneID]string{
@@ -39,6 +42,7 @@ var paneTitles = map[paneID]string{
 	summaryPane: "Impact by category", matrixPane: "Levels", movedPane: "Moved devices", passesPane: "Pass counts",
 	changesPane: "Criterion changes", changePane: "Change", redlinePane: "Redline",
 	devicesPane: "Devices", devicePane: "Device",
+	editPane: "Edit", effectPane: "Effect",
 }
 
 // viewPanes are the panes of each view, in the order focus moves through
@@ -49,6 +53,7 @@ var viewPanes = [numViews][]paneID{
 	diffView:   {changesPane, changePane, redlinePane},
 	corpusView: {devicesPane},
 	deviceView: {devicePane},
+	editView:   {editPane, effectPane},
 }
 
 // rect is a rectangle of the screen, in cells.
@@ -122,6 +127,9 @@ func layout(v viewID, w, h int) screenLayout {
 		l.panes[devicesPane] = b
 	case deviceView:
 		l.panes[devicePane] = b
+	case editView:
+		left, right := splitW(b, max(b.w-clamp(b.w*2/5, 30, 56), b.w*3/5))
+		l.panes[editPane], l.panes[effectPane] = left, right
 	}
 	return l
 }

@@ -42,6 +42,10 @@ type Config struct {
 	// first save of an edit to the built-in standard uses them.
 	InitWorkspace func(dir string) error
 	Reopen        func(dir string) (Config, error)
+	// JournalDir overrides where unsaved edits are journaled: by default
+	// .ladder/recover in the workspace, or the user's cache directory for
+	// the built-in standard.
+	JournalDir string
 }
 
 // session is everything the workbench shows, computed off the UI by a
@@ -88,6 +92,9 @@ func (r *deviceRow) moved() bool { return r.from != r.to }
 type loadedMsg struct {
 	s   *session
 	err error
+	// fromLoad is set when the workspace was loaded for it (at the start
+	// and on reloads), which held the workspace.
+	fromLoad bool
 }
 
 // load reads the workspace and the corpus and evaluates both revisions.
@@ -95,18 +102,18 @@ func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 	return func() tea.Msg {
 		std, err := ws.LoadAll(cfg.Timeout)
 		if err != nil {
-			return loadedMsg{err: fmt.Errorf("%s: %w", cfg.Describe, err)}
+			return loadedMsg{err: fmt.Errorf("%s: %w", cfg.Describe, err), fromLoad: true}
 		}
 		corpus, err := cfg.Devices()
 		if err != nil {
-			return loadedMsg{err: err}
+			return loadedMsg{err: err, fromLoad: true}
 		}
 		base, work, err := chooseRevisions(std, cfg.Base, cfg.Working)
 		if err != nil {
-			return loadedMsg{err: err}
+			return loadedMsg{err: err, fromLoad: true}
 		}
 		s, err := evaluate(std, corpus, cfg.Theirs, base, work)
-		return loadedMsg{s: s, err: err}
+		return loadedMsg{s: s, err: err, fromLoad: true}
 	}
 }
 

@@ -27,6 +27,12 @@ func (m *specModel) reset() {
 	m.src = scroll{}
 }
 
+// clamp keeps the cursors in a new session, which an edit may have made
+// with fewer criteria.
+func (m *specModel) clamp(sh *shared) {
+	m.crits.sel = min(m.crits.sel, max(len(sh.criteria())-1, 0))
+}
+
 // criterionRows returns the row of each criterion of the selected category
 // in the criteria pane, and the number of rows: each level starts with a
 // row of its own.
@@ -76,6 +82,12 @@ func (m *specModel) selected(sh *shared) *spec.Criterion {
 func (m *specModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h int) action {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
+		return action{}
+	}
+	if key.Matches(km, k.Open) {
+		if c := m.selected(sh); c != nil {
+			return action{edit: c}
+		}
 		return action{}
 	}
 	delta := 0

@@ -1,0 +1,840 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/ladderworks/ladder/editbuf"
+	"github.com/ladderworks/ladder/redline"
+	"github.com/ladderworks/ladder/safefile"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// This file is the drafting loop of the workbench: open a criterion's
+// file, edit it with every change compiled and evaluated (debounced), save
+// it atomically without overwriting another program's change, journal
+// unsaved edits for recovery after a crash, hand the file to $EDITOR, and
+// pick up files that other programs change.
+
+// Timings of the drafting loop.
+const (
+	// compileDelay is how long the editor waits after a keystroke before
+	// it compiles, so that a burst of typing compiles once.
+	compileDelay = 25 * time.Millisecond
+	// journalDelay is the pause in typing after which the edit is
+	// journaled.
+	journalDelay = 400 * time.Millisecond
+	// pollEvery is how often the workspace's files are checked for
+	// changes made by other programs.
+	pollEvery = 100 * time.Millisecond
+)
+
+// Messages of the drafting loop.
+type (
+	fileOpenedMsg struct {
+		key   string
+		data  []byte
+		stamp safefile.Stamp
+		line  int
+		err   error
+	}
+	compileTickMsg struct{ version int }
+	compiledMsg    struct {
+		version int
+		s       *session
+		err     error
+		editAt  time.Time
+	}
+	journalTickMsg struct {
+		key     string
+		version int
+	}
+	journalDoneMsg struct{ err error }
+	savedMsg       struct {
+		results []saveResult
+		then    tea.Cmd
+	}
+	editorDoneMsg struct {
+		key string
+		err error
+	}
+	pollTickMsg struct{}
+	polledMsg   struct {
+		snap    map[string]fileSig
+		changed map[string][]byte
+	}
+	recoveryMsg struct {
+		entries []recoverable
+		errs    []error
+	}
+	workspaceMsg struct {
+		cfg Config
+		err error
+	}
+	revisionOpMsg struct {
+		working string
+		err     error
+	}
+)
+
+// saveResult is what happened to one file that was saved.
+type saveResult struct {
+	key   string
+	data  []byte
+	stamp safefile.Stamp
+	// version is the buffer version saved.
+	version int
+	err     error
+}
+
+// fileSig is what the watcher compares of a file between two polls.
+type fileSig struct {
+	size int64
+	mod  time.Time
+}
+
+// recoverable is a journaled edit and the file as it is on disk now.
+type recoverable struct {
+	entry safefile.Entry
+	disk  []byte
+	stamp safefile.Stamp
+}
+
+// diskPath is where a file of the workspace is on disk.
+func (m *App) diskPath(key string) string {
+	return filepath.Join(m.cfg.Dir, filepath.FromSlash(key))
+}
+
+// keyOf returns the workspace path of a file named as positions show it.
+func (m *App) keyOf(display string) string {
+	key := filepath.ToSlash(display)
+	if m.cfg.Root != "" {
+		key = strings.TrimPrefix(key, filepath.ToSlash(m.cfg.Root)+"/")
+	}
+	return key
+}
+
+// openCriterion opens the file that declares a criterion, at its line.
+func (m *App) openCriterion(c *spec.Criterion) tea.Cmd {
+	key := m.keyOf(c.Pos.File)
+	if f := m.edit.files[key]; f != nil {
+		m.edit.openAt(f, c.Pos.Line)
+		m.showEdit()
+		return nil
+	}
+	return m.readFile(key, c.Pos.Line)
+}
+
+// readFile reads a file to edit, in a command.
+func (m *App) readFile(key string, line int) tea.Cmd {
+	cfg := m.cfg
+	path := m.diskPath(key)
+	return func() tea.Msg {
+		msg := fileOpenedMsg{key: key, line: line}
+		if cfg.Dir == "" {
+			msg.data, msg.err = fs.ReadFile(cfg.FS, key)
+			msg.stamp = safefile.StampOf(msg.data)
+			return msg
+		}
+		msg.data, msg.stamp, msg.err = safefile.Read(path)
+		return msg
+	}
+}
+
+func (m *App) fileOpened(msg fileOpenedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.err = fmt.Errorf("opening %s: %w", msg.key, msg.err)
+		return nil
+	}
+	f := &openFile{key: msg.key, rev: revisionOfKey(msg.key), buf: editbuf.New(string(msg.data)), disk: msg.data, stamp: msg.stamp}
+	f.highlightLines(m.st.syntax, true)
+	m.edit.openAt(f, msg.line)
+	m.showEdit()
+	return nil
+}
+
+// showEdit switches to the Edit view, on the category of its file.
+func (m *App) showEdit() {
+	if m.view != editView {
+		m.back = m.view
+	}
+	m.view = editView
+	if f := m.edit.file(); f != nil && m.s != nil {
+		for i, c := range m.s.work.Revision.Categories {
+			if c.Key == categoryOfKey(f.key) {
+				m.sh.cat = i
+			}
+		}
+	}
+	l := layout(editView, m.width, m.height)
+	in := l.panes[editPane].inner()
+	m.edit.scrollToCursor(max(in.h-1, 1), in.w)
+}
+
+// editorKey handles a key in the Edit view.
+func (m *App) editorKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.view = m.back
+		if m.view == editView {
+			m.view = specView
+		}
+		return nil
+	case "ctrl+s":
+		return m.save(nil)
+	case "ctrl+e":
+		return m.externalEditor()
+	case "ctrl+u":
+		return m.askUnlock()
+	case "ctrl+c", "ctrl+q":
+		return m.quit()
+	case "f1":
+		m.showHelp = true
+		return nil
+	}
+	in := layout(editView, m.width, m.height).panes[editPane].inner()
+	changed, refused := m.edit.editKey(&m.sh, msg, in.h, in.w)
+	if refused != "" {
+		m.notice = refused
+	}
+	if changed {
+		return m.edited()
+	}
+	return nil
+}
+
+// edited follows a change of the text: it colors it again and schedules
+// its compilation and its journal entry.
+func (m *App) edited() tea.Cmd {
+	f := m.edit.file()
+	f.highlightLines(m.st.syntax, false)
+	m.version++
+	m.editAt = time.Now()
+	v, key, fv := m.version, f.key, f.buf.Version()
+	return tea.Batch(
+		tea.Tick(compileDelay, func(time.Time) tea.Msg { return compileTickMsg{v} }),
+		tea.Tick(journalDelay, func(time.Time) tea.Msg { return journalTickMsg{key, fv} }),
+	)
+}
+
+// texts are the edited texts to compile, by key: those of every open file
+// whose text differs from the disk's.
+func (m *App) texts() map[string][]byte {
+	out := map[string][]byte{}
+	for key, f := range m.edit.files {
+		if text := f.buf.Text(); text != string(f.disk) {
+			out[key] = []byte(text)
+		}
+	}
+	return out
+}
+
+// compileNow compiles the edits unless the workspace is busy, in which
+// case it compiles when it is free.
+func (m *App) compileNow() tea.Cmd {
+	if m.s == nil {
+		return nil
+	}
+	if m.wsBusy {
+		m.compileQueued = true
+		return nil
+	}
+	m.wsBusy, m.compiling = true, true
+	ws, ov, prev, texts, v, at := m.ws, m.ov, m.s, m.texts(), m.version, m.editAt
+	timeout := m.cfg.Timeout
+	return func() tea.Msg {
+		ov.set(texts)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		rev, err := ws.LoadContext(ctx, prev.work.Revision.ID)
+		if err != nil {
+			return compiledMsg{version: v, err: err, editAt: at}
+		}
+		s, err := prev.withWorking(ctx, rev)
+		return compiledMsg{version: v, s: s, err: err, editAt: at}
+	}
+}
+
+func (m *App) compiled(msg compiledMsg) tea.Cmd {
+	m.wsBusy, m.compiling = false, false
+	for _, f := range m.edit.files {
+		f.errs = nil
+	}
+	if msg.err != nil {
+		m.compileErr = msg.err
+		for key, errs := range errorsByFile(msg.err, filepath.ToSlash(m.cfg.Root)) {
+			if f := m.edit.files[key]; f != nil {
+				f.errs = errs
+			}
+		}
+	} else {
+		m.compileErr = nil
+		m.takeSession(msg.s)
+		m.editCost = time.Since(msg.editAt)
+	}
+	return m.nextWorkspaceJob(msg.version)
+}
+
+// nextWorkspaceJob starts what waited for the workspace: a reload, or a
+// compilation of edits newer than the one just done.
+func (m *App) nextWorkspaceJob(done int) tea.Cmd {
+	switch {
+	case m.reloadQueued:
+		m.reloadQueued = false
+		return m.reload()
+	case m.compileQueued || m.version > done:
+		m.compileQueued = false
+		if m.version > done || len(m.texts()) > 0 {
+			return m.compileNow()
+		}
+	}
+	return nil
+}
+
+// reload loads every revision again, as after a change on disk, keeping the
+// revisions compared and the edits.
+func (m *App) reload() tea.Cmd {
+	var base, work string
+	if m.s != nil {
+		base, work = m.s.base.Revision.ID, m.s.work.Revision.ID
+	}
+	return m.reloadWith(base, work)
+}
+
+// reloadWith reloads the standard comparing the given revisions, or the
+// defaults where they are gone (after a git checkout, say).
+func (m *App) reloadWith(base, work string) tea.Cmd {
+	if m.wsBusy {
+		m.reloadQueued = true
+		return nil
+	}
+	m.wsBusy = true
+	cfg := m.cfg
+	cfg.Base, cfg.Working = base, work
+	ws, ov, texts := m.ws, m.ov, m.texts()
+	return func() tea.Msg {
+		ov.set(texts)
+		msg := load(cfg, ws)().(loadedMsg)
+		if msg.err != nil && msg.s == nil && (cfg.Base != "" || cfg.Working != "") {
+			cfg.Base, cfg.Working = "", ""
+			msg = load(cfg, ws)().(loadedMsg)
+		}
+		return msg
+	}
+}
+
+// journal is where unsaved edits are kept for recovery.
+func (m *App) journal() *safefile.Journal {
+	return &safefile.Journal{Dir: m.journalDir()}
+}
+
+func (m *App) journalDir() string {
+	switch {
+	case m.cfg.JournalDir != "":
+		return m.cfg.JournalDir
+	case m.cfg.Dir != "":
+		return filepath.Join(m.cfg.Dir, ".ladder", "recover")
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "ladder", "recover", "builtin")
+}
+
+// journalTick writes a file's edit to the journal once its burst of
+// typing has ended, or drops the entry when the file is as saved.
+func (m *App) journalTick(msg journalTickMsg) tea.Cmd {
+	f := m.edit.files[msg.key]
+	if f == nil || f.buf.Version() != msg.version || f.journaled == msg.version {
+		return nil
+	}
+	f.journaled = msg.version
+	j := m.journal()
+	if !f.buf.Modified() && f.buf.Text() == string(f.disk) {
+		key := f.key
+		return func() tea.Msg { return journalDoneMsg{j.Remove(key)} }
+	}
+	e := safefile.Entry{Path: f.key, Base: f.stamp, Content: []byte(f.buf.Text()), Time: time.Now()}
+	return func() tea.Msg { return journalDoneMsg{j.Put(e)} }
+}
+
+// save saves every file with unsaved edits, atomically; then runs then.
+// The built-in standard is never written: the first save offers to make a
+// workspace of it.
+func (m *App) save(then tea.Cmd) tea.Cmd {
+	files := m.edit.modified()
+	if len(files) == 0 {
+		m.notice = "nothing to save"
+		return then
+	}
+	if m.cfg.Dir == "" {
+		m.askWorkspace(func(m *App) tea.Cmd { return m.save(then) })
+		return nil
+	}
+	type job struct {
+		key, path string
+		data      []byte
+		was       safefile.Stamp
+		version   int
+	}
+	var jobs []job
+	for _, f := range files {
+		jobs = append(jobs, job{f.key, m.diskPath(f.key), []byte(f.buf.Text()), f.stamp, f.buf.Version()})
+	}
+	return func() tea.Msg {
+		var out []saveResult
+		for _, j := range jobs {
+			stamp, err := safefile.Save(j.path, j.data, j.was, safefile.Options{})
+			out = append(out, saveResult{key: j.key, data: j.data, stamp: stamp, version: j.version, err: err})
+		}
+		return savedMsg{results: out, then: then}
+	}
+}
+
+func (m *App) saved(msg savedMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	var conflict *safefile.ChangedError
+	var conflictKey string
+	var saved []string
+	for _, r := range msg.results {
+		f := m.edit.files[r.key]
+		switch {
+		case r.err == nil:
+			if f != nil {
+				f.disk, f.stamp, f.changedOnDisk = r.data, r.stamp, false
+				if f.buf.Version() == r.version {
+					f.buf.MarkSaved()
+				}
+			}
+			saved = append(saved, r.key)
+			j, key := m.journal(), r.key
+			cmds = append(cmds, func() tea.Msg { return journalDoneMsg{j.Remove(key)} })
+		case errors.As(r.err, &conflict):
+			conflictKey = r.key
+		default:
+			m.err = r.err
+		}
+	}
+	if len(saved) > 0 {
+		m.notice = "saved " + strings.Join(saved, ", ")
+		m.err = nil
+	}
+	if conflict != nil {
+		m.askConflict(conflictKey, conflict, msg.then)
+		return tea.Batch(cmds...)
+	}
+	if m.err == nil && msg.then != nil {
+		cmds = append(cmds, msg.then)
+	}
+	return tea.Batch(cmds...)
+}
+
+// askConflict asks what to do with a file that another program changed
+// since it was read: overwrite it, take theirs (dropping the edits, which
+// the dialog shows as a diff first), or save the edits elsewhere.
+func (m *App) askConflict(key string, c *safefile.ChangedError, then tea.Cmd) {
+	f := m.edit.files[key]
+	if f == nil {
+		return
+	}
+	mine := f.buf.Text()
+	theirs := string(c.Disk)
+	body := []string{
+		fmt.Sprintf("%s changed on disk since you opened it.", key),
+		"Your edits, against what is on disk now:", "",
+	}
+	body = append(body, redline.Render("on disk", "yours", redline.Diff(theirs, mine, redline.Context),
+		redline.Options{Width: min(max(m.width-10, 20), 106), Styles: m.st.redline})...)
+	m.dlg = &dialog{
+		title: "Save: the file changed on disk",
+		body:  body,
+		choices: []choice{
+			{"o", "overwrite theirs", func(m *App) tea.Cmd {
+				return m.forceSave(key, then)
+			}},
+			{"r", "reload theirs, dropping your edits", func(m *App) tea.Cmd {
+				f.buf.Replace(theirs)
+				f.buf.MarkSaved()
+				f.disk, f.stamp, f.changedOnDisk = c.Disk, c.DiskStamp, false
+				f.highlightLines(m.st.syntax, true)
+				m.notice = "reloaded " + key + " from disk"
+				return tea.Batch(m.edited(), then)
+			}},
+			{"a", "save yours elsewhere…", func(m *App) tea.Cmd {
+				m.askSaveAs(key)
+				return nil
+			}},
+		},
+	}
+}
+
+// forceSave overwrites a file whatever is on disk.
+func (m *App) forceSave(key string, then tea.Cmd) tea.Cmd {
+	f := m.edit.files[key]
+	if f == nil {
+		return nil
+	}
+	data, v, path := []byte(f.buf.Text()), f.buf.Version(), m.diskPath(key)
+	return func() tea.Msg {
+		stamp, err := safefile.Save(path, data, safefile.Stamp{}, safefile.Options{Force: true})
+		return savedMsg{results: []saveResult{{key: key, data: data, stamp: stamp, version: v, err: err}}, then: then}
+	}
+}
+
+// askSaveAs asks for a path to save a file's edits to, keeping the file as
+// it is on disk.
+func (m *App) askSaveAs(key string) {
+	f := m.edit.files[key]
+	m.dlg = &dialog{
+		title: "Save your edits elsewhere",
+		body:  []string{"A new file for your edits of " + key + " (it must not exist yet):"},
+		input: newInput("> ", m.diskPath(key)+".mine", min(m.width-12, 90)),
+		submit: func(m *App, path string) tea.Cmd {
+			if path == "" {
+				m.dlg.err = "give a path"
+				return nil
+			}
+			m.dlg = nil
+			data := []byte(f.buf.Text())
+			return func() tea.Msg {
+				_, err := safefile.Save(path, data, safefile.Stamp{}, safefile.Options{})
+				if err != nil {
+					return noticeMsg{err: fmt.Errorf("saving your edits of %s to %s: %w", key, path, err)}
+				}
+				return noticeMsg{text: "your edits of " + key + " are in " + path + "; the file itself is unchanged"}
+			}
+		},
+	}
+}
+
+// noticeMsg is a line for the status bar, or an error.
+type noticeMsg struct {
+	text string
+	err  error
+}
+
+// askWorkspace offers to write the built-in standard to a workspace, where
+// edits can be saved, and then goes on with next.
+func (m *App) askWorkspace(next func(*App) tea.Cmd) {
+	if m.cfg.InitWorkspace == nil || m.cfg.Reopen == nil {
+		m.err = errors.New("the built-in standard is never written, and no workspace can be made here")
+		return
+	}
+	m.dlg = &dialog{
+		title: "The built-in standard is read-only",
+		body: []string{
+			"Ladder never writes the built-in standard. Make a workspace of it (as",
+			"ladder init does: the standard and the reference corpus), and your",
+			"edits are saved there. The directory must be new or empty:",
+		},
+		input: newInput("> ", "ladder-workspace", min(m.width-12, 90)),
+		submit: func(m *App, dir string) tea.Cmd {
+			if dir == "" {
+				m.dlg.err = "give a directory"
+				return nil
+			}
+			m.dlg = nil
+			m.afterWorkspace = next
+			cfg := m.cfg
+			return func() tea.Msg {
+				if err := cfg.InitWorkspace(dir); err != nil {
+					return workspaceMsg{err: err}
+				}
+				c, err := cfg.Reopen(dir)
+				return workspaceMsg{cfg: c, err: err}
+			}
+		},
+	}
+}
+
+// workspaceMade switches the workbench to a workspace just made, keeping
+// the open files and their edits.
+func (m *App) workspaceMade(msg workspaceMsg) tea.Cmd {
+	if msg.err != nil {
+		m.err = msg.err
+		return nil
+	}
+	oldJournal := m.journal()
+	cfg := msg.cfg
+	cfg.JournalDir = m.cfg.JournalDir
+	cfg.Base, cfg.Working = m.cfg.Base, m.cfg.Working
+	m.cfg = cfg
+	m.ov = newOverlay(cfg.FS)
+	m.ws = spec.NewWorkspace(m.ov, cfg.Root)
+	m.notice = "made the workspace " + cfg.Dir
+	var keys []string
+	for key := range m.edit.files {
+		keys = append(keys, key)
+	}
+	next := m.afterWorkspace
+	m.afterWorkspace = nil
+	cmds := []tea.Cmd{m.reload(), m.poll()}
+	if next != nil {
+		cmds = append(cmds, next(m))
+	}
+	cmds = append(cmds, func() tea.Msg {
+		for _, k := range keys {
+			_ = oldJournal.Remove(k)
+		}
+		return nil
+	})
+	return tea.Batch(cmds...)
+}
+
+// externalEditor hands the file of the criterion or editor to $EDITOR, at
+// its line; Ladder picks up the change when the editor exits.
+func (m *App) externalEditor() tea.Cmd {
+	var key string
+	line := 1
+	switch {
+	case m.view == editView && m.edit.file() != nil:
+		f := m.edit.file()
+		key, line = f.key, f.buf.Cursor().Line+1
+	case m.view == specView && m.s != nil:
+		if c := m.spec.selected(&m.sh); c != nil {
+			key, line = m.keyOf(c.Pos.File), c.Pos.Line
+		}
+	}
+	if key == "" {
+		return nil
+	}
+	if m.cfg.Dir == "" {
+		m.notice = "the built-in standard is read-only: edit it in Ladder (enter) and save, which makes a workspace"
+		return nil
+	}
+	if f := m.edit.files[key]; f != nil && f.buf.Modified() {
+		m.notice = "save or undo your edits of " + key + " first (ctrl+s)"
+		return nil
+	}
+	editor := os.Getenv("VISUAL")
+	if editor == "" {
+		editor = os.Getenv("EDITOR")
+	}
+	if editor == "" {
+		editor = "vi"
+	}
+	args := strings.Fields(editor)
+	args = append(args, fmt.Sprintf("+%d", line), m.diskPath(key))
+	cmd := exec.Command(args[0], args[1:]...)
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{key, err} })
+}
+
+// poll checks the workspace's files for changes by other programs, every
+// pollEvery.
+func (m *App) poll() tea.Cmd {
+	if m.cfg.Dir == "" {
+		return nil
+	}
+	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
+}
+
+// scan reads the sizes and times of the workspace's CUE files, and the
+// texts of those that differ from the last scan.
+func (m *App) scan() tea.Cmd {
+	dir, last := m.cfg.Dir, m.snap
+	return func() tea.Msg {
+		snap := map[string]fileSig{}
+		changed := map[string][]byte{}
+		root := filepath.Join(dir, "cue")
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".cue") {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return nil
+			}
+			rel, _ := filepath.Rel(dir, p)
+			key := filepath.ToSlash(rel)
+			sig := fileSig{info.Size(), info.ModTime()}
+			snap[key] = sig
+			if old, ok := last[key]; last != nil && (!ok || old != sig) {
+				data, err := os.ReadFile(p)
+				if err == nil {
+					changed[key] = data
+				}
+			}
+			return nil
+		})
+		if last != nil {
+			for key := range last {
+				if _, ok := snap[key]; !ok {
+					changed[key] = nil
+				}
+			}
+		}
+		return polledMsg{snap: snap, changed: changed}
+	}
+}
+
+// polled takes the changes that other programs made: an open file without
+// edits takes the new text; one with edits is marked, and its save will
+// ask. Any change of the standard reloads it.
+func (m *App) polled(msg polledMsg) tea.Cmd {
+	first := m.snap == nil
+	m.snap = msg.snap
+	if first || len(msg.changed) == 0 {
+		return m.poll()
+	}
+	reload := false
+	for key, data := range msg.changed {
+		f := m.edit.files[key]
+		if f != nil && data != nil && safefile.StampOf(data) == f.stamp {
+			continue // our own save
+		}
+		reload = true
+		if f == nil || data == nil {
+			continue
+		}
+		if f.buf.Modified() {
+			f.changedOnDisk = true
+			m.notice = key + " changed on disk; your edits are kept, and saving will ask"
+			continue
+		}
+		f.buf.Replace(string(data))
+		f.buf.MarkSaved()
+		f.disk, f.stamp = data, safefile.StampOf(data)
+		f.highlightLines(m.st.syntax, true)
+		m.notice = key + " changed on disk: reloaded"
+	}
+	if !reload {
+		return m.poll()
+	}
+	return tea.Batch(m.reload(), m.poll())
+}
+
+// checkJournal lists the journaled edits, with the files as they are on
+// disk, to offer them back after a crash.
+func (m *App) checkJournal() tea.Cmd {
+	j, cfg := m.journal(), m.cfg
+	diskPath := m.diskPath
+	return func() tea.Msg {
+		entries, errs := j.List()
+		var out []recoverable
+		for _, e := range entries {
+			var data []byte
+			var stamp safefile.Stamp
+			var err error
+			if cfg.Dir == "" {
+				data, err = fs.ReadFile(cfg.FS, e.Path)
+				stamp = safefile.StampOf(data)
+			} else {
+				data, stamp, err = safefile.Read(diskPath(e.Path))
+			}
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if bytes.Equal(data, e.Content) {
+				_ = j.Remove(e.Path) // nothing was lost
+				continue
+			}
+			out = append(out, recoverable{entry: e, disk: data, stamp: stamp})
+		}
+		return recoveryMsg{entries: out, errs: errs}
+	}
+}
+
+// offerRecovery offers each journaled edit back, one dialog at a time.
+func (m *App) offerRecovery(rs []recoverable) {
+	if len(rs) == 0 {
+		return
+	}
+	r, rest := rs[0], rs[1:]
+	e := r.entry
+	body := []string{
+		fmt.Sprintf("Ladder ended with unsaved edits of %s (journaled %s).", e.Path, e.Time.Format("2006-01-02 15:04:05")),
+	}
+	if r.stamp != e.Base {
+		body = append(body, "The file also changed on disk since: recovering keeps yours, and saving will ask.")
+	}
+	body = append(body, "Your edits, against the file on disk:", "")
+	body = append(body, redline.Render("on disk", "unsaved", redline.Diff(string(r.disk), string(e.Content), redline.Context),
+		redline.Options{Width: min(max(m.width-10, 20), 106), Styles: m.st.redline})...)
+	m.dlg = &dialog{
+		title: "Recover an unsaved edit?",
+		body:  body,
+		choices: []choice{
+			{"r", "recover it", func(m *App) tea.Cmd {
+				f := &openFile{key: e.Path, rev: revisionOfKey(e.Path), buf: editbuf.New(string(r.disk)), disk: r.disk, stamp: r.stamp}
+				f.buf.Replace(string(e.Content))
+				f.changedOnDisk = r.stamp != e.Base
+				f.highlightLines(m.st.syntax, true)
+				m.edit.openAt(f, 1)
+				m.showEdit()
+				m.offerRecovery(rest)
+				return m.edited()
+			}},
+			{"d", "discard it", func(m *App) tea.Cmd {
+				j, key := m.journal(), e.Path
+				m.offerRecovery(rest)
+				return func() tea.Msg { return journalDoneMsg{j.Remove(key)} }
+			}},
+		},
+	}
+}
+
+// quit quits, asking first when edits are unsaved.
+func (m *App) quit() tea.Cmd {
+	files := m.edit.modified()
+	if len(files) == 0 {
+		return tea.Quit
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, "  "+f.key)
+	}
+	m.dlg = &dialog{
+		title: "Quit with unsaved edits?",
+		body:  append([]string{"These files have unsaved edits:"}, names...),
+		choices: []choice{
+			{"s", "save and quit", func(m *App) tea.Cmd { return m.save(tea.Quit) }},
+			{"d", "discard and quit", func(m *App) tea.Cmd {
+				j := m.journal()
+				var keys []string
+				for _, f := range files {
+					keys = append(keys, f.key)
+				}
+				return tea.Sequence(func() tea.Msg {
+					for _, k := range keys {
+						_ = j.Remove(k)
+					}
+					return nil
+				}, tea.Quit)
+			}},
+		},
+	}
+	return nil
+}
+
+// askUnlock asks before allowing edits to a published revision.
+func (m *App) askUnlock() tea.Cmd {
+	f := m.edit.file()
+	if f == nil || m.edit.editable(&m.sh, f) {
+		return nil
+	}
+	rev := f.rev
+	m.dlg = &dialog{
+		title: "Edit a published revision?",
+		body: []string{
+			rev + " is published: its text is the standard as balloted.",
+			"Fork a draft from it instead (n in Spec), or unlock it for this session.",
+		},
+		choices: []choice{{"u", "unlock " + rev, func(m *App) tea.Cmd {
+			m.edit.unlocked[rev] = true
+			m.notice = rev + " is unlocked for editing"
+			return nil
+		}}},
+	}
+	return nil
+}

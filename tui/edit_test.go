@@ -1,0 +1,467 @@
+package tui
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/ladderworks/ladder/editbuf"
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/safefile"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// copyWorkspace copies the repository's standard and corpus to a new
+// workspace directory.
+func copyWorkspace(t testing.TB, dir string) {
+	t.Helper()
+	repo := os.DirFS("..")
+	for _, top := range []string{"cue", fixtures.DevicesDir} {
+		err := fs.WalkDir(repo, top, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			target := filepath.Join(dir, filepath.FromSlash(p))
+			if d.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			data, err := fs.ReadFile(repo, p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// diskConfig is the workbench on a workspace directory, journaling in
+// journal.
+func diskConfig(dir, journal string) Config {
+	fsys := os.DirFS(dir)
+	return Config{
+		FS: fsys, Root: dir, Dir: dir, Describe: "workspace " + dir, JournalDir: journal,
+		Devices: func() (*fixtures.Corpus, error) {
+			l := fixtures.NewLoader()
+			return l.Corpus(), l.AddFS(fsys, fixtures.DevicesDir, fixtures.DevicesDir)
+		},
+	}
+}
+
+// loadedWith starts the workbench on a configuration, loaded.
+func loadedWith(t testing.TB, cfg Config, w, h int) *App {
+	t.Helper()
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	msg := load(m.cfg, m.ws)().(loadedMsg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	m.Update(msg)
+	return m
+}
+
+// typeKeys types text in the editor, a key at a time.
+func typeKeys(m *App, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "backspace":
+			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
+		case "end":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnd}
+		case "ctrl+z":
+			msg = tea.KeyPressMsg{Code: 'z', Mod: tea.ModCtrl}
+		case "ctrl+y":
+			msg = tea.KeyPressMsg{Code: 'y', Mod: tea.ModCtrl}
+		case "ctrl+s":
+			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		default:
+			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+		}
+		m.Update(msg)
+	}
+}
+
+// compileNow compiles the edits at once, as the debounce would.
+func compileNow(t testing.TB, m *App) compiledMsg {
+	t.Helper()
+	cmd := m.compileNow()
+	if cmd == nil {
+		t.Fatal("nothing to compile")
+	}
+	msg := cmd().(compiledMsg)
+	m.Update(msg)
+	return msg
+}
+
+// lineOf returns the line (from 1) of the first line of the open file that
+// holds s.
+func lineOf(t testing.TB, m *App, s string) int {
+	t.Helper()
+	f := m.edit.file()
+	for i := range f.buf.LineCount() {
+		if strings.Contains(f.buf.Line(i), s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%q is not in %s", s, f.key)
+	return 0
+}
+
+// gotoEnd puts the editor's cursor at the end of a line.
+func gotoEnd(m *App, line int) {
+	f := m.edit.file()
+	f.buf.SetCursor(editbuf.Pos{Line: line - 1})
+	typeKeys(m, "end")
+}
+
+// TestEditThreshold edits a threshold of MT-L3-LLM: the device it moved
+// down moves back before the file is saved; the save writes the file, which
+// still loads and lints clean.
+func TestEditThreshold(t *testing.T) {
+	dir := t.TempDir()
+	copyWorkspace(t, dir)
+	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	if r := m.s.byID["mt-plovik-vinta-9-lite-0031"]; r.from != "L3" || r.to != "L2" {
+		t.Fatalf("before the edit the device is %s → %s", r.from, r.to)
+	}
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	typeKeys(m, "backspace", "4")
+	if !m.edit.file().buf.Modified() {
+		t.Fatal("the edit did not modify the buffer")
+	}
+	if msg := compileNow(t, m); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	if r := m.s.byID["mt-plovik-vinta-9-lite-0031"]; r.to != "L3" {
+		t.Errorf("after >=4, the device is at %s under the edit, want L3", r.to)
+	}
+	press(m, "esc", "2")
+	if out := screen(m); strings.Contains(out, "mt-plovik-vinta-9-lite-0031 L3→L2") || strings.Contains(out, "mt-plovik-vinta-9-li… L3→L2") {
+		t.Errorf("the Impact view still shows the device moving down:\n%s", out)
+	}
+	// Nothing is on disk yet.
+	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), ">=7") {
+		t.Fatal("the edit reached the disk before the save")
+	}
+	cmd := m.save(nil)
+	m.Update(cmd())
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), "on_device_llm_params_b: >=4") {
+		t.Fatalf("the file on disk was not saved: %v", err)
+	}
+	if m.edit.file().buf.Modified() {
+		t.Error("the buffer is still modified after the save")
+	}
+	// The saved workspace is still valid: it loads and lints clean.
+	ws := spec.NewWorkspace(os.DirFS(dir), "")
+	rev, err := ws.Load("gbz177-l4-draft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs := spec.Lint(rev, []string{"gbz177-2026", "gbz177-l4-draft"}); len(fs) > 0 {
+		t.Errorf("lint findings after the save: %v", fs)
+	}
+}
+
+// TestEditBreaksAndHeals breaks the syntax: the error shows at its line and
+// the results stay, stale; fixing it brings fresh results.
+func TestEditBreaksAndHeals(t *testing.T) {
+	m := loaded(t, 120, 40)
+	before := m.s
+	openCriterion(t, m, "MT-L3-LLM")
+	line := lineOf(t, m, "on_device_llm_params_b: >=7")
+	gotoEnd(m, line)
+	typeKeys(m, " ", "&")
+	msg := compileNow(t, m)
+	if msg.err == nil {
+		t.Fatal("a dangling & compiled")
+	}
+	if m.s != before {
+		t.Error("a failed compilation replaced the results")
+	}
+	f := m.edit.file()
+	if len(f.errs) == 0 {
+		t.Fatal("no error in the edited file")
+	}
+	out := screen(m)
+	if !strings.Contains(out, "results are stale") || !strings.Contains(out, "●") {
+		t.Errorf("the error and the stale results are not shown:\n%s", out)
+	}
+	typeKeys(m, "backspace", "backspace")
+	if msg := compileNow(t, m); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	if m.compileErr != nil || len(f.errs) > 0 || m.s == before {
+		t.Error("fixing the edit did not bring fresh results")
+	}
+	if strings.Contains(screen(m), "stale") {
+		t.Error("still stale")
+	}
+}
+
+// TestUndoRedo undoes a burst of typing as one step.
+func TestUndoRedo(t *testing.T) {
+	m := loaded(t, 120, 40)
+	openCriterion(t, m, "MT-L3-LLM")
+	f := m.edit.file()
+	orig := f.buf.Text()
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	typeKeys(m, "0", "0")
+	if !strings.Contains(f.buf.Text(), ">=700") {
+		t.Fatal("typing did not insert")
+	}
+	typeKeys(m, "ctrl+z")
+	if f.buf.Text() != orig || f.buf.Modified() {
+		t.Error("ctrl+z did not undo the burst")
+	}
+	typeKeys(m, "ctrl+y")
+	if !strings.Contains(f.buf.Text(), ">=700") {
+		t.Error("ctrl+y did not redo")
+	}
+}
+
+// TestPublishedIsReadOnly refuses edits to the edition until unlocked.
+func TestPublishedIsReadOnly(t *testing.T) {
+	m := loaded(t, 120, 40)
+	m.Update(reevaluate(m.s, m.s.work.Revision, m.s.base.Revision)())
+	openCriterion(t, m, "MT-L3-LLM")
+	f := m.edit.file()
+	if f.rev != "gbz177-2026" {
+		t.Fatalf("opened %s", f.key)
+	}
+	typeKeys(m, "x")
+	if f.buf.Modified() || !strings.Contains(m.notice, "read-only") {
+		t.Errorf("an edit of the edition was taken (notice %q)", m.notice)
+	}
+	m.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	if m.dlg == nil {
+		t.Fatal("ctrl+u asked nothing")
+	}
+	press(m, "u")
+	typeKeys(m, "x")
+	if !f.buf.Modified() {
+		t.Error("an unlocked edition refused the edit")
+	}
+}
+
+// TestSaveConflict saves a file that another program changed: the save
+// asks, and each answer does what it says.
+func TestSaveConflict(t *testing.T) {
+	dir := t.TempDir()
+	copyWorkspace(t, dir)
+	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	typeKeys(m, "backspace", "5")
+	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
+	theirs := strings.Replace(string(m.edit.file().disk), "collab_device_types:              >=3", "collab_device_types:              >=4", 1)
+	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m.Update(m.save(nil)())
+	if m.dlg == nil || !strings.Contains(screen(m), "changed on disk") {
+		t.Fatalf("the save did not ask:\n%s", screen(m))
+	}
+	if data, _ := os.ReadFile(path); string(data) != theirs {
+		t.Fatal("the save overwrote the other program's change without asking")
+	}
+	// The dialog shows the edit as a diff against theirs.
+	if out := screen(m); !strings.Contains(out, ">=5") {
+		t.Errorf("the dialog does not show the edit:\n%s", out)
+	}
+	// Overwrite.
+	cmd := m.dialogKey(tea.KeyPressMsg{Code: 'o', Text: "o"})
+	m.Update(cmd())
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), "on_device_llm_params_b: >=5") || strings.Contains(string(data), ">=4\n\t\t\tcross") {
+		t.Error("o did not overwrite")
+	}
+
+	// Reload theirs drops the edit.
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=5"))
+	typeKeys(m, "backspace", "6")
+	theirs = strings.Replace(theirs, "on_device_llm_params_b: >=7", "on_device_llm_params_b: >=9", 1)
+	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m.Update(m.save(nil)())
+	if m.dlg == nil {
+		t.Fatal("the second save did not ask")
+	}
+	m.dialogKey(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	if f := m.edit.file(); f.buf.Text() != theirs || f.buf.Modified() {
+		t.Error("r did not take theirs")
+	}
+}
+
+// TestJournalRecovery journals an unsaved edit; a new workbench on the
+// same workspace, as after kill -9, offers it back.
+func TestJournalRecovery(t *testing.T) {
+	dir, journal := t.TempDir(), t.TempDir()
+	copyWorkspace(t, dir)
+	m := loadedWith(t, diskConfig(dir, journal), 120, 40)
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	typeKeys(m, "backspace", "2")
+	f := m.edit.file()
+	cmd := m.journalTick(journalTickMsg{key: f.key, version: f.buf.Version()})
+	if msg := cmd().(journalDoneMsg); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	edited := f.buf.Text()
+
+	// "Crash": a new workbench, the same workspace and journal.
+	m2 := New(diskConfig(dir, journal))
+	m2.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m2.Update(load(m2.cfg, m2.ws)())
+	rec := m2.checkJournal()().(recoveryMsg)
+	if len(rec.entries) != 1 || len(rec.errs) > 0 {
+		t.Fatalf("recovery found %d edits, errors %v", len(rec.entries), rec.errs)
+	}
+	m2.Update(rec)
+	if m2.dlg == nil || !strings.Contains(screen(m2), "Recover an unsaved edit?") || !strings.Contains(screen(m2), ">=2") {
+		t.Fatalf("no recovery offered:\n%s", screen(m2))
+	}
+	m2.dialogKey(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	g := m2.edit.file()
+	if g == nil || g.buf.Text() != edited || !g.buf.Modified() {
+		t.Fatal("the recovered edit is not in the editor, unsaved")
+	}
+
+	// Discarding removes the entry.
+	m3 := New(diskConfig(dir, journal))
+	m3.Update(load(m3.cfg, m3.ws)())
+	m3.Update(m3.checkJournal()())
+	cmd = m3.dialogKey(tea.KeyPressMsg{Code: 'd', Text: "d"})
+	cmd()
+	entries, _ := (&safefile.Journal{Dir: journal}).List()
+	if len(entries) != 0 {
+		t.Errorf("%d journal entries after discarding", len(entries))
+	}
+}
+
+// TestQuitAsks asks before quitting with unsaved edits.
+func TestQuitAsks(t *testing.T) {
+	m := loaded(t, 120, 40)
+	openCriterion(t, m, "MT-L3-LLM")
+	typeKeys(m, "x")
+	m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if m.dlg == nil || !strings.Contains(screen(m), "unsaved edits") {
+		t.Fatalf("ctrl+c quit without asking:\n%s", screen(m))
+	}
+	press(m, "esc")
+	if m.dlg != nil || !m.edit.file().buf.Modified() {
+		t.Error("esc did not keep editing")
+	}
+}
+
+// TestBuiltinSaveMakesWorkspace saves an edit of the built-in standard: it
+// offers to make a workspace, and saves there.
+func TestBuiltinSaveMakesWorkspace(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "ws")
+	cfg := testConfig()
+	cfg.JournalDir = t.TempDir()
+	cfg.InitWorkspace = func(dir string) error { copyWorkspace(t, dir); return nil }
+	cfg.Reopen = func(dir string) (Config, error) { return diskConfig(dir, ""), nil }
+	m := loadedWith(t, cfg, 120, 40)
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	typeKeys(m, "backspace", "6")
+	if cmd := m.save(nil); cmd != nil {
+		t.Fatal("the built-in standard was saved without asking")
+	}
+	if m.dlg == nil || m.dlg.input == nil {
+		t.Fatal("no workspace offered")
+	}
+	m.dlg.input.SetValue(target)
+	cmd := m.dialogKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+	msg := cmd().(workspaceMsg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	m.cfg.JournalDir = cfg.JournalDir
+	for _, c := range flatten(m.workspaceMade(msg)) {
+		if c == nil {
+			continue
+		}
+		switch r := c().(type) {
+		case savedMsg:
+			m.Update(r)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(target, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue"))
+	if err != nil || !strings.Contains(string(data), "on_device_llm_params_b: >=6") {
+		t.Fatalf("the edit was not saved in the new workspace: %v", err)
+	}
+	if m.cfg.Dir != target {
+		t.Errorf("the workbench works on %q, want %q", m.cfg.Dir, target)
+	}
+}
+
+// flatten returns the commands of a batch, run once.
+func flatten(cmd tea.Cmd) []tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	var out []tea.Cmd
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				out = append(out, flatten(c)...)
+			}
+			return out
+		}
+		return []tea.Cmd{func() tea.Msg { return msg }}
+	case <-time.After(2 * time.Second):
+		return nil // a tick or a poll
+	}
+}
+
+// TestWatch picks up a file that another program changed.
+func TestWatch(t *testing.T) {
+	dir := t.TempDir()
+	copyWorkspace(t, dir)
+	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	openCriterion(t, m, "MT-L3-LLM")
+	m.Update(m.scan()()) // the first look
+	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
+	data, _ := os.ReadFile(path)
+	changed := strings.Replace(string(data), "on_device_llm_params_b: >=7", "on_device_llm_params_b: >=4", 1)
+	later := time.Now().Add(time.Second)
+	if err := os.WriteFile(path, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chtimes(path, later, later)
+	msg := m.scan()().(polledMsg)
+	if _, ok := msg.changed["cue/revisions/gbz177-l4-draft/mobile_terminal.cue"]; !ok {
+		t.Fatalf("the scan missed the change: %v", msg.changed)
+	}
+	for _, c := range flatten(m.polled(msg)) {
+		if c == nil {
+			continue
+		}
+		if r, ok := c().(loadedMsg); ok {
+			m.Update(r)
+		}
+	}
+	if f := m.edit.file(); f.buf.Text() != changed || f.buf.Modified() {
+		t.Error("the open file did not take the new text")
+	}
+	if r := m.s.byID["mt-plovik-vinta-9-lite-0031"]; r.to != "L3" {
+		t.Errorf("the change was not evaluated: the device is at %s", r.to)
+	}
+}

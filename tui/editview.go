@@ -1,0 +1,414 @@
+package tui
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/editbuf"
+	"github.com/ladderworks/ladder/safefile"
+	"github.com/ladderworks/ladder/spec"
+	"github.com/rivo/uniseg"
+)
+
+// editModel is the Edit view: the CUE files of the working revision in a
+// built-in editor, beside what the edit does to the corpus.
+type editModel struct {
+	// files are the files opened, by key: their path in the workspace,
+	// such as cue/revisions/gbz177-l4-draft/mobile_terminal.cue.
+	files map[string]*openFile
+	// cur is the key of the file shown.
+	cur string
+	// top and left are the first line and display column shown.
+	top, left int
+	// unlocked are the published revisions that the user unlocked for
+	// editing; the others are read-only.
+	unlocked map[string]bool
+	effect   scroll
+}
+
+// openFile is a file being edited.
+type openFile struct {
+	key string
+	// rev is the ID of the revision the file belongs to.
+	rev string
+	buf *editbuf.Buffer
+	// disk is the text read from disk (or last saved) and stamp its stamp:
+	// a save that finds another on disk asks first.
+	disk  []byte
+	stamp safefile.Stamp
+	// changedOnDisk is set when another program changed the file while it
+	// had unsaved edits here.
+	changedOnDisk bool
+	// errs are the compile errors in the file, from the last compilation.
+	errs []*spec.Error
+	// hl are the buffer's lines, colored, as of version hlVersion.
+	hl        []string
+	hlVersion int
+	// journaled is the buffer version last written to the journal.
+	journaled int
+}
+
+func newEditModel() editModel {
+	return editModel{files: map[string]*openFile{}, unlocked: map[string]bool{}}
+}
+
+// file returns the file shown, or nil.
+func (m *editModel) file() *openFile { return m.files[m.cur] }
+
+// modified returns the files with unsaved edits, by key.
+func (m *editModel) modified() []*openFile {
+	var out []*openFile
+	for _, f := range m.files {
+		if f.buf.Modified() {
+			out = append(out, f)
+		}
+	}
+	sortFiles(out)
+	return out
+}
+
+func sortFiles(fs []*openFile) {
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].key < fs[j-1].key; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+// highlightLines colors the buffer's lines when they changed since last.
+func (f *openFile) highlightLines(st syntaxStyles, force bool) {
+	if f.hl != nil && f.hlVersion == f.buf.Version() && !force {
+		return
+	}
+	f.hl = highlight(f.buf.Text(), st)
+	f.hlVersion = f.buf.Version()
+}
+
+// revisionOfKey returns the revision ID of a file key, or "".
+func revisionOfKey(key string) string {
+	rest, ok := strings.CutPrefix(key, spec.RevisionsDir+"/")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	return id
+}
+
+// displayCol is the display column of a rune column of a line, with tabs
+// as 4 cells and wide runes as 2.
+func displayCol(line string, col int) int {
+	w, i := 0, 0
+	g := uniseg.NewGraphemes(line)
+	for g.Next() && i < col {
+		if g.Str() == "\t" {
+			w += 4
+		} else {
+			w += g.Width()
+		}
+		i += len([]rune(g.Str()))
+	}
+	return w
+}
+
+// gutterWidth is the width of the line numbers and the error mark.
+func (f *openFile) gutterWidth() int {
+	return len(fmt.Sprint(f.buf.LineCount())) + 2
+}
+
+// scrollToCursor keeps the cursor in the h × w cells of text shown.
+func (m *editModel) scrollToCursor(h, w int) {
+	f := m.file()
+	if f == nil {
+		return
+	}
+	c := f.buf.Cursor()
+	if c.Line < m.top {
+		m.top = c.Line
+	}
+	if h > 0 && c.Line >= m.top+h {
+		m.top = c.Line - h + 1
+	}
+	textW := w - f.gutterWidth()
+	x := displayCol(f.buf.Line(c.Line), c.Col)
+	if x < m.left {
+		m.left = max(x-8, 0)
+	}
+	if textW > 0 && x >= m.left+textW {
+		m.left = x - textW + 8
+	}
+}
+
+// cursor returns where the cursor is in a pane's text of w cells, or false
+// when it is not shown.
+func (m *editModel) cursor(h, w int) (x, y int, ok bool) {
+	f := m.file()
+	if f == nil {
+		return 0, 0, false
+	}
+	c := f.buf.Cursor()
+	x = f.gutterWidth() + displayCol(f.buf.Line(c.Line), c.Col) - m.left
+	y = c.Line - m.top
+	return x, y, y >= 0 && y < h && x >= f.gutterWidth() && x < w
+}
+
+// editorLines draws the text with line numbers, marking lines with errors.
+func (m *editModel) editorLines(sh *shared, w, h int) []string {
+	f := m.file()
+	st := sh.st
+	if f == nil {
+		return []string{st.dim.Render(" Select a criterion in Spec and press enter to edit it here.")}
+	}
+	errLines := map[int]bool{}
+	for _, e := range f.errs {
+		errLines[e.Pos.Line] = true
+	}
+	gw := f.gutterWidth()
+	cur := f.buf.Cursor()
+	rows := max(h-1, 0)
+	var out []string
+	for i := m.top; i < min(m.top+rows, len(f.hl)); i++ {
+		num := fmt.Sprintf("%*d ", gw-2, i+1)
+		mark := " "
+		switch {
+		case errLines[i+1]:
+			mark = st.statusErr.Render("●")
+		}
+		if i == cur.Line {
+			num = st.bold.Render(num)
+		} else {
+			num = st.dim.Render(num)
+		}
+		text := ansi.Cut(f.hl[i], m.left, m.left+max(w-gw, 0))
+		out = append(out, mark+num+text)
+	}
+	for len(out) < rows {
+		out = append(out, st.dim.Render(strings.Repeat(" ", gw-1)+"~"))
+	}
+	return append(out, m.editorStatus(sh, w))
+}
+
+// editorStatus is the last line of the editor: the error at the cursor's
+// line, or the first one, or where the cursor is.
+func (m *editModel) editorStatus(sh *shared, w int) string {
+	f := m.file()
+	st := sh.st
+	c := f.buf.Cursor()
+	var errAt *spec.Error
+	for _, e := range f.errs {
+		if e.Pos.Line == c.Line+1 {
+			errAt = e
+			break
+		}
+	}
+	if errAt == nil && len(f.errs) > 0 {
+		errAt = f.errs[0]
+	}
+	if errAt != nil {
+		return st.statusErr.Render(fmt.Sprintf("● %d:%d %s", errAt.Pos.Line, errAt.Pos.Column, errAt.Msg))
+	}
+	var state []string
+	if f.buf.Modified() {
+		state = append(state, "modified")
+	}
+	if f.changedOnDisk {
+		state = append(state, st.stale.Render("changed on disk"))
+	}
+	if !m.editable(sh, f) {
+		state = append(state, st.stale.Render("read-only: "+f.rev+" is published (ctrl+u unlocks)"))
+	}
+	return st.dim.Render(fmt.Sprintf("%d:%d", c.Line+1, c.Col+1)) + "  " + strings.Join(state, " · ")
+}
+
+// editable reports whether the file may be changed: drafts always,
+// published revisions once unlocked.
+func (m *editModel) editable(sh *shared, f *openFile) bool {
+	if m.unlocked[f.rev] {
+		return true
+	}
+	if sh.s != nil {
+		if r := sh.s.std.Loaded(f.rev); r != nil {
+			return r.Status != spec.RevisionPublished
+		}
+	}
+	return true
+}
+
+// editTitle names the file shown in the editor's frame.
+func (m *editModel) editTitle() string {
+	f := m.file()
+	if f == nil {
+		return "Edit"
+	}
+	t := "Edit · " + f.key
+	if f.buf.Modified() {
+		t += " ●"
+	}
+	return t
+}
+
+// effectLines show what the edit does: the compilation, its cost, and the
+// impact on the category of the file.
+func (m *editModel) effectLines(a *App, w int) []string {
+	sh, st := &a.sh, a.st
+	var lines []string
+	switch {
+	case a.compiling:
+		lines = append(lines, st.stale.Render("compiling…"))
+	case a.compileErr != nil:
+		lines = append(lines, st.statusErr.Render("does not compile:"))
+		for _, l := range wrapText(firstLine(a.compileErr.Error()), w) {
+			lines = append(lines, st.statusErr.Render(l))
+		}
+		lines = append(lines, st.stale.Render("Other views show the last results that compiled, marked stale."))
+	case a.editCost > 0:
+		lines = append(lines, st.dim.Render(fmt.Sprintf("keystroke → results in %s", formatDuration(a.editCost))))
+	}
+	if sh.s == nil {
+		return lines
+	}
+	ci := sh.categoryImpact()
+	if ci == nil {
+		return lines
+	}
+	lines = append(lines, "", st.bold.Render(fmt.Sprintf("%s: %d of %d devices moved", ci.Category, len(ci.Moved), ci.Devices)))
+	var im impactModel
+	lines = append(lines, im.matrixLines(sh, ci)...)
+	lines = append(lines, "")
+	for _, mv := range ci.Moved {
+		arrow := st.down.Render(mv.From + "→" + mv.To)
+		if levelIndex(mv.To) > levelIndex(mv.From) {
+			arrow = st.up.Render(mv.From + "→" + mv.To)
+		}
+		lines = append(lines, " "+truncate(mv.ID, max(w-8, 8))+" "+arrow)
+	}
+	lines = append(lines, "")
+	lines = append(lines, im.passLines(sh)...)
+	return lines
+}
+
+// openAt shows a file in the editor with the cursor at a line (from 1).
+func (m *editModel) openAt(f *openFile, line int) {
+	if old, ok := m.files[f.key]; ok {
+		f = old
+	} else {
+		m.files[f.key] = f
+	}
+	m.cur = f.key
+	if line > 0 {
+		f.buf.SetCursor(editbuf.Pos{Line: line - 1})
+	}
+	m.top = max(line-6, 0)
+	m.left = 0
+}
+
+// categoryOfKey returns the category a file is named after, such as
+// mobile_terminal for .../mobile_terminal.cue, or "".
+func categoryOfKey(key string) string {
+	return strings.TrimSuffix(path.Base(key), ".cue")
+}
+
+// editKey is a key pressed in the editor. It reports whether the text
+// changed.
+func (m *editModel) editKey(sh *shared, msg tea.KeyPressMsg, h, w int) (changed bool, refused string) {
+	f := m.file()
+	if f == nil {
+		return false, ""
+	}
+	b := f.buf
+	v := b.Version()
+	edit := func(fn func()) {
+		if !m.editable(sh, f) {
+			refused = f.rev + " is published and read-only: ctrl+u unlocks it for editing"
+			return
+		}
+		fn()
+	}
+	switch msg.String() {
+	case "up":
+		b.Up()
+	case "down":
+		b.Down()
+	case "left":
+		b.Left()
+	case "right":
+		b.Right()
+	case "home", "ctrl+a":
+		b.Home()
+	case "end":
+		b.End()
+	case "pgup":
+		b.PageUp(max(h-2, 1))
+	case "pgdown":
+		b.PageDown(max(h-2, 1))
+	case "ctrl+home":
+		b.Top()
+	case "ctrl+end":
+		b.Bottom()
+	case "alt+left", "ctrl+left":
+		b.WordLeft()
+	case "alt+right", "ctrl+right":
+		b.WordRight()
+	case "enter":
+		edit(b.Newline)
+	case "tab":
+		edit(func() { b.Insert("\t") })
+	case "backspace":
+		edit(b.Backspace)
+	case "delete":
+		edit(b.Delete)
+	case "ctrl+z":
+		edit(func() { b.Undo() })
+	case "ctrl+y", "ctrl+shift+z":
+		edit(func() { b.Redo() })
+	default:
+		if msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 {
+			edit(func() { b.Insert(msg.Text) })
+		}
+	}
+	m.scrollToCursor(max(h-1, 1), w)
+	return b.Version() != v, refused
+}
+
+// paste inserts pasted text in the editor.
+func (m *editModel) paste(sh *shared, text string, h, w int) (changed bool, refused string) {
+	f := m.file()
+	if f == nil {
+		return false, ""
+	}
+	if !m.editable(sh, f) {
+		return false, f.rev + " is published and read-only: ctrl+u unlocks it for editing"
+	}
+	f.buf.Insert(text)
+	m.scrollToCursor(max(h-1, 1), w)
+	return true, ""
+}
+
+// scroll moves the editor's view without moving the cursor.
+func (m *editModel) scroll(delta, h int) {
+	f := m.file()
+	if f == nil {
+		return
+	}
+	m.top = min(max(m.top+delta, 0), max(f.buf.LineCount()-h, 0))
+}
+
+// errorsByFile distributes the errors of a compilation to the files they
+// are in, by key.
+func errorsByFile(err error, root string) map[string][]*spec.Error {
+	out := map[string][]*spec.Error{}
+	le, ok := err.(*spec.LoadError)
+	if !ok {
+		return out
+	}
+	for _, e := range le.Errs {
+		key := e.Pos.File
+		if root != "" {
+			key = strings.TrimPrefix(key, root+"/")
+		}
+		out[key] = append(out[key], e)
+	}
+	return out
+}
