@@ -31,12 +31,6 @@ func (m *diffModel) clamp(sh *shared) {
 	m.changes.sel = min(m.changes.sel, max(len(sh.s.changes.Criteria)-1, 0))
 }
 
-func (m *diffModel) reset() {
-	m.changes = list{}
-	m.change = scroll{}
-	m.red = scroll{}
-}
-
 func (m *diffModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h, redW int) action {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {

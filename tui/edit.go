@@ -666,11 +666,9 @@ func (m *App) scan() tea.Cmd {
 			}
 			return nil
 		})
-		if last != nil {
-			for key := range last {
-				if _, ok := snap[key]; !ok {
-					changed[key] = nil
-				}
+		for key := range last {
+			if _, ok := snap[key]; !ok {
+				changed[key] = nil
 			}
 		}
 		return polledMsg{snap: snap, changed: changed}

@@ -6,7 +6,7 @@ import "charm.land/bubbles/v2/key"
 // help both read it.
 type keyMap struct {
 	// Views.
-	Next, Prev                         key.Binding
+	Next, Prev                               key.Binding
 	Spec, Impact, Diff, Corpus, Device, Edit key.Binding
 	// Moving.
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding

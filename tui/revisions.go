@@ -172,7 +172,6 @@ func (m *App) revisionDone(msg revisionOpMsg) tea.Cmd {
 	return cmd
 }
 
-
 // forkRevision copies a revision's files to a new revision directory, as a
 // draft based on it.
 func forkRevision(dir string, from *spec.Revision, id string) error {
