@@ -31,21 +31,8 @@ with --workspace DIR, to work on it.`,
 }
 
 func initWorkspace(e *env, dir string) int {
-	created, err := prepareEmptyDir(dir)
-	if err != nil {
+	if err := writeBuiltin(dir); err != nil {
 		return e.errorf("%v", err)
-	}
-	for _, root := range []string{"cue", fixtures.DevicesDir} {
-		if err := copyTree(builtin, root, dir); err != nil {
-			// Leave nothing half-written behind.
-			if created {
-				os.RemoveAll(dir)
-			} else {
-				os.RemoveAll(filepath.Join(dir, "cue"))
-				os.RemoveAll(filepath.Join(dir, "fixtures"))
-			}
-			return e.errorf("%v", err)
-		}
 	}
 	fmt.Fprintf(e.stdout, "Wrote the built-in standard and its reference corpus to %s.\nCheck it with: ladder vet --workspace %s\nGrade the corpus with: ladder eval --workspace %s\n", dir, dir, dir)
 	return exitOK
@@ -53,6 +40,27 @@ func initWorkspace(e *env, dir string) int {
 
 // prepareEmptyDir makes sure dir exists and is empty, and reports whether it
 // created it.
+// writeBuiltin writes the built-in standard and its reference corpus to a
+// new or empty directory, leaving nothing half-written when it fails.
+func writeBuiltin(dir string) error {
+	created, err := prepareEmptyDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, root := range []string{"cue", fixtures.DevicesDir} {
+		if err := copyTree(builtin, root, dir); err != nil {
+			if created {
+				os.RemoveAll(dir)
+			} else {
+				os.RemoveAll(filepath.Join(dir, "cue"))
+				os.RemoveAll(filepath.Join(dir, "fixtures"))
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 func prepareEmptyDir(dir string) (bool, error) {
 	entries, err := os.ReadDir(dir)
 	switch {

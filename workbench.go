@@ -66,11 +66,23 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 		printUsage(e.stderr)
 		return exitUsage
 	}
+	cfg := workbenchConfig(ws, corpus)
+	cfg.Base, cfg.Working = base, rev
+	p := tea.NewProgram(tui.New(cfg), tea.WithOutput(e.stdout))
+	if _, err := p.Run(); err != nil {
+		return e.errorf("%v", err)
+	}
+	return exitOK
+}
+
+// workbenchConfig is the workbench on a workspace, with the user's own
+// devices.
+func workbenchConfig(ws *workspace, corpus []string) tui.Config {
 	theirs := make([]string, len(corpus))
 	for i, p := range corpus {
 		theirs[i] = filepath.Clean(p)
 	}
-	cfg := tui.Config{
+	return tui.Config{
 		FS:       ws.fsys,
 		Root:     ws.root(),
 		Dir:      ws.dir,
@@ -86,15 +98,16 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 			}
 			return false
 		},
-		Base:    base,
-		Working: rev,
-		Timeout: loadTimeout,
+		Timeout:       loadTimeout,
+		InitWorkspace: writeBuiltin,
+		Reopen: func(dir string) (tui.Config, error) {
+			next, err := openWorkspace(dir)
+			if err != nil {
+				return tui.Config{}, err
+			}
+			return workbenchConfig(next, corpus), nil
+		},
 	}
-	p := tea.NewProgram(tui.New(cfg), tea.WithOutput(e.stdout))
-	if _, err := p.Run(); err != nil {
-		return e.errorf("%v", err)
-	}
-	return exitOK
 }
 
 func unwrapStat(err error) error {

@@ -3,6 +3,7 @@ package spec
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 )
@@ -82,6 +83,9 @@ type Revision struct {
 	ctx *cue.Context
 	// byID indexes the criteria by ID, the first of each.
 	byID map[string]*Criterion
+	// deviceFP caches DeviceFingerprint.
+	deviceFP     string
+	deviceFPOnce sync.Once
 }
 
 // File is one source file of a revision.
@@ -255,5 +259,6 @@ func levelRank(name string) int {
 // comments or formatting. Records validated against a revision stay valid
 // for another with the same fingerprint.
 func (r *Revision) DeviceFingerprint() string {
-	return fingerprint(r.Device)
+	r.deviceFPOnce.Do(func() { r.deviceFP = fingerprint(r.Device) })
+	return r.deviceFP
 }

@@ -260,7 +260,6 @@ func (m *App) takeSession(s *session) {
 	}
 	m.spec.clamp(&m.sh)
 	m.impact.clamp(&m.sh)
-	m.diff.clamp(&m.sh)
 	m.relayoutDiff()
 	m.corpus.refresh(s)
 }
@@ -303,7 +302,7 @@ func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Device):
 		m.switchTo(deviceView)
 	case key.Matches(msg, k.Edit):
-		m.showEdit()
+		m.switchTo(editView)
 	case key.Matches(msg, k.Save):
 		return m, m.save(nil)
 	case key.Matches(msg, k.External):
@@ -319,7 +318,7 @@ func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.moveFocus(1)
 	case key.Matches(msg, k.Back):
 		if m.view == deviceView {
-			m.view = m.back
+			m.switchTo(m.back)
 		}
 	case key.Matches(msg, k.Base), key.Matches(msg, k.Working):
 		return m, m.cycleRevision(key.Matches(msg, k.Base))
@@ -361,8 +360,14 @@ func (m *App) routeToView(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// relayoutDiff lays the redline out anew for the diff view's width.
+// relayoutDiff lays the redline out anew for the diff view's width, now
+// if the view is on screen, else when it comes on.
 func (m *App) relayoutDiff() {
+	if m.view != diffView {
+		m.diff.stale = true
+		return
+	}
+	m.diff.stale = false
 	m.diff.relayout(&m.sh, layout(diffView, m.width, m.height).panes[redlinePane].inner().w)
 }
 
@@ -387,7 +392,14 @@ func (m *App) switchTo(v viewID) {
 	if v == deviceView && m.view != deviceView {
 		m.back = m.view
 	}
+	if v == editView {
+		m.showEdit()
+		return
+	}
 	m.view = v
+	if v == diffView && m.diff.stale {
+		m.relayoutDiff()
+	}
 }
 
 func (m *App) focusedPane() paneID {

@@ -104,7 +104,7 @@ func TestViewsGolden(t *testing.T) {
 				case editView:
 					openCriterion(t, m, "MT-L3-LLM")
 				}
-				m.view = v
+				m.switchTo(v)
 				out := screen(m)
 				checkSize(t, out, size[0], size[1])
 				golden.RequireEqual(t, out)

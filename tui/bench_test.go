@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/ladderworks/ladder/spec"
 )
 
 // BenchmarkStartToFirstFrame measures what the workbench does between its
@@ -33,5 +34,53 @@ func BenchmarkRender(b *testing.B) {
 			m.view = v
 			_ = m.View()
 		}
+	}
+}
+
+// BenchmarkKeystroke measures a keystroke in the editor to its results on
+// screen, on the built-in corpus: the edit of one threshold of MT-L3-LLM,
+// the draft compiled again with the edit, the verdicts that it can change
+// re-checked by the engine, the impact, the criterion changes and the
+// redline made again, and the Edit view drawn. The debounce that waits for
+// the end of a burst of typing is not counted.
+func BenchmarkKeystroke(b *testing.B) {
+	m := loaded(b, 120, 40)
+	openCriterion(b, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
+	digits := []string{"6", "7"}
+	i := 0
+	for b.Loop() {
+		typeKeys(m, "backspace", digits[i%2])
+		i++
+		msg := m.compileNow()().(compiledMsg)
+		if msg.err != nil {
+			b.Fatal(msg.err)
+		}
+		m.Update(msg)
+		_ = m.View()
+	}
+}
+
+// BenchmarkKeystrokeFromScratch is the same edit evaluated without the
+// incremental path: the standard loaded, the corpus read and graded under
+// both revisions anew, as the workbench does at its start.
+func BenchmarkKeystrokeFromScratch(b *testing.B) {
+	m := loaded(b, 120, 40)
+	openCriterion(b, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
+	digits := []string{"6", "7"}
+	i := 0
+	for b.Loop() {
+		typeKeys(m, "backspace", digits[i%2])
+		i++
+		m.ov.set(m.texts())
+		cfg := m.cfg
+		cfg.Base, cfg.Working = m.s.base.Revision.ID, m.s.work.Revision.ID
+		msg := load(cfg, spec.NewWorkspace(m.ov, ""))().(loadedMsg)
+		if msg.err != nil {
+			b.Fatal(msg.err)
+		}
+		m.Update(msg)
+		_ = m.View()
 	}
 }

@@ -24,11 +24,13 @@ type diffModel struct {
 	// session, the width, the mode or the styles change.
 	rows  []string
 	hunks []int
+	// stale is set when rows are not of the session on screen.
+	stale bool
 }
 
 // clamp keeps the cursors in a new session.
 func (m *diffModel) clamp(sh *shared) {
-	m.changes.sel = min(m.changes.sel, max(len(sh.s.changes.Criteria)-1, 0))
+	m.changes.sel = min(m.changes.sel, max(len(sh.s.diff().changes.Criteria)-1, 0))
 }
 
 func (m *diffModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h, redW int) action {
@@ -55,7 +57,7 @@ func (m *diffModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h, redW int
 func (m *diffModel) scroll(sh *shared, p paneID, delta, h, redW int) {
 	switch p {
 	case changesPane:
-		m.changes.move(delta, len(sh.s.changes.Criteria), h)
+		m.changes.move(delta, len(sh.s.diff().changes.Criteria), h)
 		m.change = scroll{}
 	case changePane:
 		m.change.by(delta, len(m.changeLines(sh, 1<<20)), h)
@@ -81,16 +83,18 @@ func (m *diffModel) jumpHunk(next bool) {
 	}
 }
 
-// relayout lays out the redline of every file for a width.
+// relayout lays out the redline of every file for a width, and keeps the
+// cursor among the changes of the session.
 func (m *diffModel) relayout(sh *shared, w int) {
 	m.rows, m.hunks = nil, nil
 	if sh.s == nil || w <= 0 {
 		return
 	}
+	m.clamp(sh)
 	var rows []string
 	var hunks []int
 	s := sh.s
-	for i, f := range s.files {
+	for i, f := range s.diff().files {
 		if i > 0 {
 			rows = append(rows, "")
 		}
@@ -108,7 +112,7 @@ func (m *diffModel) relayout(sh *shared, w int) {
 			rows = append(rows, r)
 		}
 	}
-	if len(s.files) == 0 {
+	if len(s.diff().files) == 0 {
 		rows = append(rows, sh.st.dim.Render(" The CUE files of the two revisions are the same."))
 	}
 	m.rows, m.hunks = rows, hunks
@@ -130,7 +134,7 @@ func (m *diffModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
 }
 
 func (m *diffModel) changesTitle(sh *shared) string {
-	c := sh.s.changes
+	c := sh.s.diff().changes
 	var parts []string
 	for _, k := range spec.ChangeKinds {
 		if n := c.Count(k); n > 0 {
@@ -145,10 +149,10 @@ func (m *diffModel) changesTitle(sh *shared) string {
 
 func (m *diffModel) changesLines(sh *shared, w, h int) []string {
 	st := sh.st
-	chs := sh.s.changes.Criteria
+	chs := sh.s.diff().changes.Criteria
 	if len(chs) == 0 {
 		lines := []string{st.dim.Render(" No criterion changed.")}
-		for _, l := range sh.s.changes.Levels {
+		for _, l := range sh.s.diff().changes.Levels {
 			lines = append(lines, fmt.Sprintf(" %s %s: %s → %s", l.Category, l.Level, l.Before, l.After))
 		}
 		return lines
@@ -170,7 +174,7 @@ func (m *diffModel) changesLines(sh *shared, w, h int) []string {
 // after, and the properties that changed.
 func (m *diffModel) changeLines(sh *shared, w int) []string {
 	st := sh.st
-	chs := sh.s.changes.Criteria
+	chs := sh.s.diff().changes.Criteria
 	if len(chs) == 0 {
 		return nil
 	}

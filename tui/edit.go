@@ -184,10 +184,11 @@ func (m *App) showEdit() {
 func (m *App) editorKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
-		m.view = m.back
-		if m.view == editView {
-			m.view = specView
+		back := m.back
+		if back == editView {
+			back = specView
 		}
+		m.switchTo(back)
 		return nil
 	case "ctrl+s":
 		return m.save(nil)

@@ -78,13 +78,36 @@ func sortFiles(fs []*openFile) {
 	}
 }
 
-// highlightLines colors the buffer's lines when they changed since last.
+// highlightLines colors the whole buffer when it holds multi-line tokens,
+// which a window of lines cannot color alone; other buffers are colored a
+// window at a time when drawn (see window).
 func (f *openFile) highlightLines(st syntaxStyles, force bool) {
+	text := f.buf.Text()
+	if !strings.Contains(text, `"""`) && !strings.Contains(text, "'''") {
+		f.hl = nil
+		return
+	}
 	if f.hl != nil && f.hlVersion == f.buf.Version() && !force {
 		return
 	}
-	f.hl = highlight(f.buf.Text(), st)
+	f.hl = highlight(text, st)
 	f.hlVersion = f.buf.Version()
+}
+
+// window returns lines [top, top+n) of the buffer, colored.
+func (f *openFile) window(st syntaxStyles, top, n int) []string {
+	end := min(top+n, f.buf.LineCount())
+	if top >= end {
+		return nil
+	}
+	if f.hl != nil {
+		return f.hl[top:min(end, len(f.hl))]
+	}
+	lines := make([]string, 0, end-top)
+	for i := top; i < end; i++ {
+		lines = append(lines, f.buf.Line(i))
+	}
+	return highlight(strings.Join(lines, "\n"), st)
 }
 
 // revisionOfKey returns the revision ID of a file key, or "".
@@ -169,7 +192,8 @@ func (m *editModel) editorLines(sh *shared, w, h int) []string {
 	cur := f.buf.Cursor()
 	rows := max(h-1, 0)
 	var out []string
-	for i := m.top; i < min(m.top+rows, len(f.hl)); i++ {
+	colored := f.window(st.syntax, m.top, rows)
+	for i := m.top; i < m.top+len(colored); i++ {
 		num := fmt.Sprintf("%*d ", gw-2, i+1)
 		mark := " "
 		switch {
@@ -181,7 +205,7 @@ func (m *editModel) editorLines(sh *shared, w, h int) []string {
 		} else {
 			num = st.dim.Render(num)
 		}
-		text := ansi.Cut(f.hl[i], m.left, m.left+max(w-gw, 0))
+		text := ansi.Cut(colored[i-m.top], m.left, m.left+max(w-gw, 0))
 		out = append(out, mark+num+text)
 	}
 	for len(out) < rows {

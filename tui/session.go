@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -60,8 +61,10 @@ type session struct {
 	// baseState and workState are the engines' snapshots.
 	baseState, workState *evaluator.State
 	impact               *evaluator.Impact
-	changes              *spec.Changes
-	files                []spec.FileDiff
+	// diffs holds the criterion changes and the redline of the two
+	// revisions, made when the Diff view first needs them.
+	diffs     *diffs
+	diffsOnce sync.Once
 	// invalid are the problems of records that neither revision grades.
 	invalid []*fixtures.Problem
 	// devices are every device graded under either revision, by ID.
@@ -174,8 +177,6 @@ func evaluate(std *spec.Standard, corpus *fixtures.Corpus, theirs func(string) b
 	s.baseState, s.workState = s.base.Engine.State(), s.work.Engine.State()
 	s.impact, s.invalid = evaluator.CompareGradings(s.base, s.work)
 	s.invalid = append(slices.Clone(corpus.Problems), s.invalid...)
-	s.changes = spec.Compare(base, work)
-	s.files = spec.Redline(base, work)
 	s.index()
 	s.checks = s.countChecks()
 	s.took = time.Since(start)
@@ -213,14 +214,27 @@ func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session
 	n.workState = n.work.Engine.State()
 	n.impact, n.invalid = evaluator.CompareGradings(n.base, n.work)
 	n.invalid = append(slices.Clone(s.corpus.Problems), n.invalid...)
-	n.changes = spec.Compare(n.base.Revision, rev)
-	n.files = spec.Redline(n.base.Revision, rev)
 	n.index()
 	if n.checks == 0 {
 		n.checks = n.countChecks()
 	}
 	n.took = time.Since(start)
 	return n, nil
+}
+
+// diffs are the differences between the two revisions of a session.
+type diffs struct {
+	changes *spec.Changes
+	files   []spec.FileDiff
+}
+
+// diff returns the differences between the revisions, making them on
+// first use: an edit that the Diff view does not show costs nothing here.
+func (s *session) diff() *diffs {
+	s.diffsOnce.Do(func() {
+		s.diffs = &diffs{changes: spec.Compare(s.base.Revision, s.work.Revision), files: spec.Redline(s.base.Revision, s.work.Revision)}
+	})
+	return s.diffs
 }
 
 // index builds the device rows, ordered by category (the working
