@@ -77,8 +77,10 @@ func (m *App) dialogBodyHeight() int {
 func (m *App) renderDialog(body rect) string {
 	d := m.dlg
 	w := min(max(body.w-4, 20), 110)
-	lines := d.sc.visible(d.body, m.dialogBodyHeight())
-	lines = append([]string(nil), lines...)
+	var lines []string
+	for _, l := range d.sc.visible(d.body, m.dialogBodyHeight()) {
+		lines = append(lines, wrapText(l, w-2)...)
+	}
 	if len(d.body) > len(lines) {
 		lines = append(lines, m.st.dim.Render("pgup/pgdn scroll"))
 	}

@@ -29,7 +29,7 @@ import (
 const (
 	// compileDelay is how long the editor waits after a keystroke before
 	// it compiles, so that a burst of typing compiles once.
-	compileDelay = 25 * time.Millisecond
+	compileDelay = 4 * time.Millisecond
 	// journalDelay is the pause in typing after which the edit is
 	// journaled.
 	journalDelay = 400 * time.Millisecond
@@ -769,7 +769,7 @@ func (m *App) offerRecovery(rs []recoverable) {
 				f.buf.Replace(string(e.Content))
 				f.changedOnDisk = r.stamp != e.Base
 				f.highlightLines(m.st.syntax, true)
-				m.edit.openAt(f, 1)
+				m.edit.openAt(f, firstDifference(string(r.disk), string(e.Content)))
 				m.showEdit()
 				m.offerRecovery(rest)
 				return m.edited()
@@ -781,6 +781,17 @@ func (m *App) offerRecovery(rs []recoverable) {
 			}},
 		},
 	}
+}
+
+// firstDifference returns the first line (from 1) where two texts differ.
+func firstDifference(a, b string) int {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			return i + 1
+		}
+	}
+	return min(len(la), len(lb)) + 1
 }
 
 // quit quits, asking first when edits are unsaved.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,6 +10,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/ladderworks/ladder/editbuf"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/safefile"
@@ -463,5 +467,147 @@ func TestWatch(t *testing.T) {
 	}
 	if r := m.s.byID["mt-plovik-vinta-9-lite-0031"]; r.to != "L3" {
 		t.Errorf("the change was not evaluated: the device is at %s", r.to)
+	}
+}
+
+// TestEditFlow runs the workbench as a program on a workspace: edit a
+// threshold of MT-L3-LLM, see the device it moved move back in Impact before
+// saving, save, quit; the file on disk has the edit and still loads and
+// lints clean.
+func TestEditFlow(t *testing.T) {
+	dir := t.TempDir()
+	copyWorkspace(t, dir)
+	cfg := diskConfig(dir, t.TempDir())
+	m := New(cfg)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	waitFor := func(what string, ok func(b []byte) bool) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), ok, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	contains := func(s string) func([]byte) bool { return func(b []byte) bool { return bytes.Contains(b, []byte(s)) } }
+	waitFor("the spec", contains("MT-L1-CONFIRM"))
+
+	// Walk to MT-L3-LLM in the criteria of mobile_terminal and open it.
+	rev, err := spec.NewWorkspace(os.DirFS(dir), "").Load("gbz177-l4-draft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := -1
+	var ids []string
+	for _, l := range rev.Category("mobile_terminal").Levels {
+		for _, c := range l.Criteria {
+			ids = append(ids, c.ID)
+		}
+	}
+	for i, id := range ids {
+		if id == "MT-L3-LLM" {
+			idx = i
+		}
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'l', Text: "l"})
+	for range idx {
+		tm.Send(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("the editor", contains("Edit · "))
+	// The cursor is on the criterion's key; the require is 6 lines down.
+	for range 6 {
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnd})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Type("4")
+	waitFor("the results of the edit", contains("keystroke → results"))
+
+	// Impact, before saving: the device no longer moves down.
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Send(tea.KeyPressMsg{Code: '2', Text: "2"})
+	waitFor("the impact", contains("Impact by category"))
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitFor("the save", contains("saved cue/revisions/gbz177-l4-draft/mobile_terminal.cue"))
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App)
+	if r := fm.s.byID["mt-plovik-vinta-9-lite-0031"]; r == nil || r.to != "L3" {
+		t.Errorf("after the edit the device is not back at L3: %+v", r)
+	}
+	if strings.Contains(ansi.Strip(fm.View().Content), "mt-plovik-vinta-9-li") {
+		t.Errorf("the Impact view still lists the device:\n%s", ansi.Strip(fm.View().Content))
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue"))
+	if err != nil || !strings.Contains(string(data), "on_device_llm_params_b: >=4") {
+		t.Fatalf("the edit is not on disk: %v", err)
+	}
+	ws := spec.NewWorkspace(os.DirFS(dir), "")
+	for _, id := range []string{"gbz177-2026", "gbz177-l4-draft"} {
+		rev, err := ws.Load(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fs := spec.Lint(rev, []string{"gbz177-2026", "gbz177-l4-draft"}); len(fs) > 0 {
+			t.Errorf("%s: lint findings after the save: %v", id, fs)
+		}
+	}
+}
+
+// TestForkRenameDelete forks the draft, renames the fork and deletes it.
+func TestForkRenameDelete(t *testing.T) {
+	dir := t.TempDir()
+	copyWorkspace(t, dir)
+	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	run := func(cmd tea.Cmd) {
+		t.Helper()
+		for cmd != nil {
+			msg := cmd()
+			if msg == nil {
+				return
+			}
+			_, cmd = m.Update(msg)
+			if _, ok := msg.(loadedMsg); ok {
+				return
+			}
+		}
+	}
+	// n asks for an ID, offering a free one.
+	m.Update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	if m.dlg == nil || m.dlg.input == nil || m.dlg.input.Value() != "gbz177-l4-draft-2" {
+		t.Fatalf("n did not offer an ID: %+v", m.dlg)
+	}
+	m.dlg.input.SetValue("Bad ID")
+	m.dialogKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if m.dlg == nil || m.dlg.err == "" {
+		t.Fatal("a bad ID was taken")
+	}
+	m.dlg.input.SetValue("gbz177-l5-draft")
+	run(m.dialogKey(tea.KeyPressMsg{Code: tea.KeyEnter}))
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	if m.s.work.Revision.ID != "gbz177-l5-draft" || m.s.work.Revision.Status != spec.RevisionDraft || m.s.work.Revision.Base != "gbz177-l4-draft" {
+		t.Fatalf("the fork is %s (%s, base %s)", m.s.work.Revision.ID, m.s.work.Revision.Status, m.s.work.Revision.Base)
+	}
+	// R renames it; D deletes it.
+	m.Update(tea.KeyPressMsg{Code: 'R', Text: "R"})
+	m.dlg.input.SetValue("gbz177-l5-wip")
+	run(m.dialogKey(tea.KeyPressMsg{Code: tea.KeyEnter}))
+	if m.s.work.Revision.ID != "gbz177-l5-wip" {
+		t.Fatalf("the rename gives %s", m.s.work.Revision.ID)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cue/revisions/gbz177-l5-draft")); !os.IsNotExist(err) {
+		t.Error("the old directory is still there")
+	}
+	m.Update(tea.KeyPressMsg{Code: 'D', Text: "D"})
+	run(m.dialogKey(tea.KeyPressMsg{Code: 'y', Text: "y"}))
+	if m.s.work.Revision.ID != "gbz177-l4-draft" {
+		t.Errorf("after the delete the working revision is %s", m.s.work.Revision.ID)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cue/revisions/gbz177-l5-wip")); !os.IsNotExist(err) {
+		t.Error("the deleted draft is still on disk")
+	}
+	// A published revision is neither renamed nor deleted.
+	m.Update(reevaluate(m.s, m.s.base.Revision, m.s.base.Revision)())
+	m.Update(tea.KeyPressMsg{Code: 'D', Text: "D"})
+	if m.dlg != nil || !strings.Contains(m.notice, "published") {
+		t.Errorf("D on a published revision: dialog %v, notice %q", m.dlg != nil, m.notice)
 	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -282,11 +283,20 @@ func (m *editModel) effectLines(a *App, w int) []string {
 	case a.compiling:
 		lines = append(lines, st.stale.Render("compiling…"))
 	case a.compileErr != nil:
-		lines = append(lines, st.statusErr.Render("does not compile:"))
-		for _, l := range wrapText(firstLine(a.compileErr.Error()), w) {
-			lines = append(lines, st.statusErr.Render(l))
+		lines = append(lines, st.statusErr.Render(firstLine(a.compileErr.Error())+":"))
+		var le *spec.LoadError
+		if errors.As(a.compileErr, &le) {
+			for _, e := range le.Errs {
+				where := fmt.Sprintf("%s:%d:%d", path.Base(e.Pos.File), e.Pos.Line, e.Pos.Column)
+				for _, l := range wrapText(where+" "+e.Msg, w) {
+					lines = append(lines, st.statusErr.Render(l))
+				}
+			}
 		}
-		lines = append(lines, st.stale.Render("Other views show the last results that compiled, marked stale."))
+		lines = append(lines, "")
+		for _, l := range wrapText("Other views show the last results that compiled, marked stale.", w) {
+			lines = append(lines, st.stale.Render(l))
+		}
 	case a.editCost > 0:
 		lines = append(lines, st.dim.Render(fmt.Sprintf("keystroke → results in %s", formatDuration(a.editCost))))
 	}
