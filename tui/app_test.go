@@ -39,32 +39,46 @@ func testConfig() Config {
 // fixed so that renders do not depend on the machine.
 func loaded(t testing.TB, w, h int) *App {
 	t.Helper()
-	m := New(testConfig())
+	return start(t, testConfig(), w, h, func(s *session) { s.took = 2100 * time.Microsecond })
+}
+
+// start starts the workbench on a configuration at a size, with its first
+// session loaded and, if fix is set, adjusted by it.
+func start(t testing.TB, cfg Config, w, h int, fix func(*session)) *App {
+	t.Helper()
+	m := New(cfg)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	msg := load(m.cfg, m.ws)().(loadedMsg)
 	if msg.err != nil {
 		t.Fatal(msg.err)
 	}
-	msg.s.took = 2100 * time.Microsecond
+	if fix != nil {
+		fix(msg.s)
+	}
 	m.Update(msg)
 	return m
 }
 
-func press(m *App, keys ...string) {
-	for _, k := range keys {
-		var msg tea.KeyPressMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
-		case "tab":
-			msg = tea.KeyPressMsg{Code: tea.KeyTab}
-		case "down":
-			msg = tea.KeyPressMsg{Code: tea.KeyDown}
-		default:
-			r := []rune(k)[0]
-			msg = tea.KeyPressMsg{Code: r, Text: k}
+// keys are the keys that tests press by name; any other name is the key
+// of its first character, typed.
+var keys = map[string]tea.KeyPressMsg{
+	"enter":     {Code: tea.KeyEnter},
+	"esc":       {Code: tea.KeyEscape},
+	"tab":       {Code: tea.KeyTab},
+	"down":      {Code: tea.KeyDown},
+	"end":       {Code: tea.KeyEnd},
+	"backspace": {Code: tea.KeyBackspace},
+	"ctrl+z":    {Code: 'z', Mod: tea.ModCtrl},
+	"ctrl+y":    {Code: 'y', Mod: tea.ModCtrl},
+	"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
+}
+
+// press presses keys, by name, one at a time.
+func press(m *App, names ...string) {
+	for _, k := range names {
+		msg, ok := keys[k]
+		if !ok {
+			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
 		}
 		m.Update(msg)
 	}

@@ -44,14 +44,9 @@ func BenchmarkRender(b *testing.B) {
 // redline made again, and the Edit view drawn. The debounce that waits for
 // the end of a burst of typing is not counted.
 func BenchmarkKeystroke(b *testing.B) {
-	m := loaded(b, 120, 40)
-	openCriterion(b, m, "MT-L3-LLM")
-	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
-	digits := []string{"6", "7"}
-	i := 0
+	m, edit := editing(b)
 	for b.Loop() {
-		typeKeys(m, "backspace", digits[i%2])
-		i++
+		edit()
 		msg := m.compileNow()().(compiledMsg)
 		if msg.err != nil {
 			b.Fatal(msg.err)
@@ -65,14 +60,9 @@ func BenchmarkKeystroke(b *testing.B) {
 // incremental path: the standard loaded, the corpus read and graded under
 // both revisions anew, as the workbench does at its start.
 func BenchmarkKeystrokeFromScratch(b *testing.B) {
-	m := loaded(b, 120, 40)
-	openCriterion(b, m, "MT-L3-LLM")
-	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
-	digits := []string{"6", "7"}
-	i := 0
+	m, edit := editing(b)
 	for b.Loop() {
-		typeKeys(m, "backspace", digits[i%2])
-		i++
+		edit()
 		m.ov.set(m.texts())
 		cfg := m.cfg
 		cfg.Base, cfg.Working = m.s.base.Revision.ID, m.s.work.Revision.ID
@@ -82,5 +72,19 @@ func BenchmarkKeystrokeFromScratch(b *testing.B) {
 		}
 		m.Update(msg)
 		_ = m.View()
+	}
+}
+
+// editing opens MT-L3-LLM in the editor at its threshold, and returns an
+// edit that flips the threshold between 6 and 7.
+func editing(b *testing.B) (*App, func()) {
+	m := loaded(b, 120, 40)
+	openCriterion(b, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
+	digits := []string{"6", "7"}
+	i := 0
+	return m, func() {
+		press(m, "backspace", digits[i%2])
+		i++
 	}
 }

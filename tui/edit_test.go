@@ -58,43 +58,6 @@ func diskConfig(dir, journal string) Config {
 	}
 }
 
-// loadedWith starts the workbench on a configuration, loaded.
-func loadedWith(t testing.TB, cfg Config, w, h int) *App {
-	t.Helper()
-	m := New(cfg)
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	msg := load(m.cfg, m.ws)().(loadedMsg)
-	if msg.err != nil {
-		t.Fatal(msg.err)
-	}
-	m.Update(msg)
-	return m
-}
-
-// typeKeys types text in the editor, a key at a time.
-func typeKeys(m *App, keys ...string) {
-	for _, k := range keys {
-		var msg tea.KeyPressMsg
-		switch k {
-		case "backspace":
-			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
-		case "end":
-			msg = tea.KeyPressMsg{Code: tea.KeyEnd}
-		case "ctrl+z":
-			msg = tea.KeyPressMsg{Code: 'z', Mod: tea.ModCtrl}
-		case "ctrl+y":
-			msg = tea.KeyPressMsg{Code: 'y', Mod: tea.ModCtrl}
-		case "ctrl+s":
-			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
-		case "esc":
-			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
-		default:
-			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
-		}
-		m.Update(msg)
-	}
-}
-
 // compileNow compiles the edits at once, as the debounce would.
 func compileNow(t testing.TB, m *App) compiledMsg {
 	t.Helper()
@@ -125,7 +88,7 @@ func lineOf(t testing.TB, m *App, s string) int {
 func gotoEnd(m *App, line int) {
 	f := m.edit.file()
 	f.buf.SetCursor(editbuf.Pos{Line: line - 1})
-	typeKeys(m, "end")
+	press(m, "end")
 }
 
 // TestEditThreshold edits a threshold of MT-L3-LLM: the device it moved
@@ -134,13 +97,13 @@ func gotoEnd(m *App, line int) {
 func TestEditThreshold(t *testing.T) {
 	dir := t.TempDir()
 	copyWorkspace(t, dir)
-	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	if r := m.s.byID["mt-plovik-vinta-9-lite-0031"]; r.from != "L3" || r.to != "L2" {
 		t.Fatalf("before the edit the device is %s → %s", r.from, r.to)
 	}
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
-	typeKeys(m, "backspace", "4")
+	press(m, "backspace", "4")
 	if !m.edit.file().buf.Modified() {
 		t.Fatal("the edit did not modify the buffer")
 	}
@@ -187,7 +150,7 @@ func TestEditBreaksAndHeals(t *testing.T) {
 	openCriterion(t, m, "MT-L3-LLM")
 	line := lineOf(t, m, "on_device_llm_params_b: >=7")
 	gotoEnd(m, line)
-	typeKeys(m, " ", "&")
+	press(m, " ", "&")
 	msg := compileNow(t, m)
 	if msg.err == nil {
 		t.Fatal("a dangling & compiled")
@@ -203,7 +166,7 @@ func TestEditBreaksAndHeals(t *testing.T) {
 	if !strings.Contains(out, "results are stale") || !strings.Contains(out, "●") {
 		t.Errorf("the error and the stale results are not shown:\n%s", out)
 	}
-	typeKeys(m, "backspace", "backspace")
+	press(m, "backspace", "backspace")
 	if msg := compileNow(t, m); msg.err != nil {
 		t.Fatal(msg.err)
 	}
@@ -222,15 +185,15 @@ func TestUndoRedo(t *testing.T) {
 	f := m.edit.file()
 	orig := f.buf.Text()
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
-	typeKeys(m, "0", "0")
+	press(m, "0", "0")
 	if !strings.Contains(f.buf.Text(), ">=700") {
 		t.Fatal("typing did not insert")
 	}
-	typeKeys(m, "ctrl+z")
+	press(m, "ctrl+z")
 	if f.buf.Text() != orig || f.buf.Modified() {
 		t.Error("ctrl+z did not undo the burst")
 	}
-	typeKeys(m, "ctrl+y")
+	press(m, "ctrl+y")
 	if !strings.Contains(f.buf.Text(), ">=700") {
 		t.Error("ctrl+y did not redo")
 	}
@@ -245,7 +208,7 @@ func TestPublishedIsReadOnly(t *testing.T) {
 	if f.rev != "gbz177-2026" {
 		t.Fatalf("opened %s", f.key)
 	}
-	typeKeys(m, "x")
+	press(m, "x")
 	if f.buf.Modified() || !strings.Contains(m.notice, "read-only") {
 		t.Errorf("an edit of the edition was taken (notice %q)", m.notice)
 	}
@@ -254,7 +217,7 @@ func TestPublishedIsReadOnly(t *testing.T) {
 		t.Fatal("ctrl+u asked nothing")
 	}
 	press(m, "u")
-	typeKeys(m, "x")
+	press(m, "x")
 	if !f.buf.Modified() {
 		t.Error("an unlocked edition refused the edit")
 	}
@@ -265,10 +228,10 @@ func TestPublishedIsReadOnly(t *testing.T) {
 func TestSaveConflict(t *testing.T) {
 	dir := t.TempDir()
 	copyWorkspace(t, dir)
-	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
-	typeKeys(m, "backspace", "5")
+	press(m, "backspace", "5")
 	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
 	theirs := strings.Replace(string(m.edit.file().disk), "collab_device_types:              >=3", "collab_device_types:              >=4", 1)
 	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
@@ -294,7 +257,7 @@ func TestSaveConflict(t *testing.T) {
 
 	// Reload theirs drops the edit.
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=5"))
-	typeKeys(m, "backspace", "6")
+	press(m, "backspace", "6")
 	theirs = strings.Replace(theirs, "on_device_llm_params_b: >=7", "on_device_llm_params_b: >=9", 1)
 	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
 		t.Fatal(err)
@@ -314,10 +277,10 @@ func TestSaveConflict(t *testing.T) {
 func TestJournalRecovery(t *testing.T) {
 	dir, journal := t.TempDir(), t.TempDir()
 	copyWorkspace(t, dir)
-	m := loadedWith(t, diskConfig(dir, journal), 120, 40)
+	m := start(t, diskConfig(dir, journal), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
-	typeKeys(m, "backspace", "2")
+	press(m, "backspace", "2")
 	f := m.edit.file()
 	cmd := m.journalTick(journalTickMsg{key: f.key, version: f.buf.Version()})
 	if msg := cmd().(journalDoneMsg); msg.err != nil {
@@ -359,7 +322,7 @@ func TestJournalRecovery(t *testing.T) {
 func TestQuitAsks(t *testing.T) {
 	m := loaded(t, 120, 40)
 	openCriterion(t, m, "MT-L3-LLM")
-	typeKeys(m, "x")
+	press(m, "x")
 	m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	if m.dlg == nil || !strings.Contains(screen(m), "unsaved edits") {
 		t.Fatalf("ctrl+c quit without asking:\n%s", screen(m))
@@ -378,10 +341,10 @@ func TestBuiltinSaveMakesWorkspace(t *testing.T) {
 	cfg.JournalDir = t.TempDir()
 	cfg.InitWorkspace = func(dir string) error { copyWorkspace(t, dir); return nil }
 	cfg.Reopen = func(dir string) (Config, error) { return diskConfig(dir, ""), nil }
-	m := loadedWith(t, cfg, 120, 40)
+	m := start(t, cfg, 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
-	typeKeys(m, "backspace", "6")
+	press(m, "backspace", "6")
 	if cmd := m.save(nil); cmd != nil {
 		t.Fatal("the built-in standard was saved without asking")
 	}
@@ -439,7 +402,7 @@ func flatten(cmd tea.Cmd) []tea.Cmd {
 func TestWatch(t *testing.T) {
 	dir := t.TempDir()
 	copyWorkspace(t, dir)
-	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	m.Update(m.scan()()) // the first look
 	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
@@ -554,7 +517,7 @@ func TestEditFlow(t *testing.T) {
 func TestForkRenameDelete(t *testing.T) {
 	dir := t.TempDir()
 	copyWorkspace(t, dir)
-	m := loadedWith(t, diskConfig(dir, t.TempDir()), 120, 40)
+	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	run := func(cmd tea.Cmd) {
 		t.Helper()
 		for cmd != nil {
