@@ -182,9 +182,9 @@ func (m *App) draftingMsg(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.err = fmt.Errorf("the editor: %w", msg.err)
 		}
-		return m.scan()
+		return m.scan(false)
 	case pollTickMsg:
-		return m.scan()
+		return m.scan(true)
 	case polledMsg:
 		return m.polled(msg)
 	case recoveryMsg:

@@ -71,6 +71,8 @@ type (
 	polledMsg   struct {
 		snap    map[string]fileSig
 		changed map[string][]byte
+		// tick is set for the watcher's own looks, which schedule the next.
+		tick bool
 	}
 	recoveryMsg struct {
 		entries []recoverable
@@ -640,8 +642,9 @@ func (m *App) poll() tea.Cmd {
 }
 
 // scan reads the sizes and times of the workspace's CUE files, and the
-// texts of those that differ from the last scan.
-func (m *App) scan() tea.Cmd {
+// texts of those that differ from the last scan. tick is set for the
+// watcher's looks, every pollEvery, and not for one after $EDITOR.
+func (m *App) scan(tick bool) tea.Cmd {
 	dir, last := m.cfg.Dir, m.snap
 	return func() tea.Msg {
 		snap := map[string]fileSig{}
@@ -672,7 +675,7 @@ func (m *App) scan() tea.Cmd {
 				changed[key] = nil
 			}
 		}
-		return polledMsg{snap: snap, changed: changed}
+		return polledMsg{snap: snap, changed: changed, tick: tick}
 	}
 }
 
@@ -682,8 +685,12 @@ func (m *App) scan() tea.Cmd {
 func (m *App) polled(msg polledMsg) tea.Cmd {
 	first := m.snap == nil
 	m.snap = msg.snap
+	next := m.poll()
+	if !msg.tick {
+		next = nil
+	}
 	if first || len(msg.changed) == 0 {
-		return m.poll()
+		return next
 	}
 	reload := false
 	for key, data := range msg.changed {
@@ -707,9 +714,9 @@ func (m *App) polled(msg polledMsg) tea.Cmd {
 		m.notice = key + " changed on disk: reloaded"
 	}
 	if !reload {
-		return m.poll()
+		return next
 	}
-	return tea.Batch(m.reload(), m.poll())
+	return tea.Batch(m.reload(), next)
 }
 
 // checkJournal lists the journaled edits, with the files as they are on

@@ -404,7 +404,7 @@ func TestWatch(t *testing.T) {
 	copyWorkspace(t, dir)
 	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
-	m.Update(m.scan()()) // the first look
+	m.Update(m.scan(false)()) // the first look
 	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
 	data, _ := os.ReadFile(path)
 	changed := strings.Replace(string(data), "on_device_llm_params_b: >=7", "on_device_llm_params_b: >=4", 1)
@@ -413,7 +413,7 @@ func TestWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = os.Chtimes(path, later, later)
-	msg := m.scan()().(polledMsg)
+	msg := m.scan(false)().(polledMsg)
 	if _, ok := msg.changed["cue/revisions/gbz177-l4-draft/mobile_terminal.cue"]; !ok {
 		t.Fatalf("the scan missed the change: %v", msg.changed)
 	}
