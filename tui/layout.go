@@ -128,7 +128,7 @@ func layout(v viewID, w, h int) screenLayout {
 	case deviceView:
 		l.panes[devicePane] = b
 	case editView:
-		left, right := splitW(b, max(b.w-clamp(b.w*2/5, 30, 56), b.w*3/5))
+		left, right := splitW(b, b.w-clamp(b.w/3, 26, 56))
 		l.panes[editPane], l.panes[effectPane] = left, right
 	}
 	return l
