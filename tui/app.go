@@ -164,10 +164,6 @@ func (m *App) draftingMsg(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case fileOpenedMsg:
 		return m.fileOpened(msg)
-	case compileTickMsg:
-		if msg.version == m.version {
-			return m.compileNow()
-		}
 	case compiledMsg:
 		return m.compiled(msg)
 	case journalTickMsg:

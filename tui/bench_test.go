@@ -47,11 +47,10 @@ func BenchmarkKeystroke(b *testing.B) {
 	m, edit := editing(b)
 	for b.Loop() {
 		edit()
-		msg := m.compileNow()().(compiledMsg)
+		msg := compileNow(b, m)
 		if msg.err != nil {
 			b.Fatal(msg.err)
 		}
-		m.Update(msg)
 		_ = m.View()
 	}
 }

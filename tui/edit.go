@@ -27,9 +27,6 @@ import (
 
 // Timings of the drafting loop.
 const (
-	// compileDelay is how long the editor waits after a keystroke before
-	// it compiles, so that a burst of typing compiles once.
-	compileDelay = 4 * time.Millisecond
 	// journalDelay is the pause in typing after which the edit is
 	// journaled.
 	journalDelay = 400 * time.Millisecond
@@ -47,7 +44,6 @@ type (
 		line  int
 		err   error
 	}
-	compileTickMsg struct{ version int }
 	compiledMsg    struct {
 		version int
 		s       *session
@@ -215,16 +211,18 @@ func (m *App) editorKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// edited follows a change of the text: it colors it again and schedules
-// its compilation and its journal entry.
+// edited follows a change of the text: it colors it again, compiles it
+// (at once when no compilation runs, else right after the one that does,
+// so that a burst of typing compiles as often as it can and no more) and
+// schedules its journal entry.
 func (m *App) edited() tea.Cmd {
 	f := m.edit.file()
 	f.highlightLines(m.st.syntax, false)
 	m.version++
 	m.editAt = time.Now()
-	v, key, fv := m.version, f.key, f.buf.Version()
+	key, fv := f.key, f.buf.Version()
 	return tea.Batch(
-		tea.Tick(compileDelay, func(time.Time) tea.Msg { return compileTickMsg{v} }),
+		m.compileNow(),
 		tea.Tick(journalDelay, func(time.Time) tea.Msg { return journalTickMsg{key, fv} }),
 	)
 }

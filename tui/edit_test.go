@@ -58,9 +58,12 @@ func diskConfig(dir, journal string) Config {
 	}
 }
 
-// compileNow compiles the edits at once, as the debounce would.
+// compileNow compiles the edits and takes the result. The keys pressed
+// through Update started compilations whose commands the test did not
+// run; this one, of the latest texts, stands for them.
 func compileNow(t testing.TB, m *App) compiledMsg {
 	t.Helper()
+	m.wsBusy, m.compiling = false, false
 	cmd := m.compileNow()
 	if cmd == nil {
 		t.Fatal("nothing to compile")
