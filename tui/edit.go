@@ -44,7 +44,7 @@ type (
 		line  int
 		err   error
 	}
-	compiledMsg    struct {
+	compiledMsg struct {
 		version int
 		s       *session
 		err     error
