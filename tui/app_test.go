@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,8 @@ func testConfig() Config {
 			return l.Corpus(), l.AddPath("testdata/yours.json")
 		},
 		Theirs: func(file string) bool { return file == "testdata/yours.json" },
+		// Never the user's own journal of the built-in standard.
+		JournalDir: filepath.Join(os.TempDir(), fmt.Sprintf("ladder-tui-test-%d", os.Getpid())),
 	}
 }
 
