@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/safefile"
 )
 
 // testConfig is the built-in standard and corpus, and one device of the
@@ -166,6 +167,10 @@ func TestNoRowWiderThanTheTerminal(t *testing.T) {
 		m.showHelp = true
 		checkSize(t, m.View().Content, size[0], size[1])
 		m.showHelp = false
+		// A dialog with a long diff in it.
+		m.askConflict(m.edit.cur, &safefile.ChangedError{Path: m.edit.cur, Disk: []byte("other\n")}, nil)
+		checkSize(t, m.View().Content, size[0], size[1])
+		m.dlg = nil
 	}
 }
 
