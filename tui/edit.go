@@ -28,8 +28,10 @@ import (
 // Timings of the drafting loop.
 const (
 	// journalDelay is the pause in typing after which the edit is
-	// journaled.
+	// journaled, and journalEvery the longest an edit stays unjournaled
+	// while the typing goes on.
 	journalDelay = 400 * time.Millisecond
+	journalEvery = 2 * time.Second
 	// pollEvery is how often the workspace's files are checked for
 	// changes made by other programs.
 	pollEvery = 100 * time.Millisecond
@@ -356,10 +358,16 @@ func (m *App) journalDir() string {
 // typing has ended, or drops the entry when the file is as saved.
 func (m *App) journalTick(msg journalTickMsg) tea.Cmd {
 	f := m.edit.files[msg.key]
-	if f == nil || f.buf.Version() != msg.version || f.journaled == msg.version {
+	if f == nil || f.journaled == f.buf.Version() {
 		return nil
 	}
-	f.journaled = msg.version
+	// A burst that has not ended is journaled anyway once the last entry
+	// is older than journalEvery: typing without a pause loses nothing
+	// older than that.
+	if f.buf.Version() != msg.version && time.Since(f.journaledAt) < journalEvery {
+		return nil
+	}
+	f.journaled, f.journaledAt = f.buf.Version(), time.Now()
 	j := m.journal()
 	if !f.buf.Modified() && f.buf.Text() == string(f.disk) {
 		key := f.key
@@ -772,7 +780,11 @@ func (m *App) offerRecovery(rs []recoverable) {
 			{"r", "recover it", func(m *App) tea.Cmd {
 				f := &openFile{key: e.Path, rev: revisionOfKey(e.Path), buf: editbuf.New(string(r.disk)), disk: r.disk, stamp: r.stamp}
 				f.buf.Replace(string(e.Content))
-				f.changedOnDisk = r.stamp != e.Base
+				if r.stamp != e.Base {
+					// The edit was made on another text than the disk's
+					// now: its save must ask.
+					f.changedOnDisk, f.stamp = true, e.Base
+				}
 				f.highlightLines(m.st.syntax, true)
 				m.edit.openAt(f, firstDifference(string(r.disk), string(e.Content)))
 				m.showEdit()

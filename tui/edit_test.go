@@ -577,3 +577,64 @@ func TestForkRenameDelete(t *testing.T) {
 		t.Errorf("D on a published revision: dialog %v, notice %q", m.dlg != nil, m.notice)
 	}
 }
+
+// TestJournalWhileTyping journals an edit whose burst has not ended once
+// the last entry is old enough, and not more often.
+func TestJournalWhileTyping(t *testing.T) {
+	journal := t.TempDir()
+	cfg := testConfig()
+	cfg.JournalDir = journal
+	m := start(t, cfg, 120, 40, nil)
+	openCriterion(t, m, "MT-L3-LLM")
+	press(m, "x")
+	f := m.edit.file()
+	old := f.buf.Version()
+	press(m, "y") // the typing goes on
+	cmd := m.journalTick(journalTickMsg{key: f.key, version: old})
+	if cmd == nil {
+		t.Fatal("an edit never journaled was not journaled while the typing went on")
+	}
+	cmd()
+	entries, _ := (&safefile.Journal{Dir: journal}).List()
+	if len(entries) != 1 || !strings.Contains(string(entries[0].Content), "xy") {
+		t.Fatalf("journal %v", entries)
+	}
+	press(m, "z")
+	if cmd := m.journalTick(journalTickMsg{key: f.key, version: f.buf.Version() - 1}); cmd != nil {
+		t.Error("journaled again within journalEvery while the typing went on")
+	}
+}
+
+// TestRecoverAfterTheFileChanged recovers an edit of a file that changed on
+// disk since: the save asks instead of overwriting the newer file.
+func TestRecoverAfterTheFileChanged(t *testing.T) {
+	dir, journal := t.TempDir(), t.TempDir()
+	copyWorkspace(t, dir)
+	m := start(t, diskConfig(dir, journal), 120, 40, nil)
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	press(m, "backspace", "2")
+	f := m.edit.file()
+	m.journalTick(journalTickMsg{key: f.key, version: f.buf.Version()})()
+
+	// Another program changes the file; then Ladder restarts.
+	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
+	data, _ := os.ReadFile(path)
+	theirs := strings.Replace(string(data), "npu_tops_int8: >=40", "npu_tops_int8: >=45", 1)
+	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m2 := start(t, diskConfig(dir, journal), 120, 40, nil)
+	m2.Update(m2.checkJournal()())
+	if !strings.Contains(screen(m2), "changed on disk since") {
+		t.Errorf("the recovery does not say the file changed:\n%s", screen(m2))
+	}
+	m2.dialogKey(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	m2.Update(m2.save(nil)())
+	if m2.dlg == nil || !strings.Contains(screen(m2), "changed on disk since you opened it") {
+		t.Fatalf("the save of the recovered edit did not ask:\n%s", screen(m2))
+	}
+	if got, _ := os.ReadFile(path); string(got) != theirs {
+		t.Error("the newer file was overwritten")
+	}
+}

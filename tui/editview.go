@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -48,8 +49,10 @@ type openFile struct {
 	// hl are the buffer's lines, colored, as of version hlVersion.
 	hl        []string
 	hlVersion int
-	// journaled is the buffer version last written to the journal.
-	journaled int
+	// journaled is the buffer version last written to the journal, at
+	// journaledAt.
+	journaled   int
+	journaledAt time.Time
 }
 
 func newEditModel() editModel {
