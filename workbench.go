@@ -22,8 +22,9 @@ var workbenchCommand = &command{
 	help: `
 The workbench compares a base revision (by default the newest published one)
 with a working revision (by default the newest draft) on the reference
-corpus, in five views: Spec, Impact, Diff, Corpus and Device. Press ? in it
-for the keys. Devices given with --corpus are added to the reference corpus
+corpus, in six views: Spec, Impact, Diff, Corpus, Device and Edit, where
+the working revision's CUE is edited with every change evaluated at once.
+Press ? in it for the keys. Devices given with --corpus are added to the reference corpus
 for the session, marked as yours, and never written anywhere.
 
 It needs a terminal; without one it prints this usage and exits 2.`,

@@ -14,8 +14,9 @@ import (
 // Levels are the levels a device may be at, L0 first.
 var Levels = append([]string{LevelNone}, spec.LevelNames...)
 
-// levelIndex returns the index of a level in Levels, or -1.
-func levelIndex(level string) int {
+// LevelIndex returns the index of a level in Levels (0 for L0), or -1 for
+// a name that is no level.
+func LevelIndex(level string) int {
 	return slices.Index(Levels, level)
 }
 
@@ -159,7 +160,7 @@ func (im *Impact) Add(before, after *Outcome) {
 	}
 	im.Devices++
 	ci.Devices++
-	from, to := levelIndex(before.Level), levelIndex(after.Level)
+	from, to := LevelIndex(before.Level), LevelIndex(after.Level)
 	if from >= 0 && to >= 0 {
 		ci.Matrix[from][to]++
 	}
@@ -231,7 +232,7 @@ func (im *Impact) MovedCount() (moved, up int) {
 	for _, ci := range im.Categories {
 		for _, m := range ci.Moved {
 			moved++
-			if levelIndex(m.To) > levelIndex(m.From) {
+			if LevelIndex(m.To) > LevelIndex(m.From) {
 				up++
 			}
 		}
@@ -257,7 +258,7 @@ type verdictAt struct {
 func verdicts(o *Outcome) map[string]verdictAt {
 	m := make(map[string]verdictAt, len(o.Checks))
 	for _, c := range o.Checks {
-		m[c.Criterion.ID] = verdictAt{c.Verdict, levelIndex(c.Criterion.Level)}
+		m[c.Criterion.ID] = verdictAt{c.Verdict, LevelIndex(c.Criterion.Level)}
 	}
 	return m
 }

@@ -1,8 +1,6 @@
 package evaluator
 
 import (
-	"slices"
-
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 )
@@ -93,7 +91,7 @@ func levelName(rank int) string {
 
 // levelRank returns the rank of a level name, 0 for L0 or anything else.
 func levelRank(name string) int {
-	return slices.Index(spec.LevelNames, name) + 1
+	return max(LevelIndex(name), 0)
 }
 
 // Gap is what a device lacks to reach a level.

@@ -287,18 +287,12 @@ func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.switchTo((m.view + 1) % numViews)
 	case key.Matches(msg, k.Prev):
 		m.switchTo((m.view + numViews - 1) % numViews)
-	case key.Matches(msg, k.Spec):
-		m.switchTo(specView)
-	case key.Matches(msg, k.Impact):
-		m.switchTo(impactView)
-	case key.Matches(msg, k.Diff):
-		m.switchTo(diffView)
-	case key.Matches(msg, k.Corpus):
-		m.switchTo(corpusView)
-	case key.Matches(msg, k.Device):
-		m.switchTo(deviceView)
-	case key.Matches(msg, k.Edit):
-		m.switchTo(editView)
+	case key.Matches(msg, k.Views[:]...):
+		for v, b := range k.Views {
+			if key.Matches(msg, b) {
+				m.switchTo(viewID(v))
+			}
+		}
 	case key.Matches(msg, k.Save):
 		return m, m.save(nil)
 	case key.Matches(msg, k.External):

@@ -24,10 +24,16 @@ func BenchmarkStartToFirstFrame(b *testing.B) {
 }
 
 // BenchmarkRender measures drawing one frame of each view at 120×40 from a
-// loaded session.
+// loaded session, with a device opened, the redline laid out and
+// MT-L3-LLM in the editor.
 func BenchmarkRender(b *testing.B) {
 	m := loaded(b, 120, 40)
+	openCriterion(b, m, "MT-L3-LLM")
 	m.openDevice("mt-plovik-vinta-9-lite-0031")
+	m.switchTo(diffView)
+	if len(m.diff.rows) == 0 {
+		b.Fatal("no redline laid out")
+	}
 	b.ResetTimer()
 	for b.Loop() {
 		for v := range numViews {

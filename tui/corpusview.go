@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/evaluator"
 )
 
 // corpusModel is the Corpus view: every device as a row, sortable and
@@ -35,10 +36,10 @@ var sortOrders = []struct {
 		return cmp.Or(strings.Compare(a.dev.Vendor, b.dev.Vendor), strings.Compare(a.dev.ID, b.dev.ID))
 	}},
 	{"level", func(a, b *deviceRow) int {
-		return cmp.Or(cmp.Compare(levelIndex(b.to), levelIndex(a.to)), strings.Compare(a.dev.ID, b.dev.ID))
+		return cmp.Or(cmp.Compare(evaluator.LevelIndex(b.to), evaluator.LevelIndex(a.to)), strings.Compare(a.dev.ID, b.dev.ID))
 	}},
 	{"moved", func(a, b *deviceRow) int {
-		ma, mb := levelIndex(a.to)-levelIndex(a.from), levelIndex(b.to)-levelIndex(b.from)
+		ma, mb := evaluator.LevelIndex(a.to)-evaluator.LevelIndex(a.from), evaluator.LevelIndex(b.to)-evaluator.LevelIndex(b.from)
 		return cmp.Or(cmp.Compare(abs(mb), abs(ma)), cmp.Compare(mb, ma), strings.Compare(a.dev.ID, b.dev.ID))
 	}},
 }
@@ -92,7 +93,7 @@ func matches(r *deviceRow, terms []string) bool {
 	fields = append(fields, r.flags...)
 	if r.moved() {
 		fields = append(fields, "moved")
-		if levelIndex(r.to) > levelIndex(r.from) {
+		if evaluator.LevelIndex(r.to) > evaluator.LevelIndex(r.from) {
 			fields = append(fields, "up")
 		} else {
 			fields = append(fields, "down")
@@ -209,13 +210,13 @@ func (m *corpusModel) pane(sh *shared, w, h int) (string, []string) {
 		}
 		arrow := " "
 		switch {
-		case r.moved() && levelIndex(r.to) > levelIndex(r.from):
+		case r.moved() && evaluator.LevelIndex(r.to) > evaluator.LevelIndex(r.from):
 			arrow = st.up.Render("▲")
 		case r.moved():
 			arrow = st.down.Render("▼")
 		}
 		to := r.to
-		if k := levelIndex(r.to); k >= 0 {
+		if k := evaluator.LevelIndex(r.to); k >= 0 {
 			to = st.levels[k].Render(r.to)
 		}
 		rows = append(rows, fmt.Sprintf("%s %-*s %-*s %-*s %-4s %s %s  %s", mark, idW, truncate(r.dev.ID, idW),

@@ -92,11 +92,11 @@ func (m *deviceModel) lines(sh *shared, w int) []string {
 			continue
 		}
 		lv := o.Level
-		if k := levelIndex(lv); k >= 0 {
+		if k := evaluator.LevelIndex(lv); k >= 0 {
 			lv = st.levels[k].Render(lv)
 		}
 		if i == 1 && before != nil && before.Level != o.Level {
-			if levelIndex(o.Level) > levelIndex(before.Level) {
+			if evaluator.LevelIndex(o.Level) > evaluator.LevelIndex(before.Level) {
 				lv += st.up.Render(" ▲ moved up")
 			} else {
 				lv += st.down.Render(" ▼ moved down")

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/ladderworks/ladder/redline"
 )
 
 // dialog is a question over the screen that takes every key until it is
@@ -73,10 +74,23 @@ func (m *App) dialogBodyHeight() int {
 	return max(m.height-headerHeight-statusHeight-8, 3)
 }
 
+// dialogWidth is the width of a dialog on a body w cells wide, its frame
+// included.
+func dialogWidth(w int) int {
+	return min(max(w-4, 20), 110)
+}
+
+// dialogDiff lays out, for a dialog's body, the diff from one text to
+// another.
+func (m *App) dialogDiff(oldName, newName, old, new string) []string {
+	return redline.Render(oldName, newName, redline.Diff(old, new, redline.Context),
+		redline.Options{Width: dialogWidth(m.width) - 2, Styles: m.st.redline})
+}
+
 // renderDialog draws the dialog in the middle of the body.
 func (m *App) renderDialog(body rect) string {
 	d := m.dlg
-	w := min(max(body.w-4, 20), 110)
+	w := dialogWidth(body.w)
 	var lines []string
 	for _, l := range d.sc.visible(d.body, m.dialogBodyHeight()) {
 		lines = append(lines, wrapText(l, w-2)...)

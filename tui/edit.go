@@ -14,7 +14,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/ladderworks/ladder/editbuf"
-	"github.com/ladderworks/ladder/redline"
 	"github.com/ladderworks/ladder/safefile"
 	"github.com/ladderworks/ladder/spec"
 )
@@ -462,8 +461,7 @@ func (m *App) askConflict(key string, c *safefile.ChangedError, then tea.Cmd) {
 		fmt.Sprintf("%s changed on disk since you opened it.", key),
 		"Your edits, against what is on disk now:", "",
 	}
-	body = append(body, redline.Render("on disk", "yours", redline.Diff(theirs, mine, redline.Context),
-		redline.Options{Width: min(max(m.width-10, 20), 106), Styles: m.st.redline})...)
+	body = append(body, m.dialogDiff("on disk", "yours", theirs, mine)...)
 	m.dlg = &dialog{
 		title: "Save: the file changed on disk",
 		body:  body,
@@ -771,8 +769,7 @@ func (m *App) offerRecovery(rs []recoverable) {
 		body = append(body, "The file also changed on disk since: recovering keeps yours, and saving will ask.")
 	}
 	body = append(body, "Your edits, against the file on disk:", "")
-	body = append(body, redline.Render("on disk", "unsaved", redline.Diff(string(r.disk), string(e.Content), redline.Context),
-		redline.Options{Width: min(max(m.width-10, 20), 106), Styles: m.st.redline})...)
+	body = append(body, m.dialogDiff("on disk", "unsaved", string(r.disk), string(e.Content))...)
 	m.dlg = &dialog{
 		title: "Recover an unsaved edit?",
 		body:  body,

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/editbuf"
+	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/safefile"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/rivo/uniseg"
@@ -316,7 +317,7 @@ func (m *editModel) effectLines(a *App, w int) []string {
 	lines = append(lines, "")
 	for _, mv := range ci.Moved {
 		arrow := st.down.Render(mv.From + "→" + mv.To)
-		if levelIndex(mv.To) > levelIndex(mv.From) {
+		if evaluator.LevelIndex(mv.To) > evaluator.LevelIndex(mv.From) {
 			arrow = st.up.Render(mv.From + "→" + mv.To)
 		}
 		lines = append(lines, " "+truncate(mv.ID, max(w-8, 8))+" "+arrow)

@@ -146,7 +146,7 @@ func (m *impactModel) summaryLines(sh *shared, h int) []string {
 		}
 		up := 0
 		for _, mv := range ci.Moved {
-			if levelIndex(mv.To) > levelIndex(mv.From) {
+			if evaluator.LevelIndex(mv.To) > evaluator.LevelIndex(mv.From) {
 				up++
 			}
 		}
@@ -173,15 +173,6 @@ func countOrDot(n, w int, style lipgloss.Style) string {
 		return fmt.Sprintf("%*s", w, "·")
 	}
 	return style.Render(fmt.Sprintf("%*d", w, n))
-}
-
-func levelIndex(level string) int {
-	for i, l := range evaluator.Levels {
-		if l == level {
-			return i
-		}
-	}
-	return -1
 }
 
 func (m *impactModel) matrixLines(sh *shared, ci *evaluator.CategoryImpact) []string {
@@ -239,7 +230,7 @@ func (m *impactModel) movedLines(sh *shared, ci *evaluator.CategoryImpact, w, h 
 		switch {
 		case !d.moved:
 			change = st.dim.Render(fmt.Sprintf("%-8s", d.to+" kept"))
-		case levelIndex(d.to) > levelIndex(d.from):
+		case evaluator.LevelIndex(d.to) > evaluator.LevelIndex(d.from):
 			change = st.up.Render(fmt.Sprintf("%-8s", d.from+"→"+d.to))
 		default:
 			change = st.down.Render(fmt.Sprintf("%-8s", d.from+"→"+d.to))

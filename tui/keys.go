@@ -6,8 +6,9 @@ import "charm.land/bubbles/v2/key"
 // help both read it.
 type keyMap struct {
 	// Views.
-	Next, Prev                               key.Binding
-	Spec, Impact, Diff, Corpus, Device, Edit key.Binding
+	Next, Prev key.Binding
+	// Views holds the key of each view, by viewID.
+	Views [numViews]key.Binding
 	// Moving.
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Left, Right                             key.Binding
@@ -28,14 +29,16 @@ func defaultKeyMap() keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return keyMap{
-		Next:   b([]string{"tab"}, "tab", "next view"),
-		Prev:   b([]string{"shift+tab"}, "shift+tab", "previous view"),
-		Spec:   b([]string{"1"}, "1", "spec"),
-		Impact: b([]string{"2"}, "2", "impact"),
-		Diff:   b([]string{"3"}, "3", "diff"),
-		Corpus: b([]string{"4"}, "4", "corpus"),
-		Device: b([]string{"5"}, "5", "device"),
-		Edit:   b([]string{"6"}, "6", "edit"),
+		Next: b([]string{"tab"}, "tab", "next view"),
+		Prev: b([]string{"shift+tab"}, "shift+tab", "previous view"),
+		Views: [numViews]key.Binding{
+			specView:   b([]string{"1"}, "1", "spec"),
+			impactView: b([]string{"2"}, "2", "impact"),
+			diffView:   b([]string{"3"}, "3", "diff"),
+			corpusView: b([]string{"4"}, "4", "corpus"),
+			deviceView: b([]string{"5"}, "5", "device"),
+			editView:   b([]string{"6"}, "6", "edit"),
+		},
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -88,7 +91,7 @@ func (k keyMap) EditHelp() []key.Binding {
 // FullHelp is the help that ? shows, by column.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Spec, k.Impact, k.Diff, k.Corpus, k.Device, k.Edit, k.Next, k.Prev},
+		append(k.Views[:], k.Next, k.Prev),
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
 		{k.Open, k.Back, k.Filter, k.Sort, k.SideBySide, k.NextHunk, k.PrevHunk},
 		{k.Save, k.External, k.Fork, k.Rename, k.Delete, k.Base, k.Working},
