@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/ladderworks/ladder/evaluator"
-	"github.com/ladderworks/ladder/redline"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/redline"
 )
 
 // This file writes a diff as JSON (DESIGN's shape, with more in it) and as a

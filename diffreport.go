@@ -9,8 +9,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/evaluator"
-	"github.com/ladderworks/ladder/redline"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/redline"
 )
 
 // This file writes a diff as text for a terminal: summary first, then the

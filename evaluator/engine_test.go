@@ -13,35 +13,18 @@ import (
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 // builtinFS returns a copy of the built-in standard and corpus with edits:
-// each pair is a file and the replacement of its first OLD by NEW.
+// each is a file and the replacement of its first OLD by NEW.
 func builtinFS(t testing.TB, edits ...[3]string) fstest.MapFS {
 	t.Helper()
-	root := os.DirFS("..")
-	m := fstest.MapFS{}
-	for _, dir := range []string{"cue", fixtures.DevicesDir} {
-		err := fs.WalkDir(root, dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := fs.ReadFile(root, p)
-			m[p] = &fstest.MapFile{Data: data}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+	kit := make([]spectest.Edit, len(edits))
+	for i, e := range edits {
+		kit[i] = spectest.Replace(e[0], e[1], e[2])
 	}
-	for _, e := range edits {
-		f := m[e[0]]
-		if f == nil || !strings.Contains(string(f.Data), e[1]) {
-			t.Fatalf("%s does not contain %q", e[0], e[1])
-		}
-		m[e[0]] = &fstest.MapFile{Data: []byte(strings.Replace(string(f.Data), e[1], e[2], 1))}
-	}
-	return m
+	return spectest.FS(t, kit...)
 }
 
 // graded loads a revision and the corpus of fsys, validated against it.

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 // BenchmarkLoad measures compiling a revision and reading it into the model,
@@ -42,7 +44,7 @@ func BenchmarkReloadPaced(b *testing.B) {
 }
 
 func benchmarkReload(b *testing.B, pause time.Duration) {
-	name := revFile(draft, "mobile_terminal.cue")
+	name := spectest.RevFile(draft, "mobile_terminal.cue")
 	fsys := builtinWith(b)
 	orig := fsys[name].Data
 	const before, after = "on_device_llm_params_b: >=7", "on_device_llm_params_b: >=8"

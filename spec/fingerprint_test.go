@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"testing"
+
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 func fingerprints(rev *Revision) (whole, require map[string]string) {
@@ -27,8 +29,8 @@ func changed(before, after map[string]string) []string {
 }
 
 func TestFingerprints(t *testing.T) {
-	mt := revFile(edition, "mobile_terminal.cue")
-	schema := revFile(edition, "schema.cue")
+	mt := spectest.RevFile(edition, "mobile_terminal.cue")
+	schema := spectest.RevFile(edition, "schema.cue")
 	users := func(ids ...string) []string { slices.Sort(ids); return ids }
 	// Every criterion that refers to #LongTermMemory.
 	longTermUsers := users("MT-L2-PREFERENCES", "PC-L2-PREFERENCES", "TV-L2-PREFERENCES", "GL-L2-PREFERENCES", "VC-L2-PREFERENCES", "SP-L2-PREFERENCES", "EP-L2-PREFERENCES")

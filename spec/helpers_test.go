@@ -3,57 +3,36 @@ package spec
 import (
 	"io/fs"
 	"os"
-	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 // repo is the repository root, which holds the built-in standard under cue/.
 var repo = os.DirFS("..")
 
 const (
-	edition = "gbz177-2026"
-	draft   = "gbz177-l4-draft"
+	edition = spectest.Edition
+	draft   = spectest.Draft
 )
 
-func revFile(rev, name string) string { return "cue/revisions/" + rev + "/" + name }
-
 // edit is a change to one file of the built-in standard: the first
-// occurrence of Old becomes New.
+// occurrence of Old becomes New; an empty Old makes New the whole file.
 type edit struct {
 	File     string
 	Old, New string
 }
 
-// builtinWith returns a copy of the built-in standard with the edits made.
-// A test fails if an edit's Old text is not in its file, so that a test cannot
-// pass by editing nothing.
+// builtinWith returns a copy of the built-in standard with the edits made
+// (see spectest.FS).
 func builtinWith(t testing.TB, edits ...edit) fstest.MapFS {
 	t.Helper()
-	m := fstest.MapFS{}
-	err := fs.WalkDir(repo, "cue", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(repo, p)
-		m[p] = &fstest.MapFile{Data: data}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
+	kit := make([]spectest.Edit, len(edits))
+	for i, e := range edits {
+		kit[i] = spectest.Edit(e)
 	}
-	for _, e := range edits {
-		f, ok := m[e.File]
-		if e.Old == "" {
-			m[e.File] = &fstest.MapFile{Data: []byte(e.New)}
-			continue
-		}
-		if !ok || !strings.Contains(string(f.Data), e.Old) {
-			t.Fatalf("edit: %s does not contain %q", e.File, e.Old)
-		}
-		m[e.File] = &fstest.MapFile{Data: []byte(strings.Replace(string(f.Data), e.Old, e.New, 1))}
-	}
-	return m
+	return spectest.FS(t, kit...)
 }
 
 // mustLoad loads a revision and fails the test if it does not load.

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 func TestLint(t *testing.T) {
-	mt := revFile(edition, "mobile_terminal.cue")
-	sp := revFile(edition, "speaker.cue")
-	schema := revFile(edition, "schema.cue")
+	mt := spectest.RevFile(edition, "mobile_terminal.cue")
+	sp := spectest.RevFile(edition, "speaker.cue")
+	schema := spectest.RevFile(edition, "schema.cue")
 	type want struct {
 		rule string
 		// msg is a part of the message.
@@ -179,8 +181,8 @@ func TestLint(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
-	mt := revFile(edition, "mobile_terminal.cue")
-	sp := revFile(edition, "speaker.cue")
+	mt := spectest.RevFile(edition, "mobile_terminal.cue")
+	sp := spectest.RevFile(edition, "speaker.cue")
 	tests := []struct {
 		name  string
 		edits []edit
@@ -203,7 +205,7 @@ func TestLoadErrors(t *testing.T) {
 		},
 	}, {
 		name:  "a value outside the schema",
-		edits: []edit{{revFile(edition, "schema.cue"), "#Device: {", "_example: #Device & {id: \"Bad ID\", name: \"n\", vendor: \"v\", category: \"toaster\", measurements: {}}\n\n#Device: {"}},
+		edits: []edit{{spectest.RevFile(edition, "schema.cue"), "#Device: {", "_example: #Device & {id: \"Bad ID\", name: \"n\", vendor: \"v\", category: \"toaster\", measurements: {}}\n\n#Device: {"}},
 		want: []string{
 			"cue/revisions/gbz177-2026/schema.cue:20:15: _example.category: 7 errors in empty disjunction",
 			`cue/revisions/gbz177-2026/schema.cue:20:15: _example.category: conflicting values "mobile_terminal" and "toaster"`,

@@ -10,6 +10,8 @@ import (
 	"testing/fstest"
 
 	"cuelang.org/go/cue/cuecontext"
+
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 // dump writes out everything a loaded revision holds, values as CUE prints
@@ -115,8 +117,8 @@ func diffLines(got, want string) string {
 // loader gives the model that the loader gives, for the built-in revisions
 // and for edits of them that use what the loader might treat differently.
 func TestLoadDirectMatchesLoader(t *testing.T) {
-	mt := revFile(edition, "mobile_terminal.cue")
-	schema := revFile(edition, "schema.cue")
+	mt := spectest.RevFile(edition, "mobile_terminal.cue")
+	schema := spectest.RevFile(edition, "schema.cue")
 	for _, root := range []string{"", "ws"} {
 		for _, id := range []string{edition, draft} {
 			loadBoth(t, repo, root, id)
@@ -150,9 +152,9 @@ func TestLoadDirectMatchesLoader(t *testing.T) {
 // TestLoadDirectErrors checks that a revision compiled without CUE's loader
 // has the errors that the loader reports.
 func TestLoadDirectErrors(t *testing.T) {
-	mt := revFile(edition, "mobile_terminal.cue")
-	sp := revFile(edition, "speaker.cue")
-	schema := revFile(edition, "schema.cue")
+	mt := spectest.RevFile(edition, "mobile_terminal.cue")
+	sp := spectest.RevFile(edition, "speaker.cue")
+	schema := spectest.RevFile(edition, "schema.cue")
 	for _, tc := range []struct {
 		name  string
 		edits []edit
@@ -202,10 +204,10 @@ func TestLoadFallsBackToLoader(t *testing.T) {
 		add:  map[string]string{"cue/revisions/common.cue": "package standard\n\n#Extra: 1\n"},
 	}, {
 		name:  "a file excluded by a build attribute",
-		edits: []edit{{revFile(edition, "speaker.cue"), "package standard", "@if(never)\n\npackage standard\n\nbroken: 1 & 2"}},
+		edits: []edit{{spectest.RevFile(edition, "speaker.cue"), "package standard", "@if(never)\n\npackage standard\n\nbroken: 1 & 2"}},
 	}, {
 		name: "a test file",
-		add:  map[string]string{revFile(edition, "x_test.cue"): "package standard\n\nbroken: 1 & 2\n"},
+		add:  map[string]string{spectest.RevFile(edition, "x_test.cue"): "package standard\n\nbroken: 1 & 2\n"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := builtinWith(t, tc.edits...)
@@ -235,8 +237,8 @@ func TestLoadFallsBackToLoader(t *testing.T) {
 // CUE's loader give, errors included, and that a reload reads afresh only
 // the criteria that an edit may have changed.
 func TestReload(t *testing.T) {
-	mt := revFile(draft, "mobile_terminal.cue")
-	schema := revFile(draft, "schema.cue")
+	mt := spectest.RevFile(draft, "mobile_terminal.cue")
+	schema := spectest.RevFile(draft, "schema.cue")
 	fsys := builtinWith(t)
 	orig := map[string]string{mt: string(fsys[mt].Data), schema: string(fsys[schema].Data)}
 	ws := NewWorkspace(fsys, "")
@@ -368,7 +370,7 @@ func (l *lockedFS) set(name string, data []byte) {
 // the values of a revision loaded before. Run with -race, it checks that a
 // load writes to nothing that earlier revisions use.
 func TestReloadWhileUsingRevisions(t *testing.T) {
-	name := revFile(draft, "mobile_terminal.cue")
+	name := spectest.RevFile(draft, "mobile_terminal.cue")
 	fsys := &lockedFS{m: builtinWith(t)}
 	orig := fsys.m[name].Data
 	versions := [][]byte{orig, []byte(strings.Replace(string(orig), ">=7", ">=8", 1))}

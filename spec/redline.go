@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ladderworks/ladder/redline"
+	"github.com/ladderworks/ladder/spec/redline"
 )
 
 // FileDiff is the textual difference between the files of the same name in

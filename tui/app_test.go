@@ -16,7 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/ladderworks/ladder/fixtures"
-	"github.com/ladderworks/ladder/safefile"
+	"github.com/ladderworks/ladder/tui/safefile"
 )
 
 // testConfig is the built-in standard and corpus, and one device of the

@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/ladderworks/ladder/redline"
+	"github.com/ladderworks/ladder/spec/redline"
 )
 
 // dialog is a question over the screen that takes every key until it is

@@ -7,8 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/ladderworks/ladder/redline"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/redline"
 )
 
 // diffModel is the Diff view: the criterion changes between the base and the

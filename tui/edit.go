@@ -13,9 +13,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/ladderworks/ladder/editbuf"
-	"github.com/ladderworks/ladder/safefile"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/tui/editbuf"
+	"github.com/ladderworks/ladder/tui/safefile"
 )
 
 // This file is the drafting loop of the workbench: open a criterion's

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,37 +12,13 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
-	"github.com/ladderworks/ladder/editbuf"
-	"github.com/ladderworks/ladder/fixtures"
-	"github.com/ladderworks/ladder/safefile"
-	"github.com/ladderworks/ladder/spec"
-)
 
-// copyWorkspace copies the repository's standard and corpus to a new
-// workspace directory.
-func copyWorkspace(t testing.TB, dir string) {
-	t.Helper()
-	repo := os.DirFS("..")
-	for _, top := range []string{"cue", fixtures.DevicesDir} {
-		err := fs.WalkDir(repo, top, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			target := filepath.Join(dir, filepath.FromSlash(p))
-			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			data, err := fs.ReadFile(repo, p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/spectest"
+	"github.com/ladderworks/ladder/tui/editbuf"
+	"github.com/ladderworks/ladder/tui/safefile"
+)
 
 // diskConfig is the workbench on a workspace directory, journaling in
 // journal.
@@ -98,8 +73,7 @@ func gotoEnd(m *App, line int) {
 // down moves back before the file is saved; the save writes the file, which
 // still loads and lints clean.
 func TestEditThreshold(t *testing.T) {
-	dir := t.TempDir()
-	copyWorkspace(t, dir)
+	dir := spectest.Dir(t)
 	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	const device = "mt-plovik-vinta-9-lite-0031"
 	if r := m.s.byID[device]; r.from != "L3" || r.to != "L2" {
@@ -235,8 +209,7 @@ func TestPublishedIsReadOnly(t *testing.T) {
 // TestSaveConflict saves a file that another program changed: the save
 // asks, and each answer does what it says.
 func TestSaveConflict(t *testing.T) {
-	dir := t.TempDir()
-	copyWorkspace(t, dir)
+	dir := spectest.Dir(t)
 	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
@@ -320,8 +293,7 @@ func TestJournalRecovery(t *testing.T) {
 // it, MT-L3-LLM's bound set to 2, and returns the edited text.
 func journaledEdit(t *testing.T) (dir, journal, edited string) {
 	t.Helper()
-	dir, journal = t.TempDir(), t.TempDir()
-	copyWorkspace(t, dir)
+	dir, journal = spectest.Dir(t), t.TempDir()
 	m := start(t, diskConfig(dir, journal), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
@@ -355,7 +327,7 @@ func TestBuiltinSaveMakesWorkspace(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "ws")
 	cfg := testConfig()
 	cfg.JournalDir = t.TempDir()
-	cfg.InitWorkspace = func(dir string) error { copyWorkspace(t, dir); return nil }
+	cfg.InitWorkspace = func(dir string) error { return os.CopyFS(dir, spectest.FS(t)) }
 	cfg.Reopen = func(dir string) (Config, error) { return diskConfig(dir, ""), nil }
 	m := start(t, cfg, 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
@@ -416,8 +388,7 @@ func flatten(cmd tea.Cmd) []tea.Cmd {
 
 // TestWatch picks up a file that another program changed.
 func TestWatch(t *testing.T) {
-	dir := t.TempDir()
-	copyWorkspace(t, dir)
+	dir := spectest.Dir(t)
 	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	m.Update(m.scan(false)()) // the first look
@@ -454,8 +425,7 @@ func TestWatch(t *testing.T) {
 // saving, save, quit; the file on disk has the edit and still loads and
 // lints clean.
 func TestEditFlow(t *testing.T) {
-	dir := t.TempDir()
-	copyWorkspace(t, dir)
+	dir := spectest.Dir(t)
 	cfg := diskConfig(dir, t.TempDir())
 	m := New(cfg)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
@@ -531,8 +501,7 @@ func TestEditFlow(t *testing.T) {
 
 // TestForkRenameDelete forks the draft, renames the fork and deletes it.
 func TestForkRenameDelete(t *testing.T) {
-	dir := t.TempDir()
-	copyWorkspace(t, dir)
+	dir := spectest.Dir(t)
 	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
 	run := func(cmd tea.Cmd) {
 		t.Helper()

@@ -9,10 +9,10 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/ladderworks/ladder/editbuf"
 	"github.com/ladderworks/ladder/evaluator"
-	"github.com/ladderworks/ladder/safefile"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/tui/editbuf"
+	"github.com/ladderworks/ladder/tui/safefile"
 	"github.com/rivo/uniseg"
 )
 

@@ -13,8 +13,8 @@ import (
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
-	"github.com/ladderworks/ladder/safefile"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/tui/safefile"
 )
 
 // This file forks, renames and deletes draft revisions: directories of the

@@ -6,8 +6,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 	"github.com/ladderworks/ladder/evaluator"
-	"github.com/ladderworks/ladder/redline"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/redline"
 )
 
 // styles are every look of the workbench, declared once and named for what

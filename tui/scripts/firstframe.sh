@@ -3,9 +3,9 @@
 # a whole process: the time from starting it in a 120×40 tmux pane to the
 # first screen that shows "checks in", polled every 5 ms, five runs. It
 # prints tmux's own time to show a program that prints at once first, to
-# subtract. Needs tmux. Run from the repository: bash scripts/firstframe.sh
+# subtract. Needs tmux. Run from the repository: bash tui/scripts/firstframe.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 bin=$(mktemp -d)/ladder
 go build -o "$bin" .
 # The built-in standard: run where there is no workspace.

@@ -4,9 +4,9 @@
 # workbench in tmux on a new workspace, then edits MT-L2-CONTEXT's bound
 # with sed and times until the criteria pane shows the new pass count,
 # polled every 10 ms. Needs tmux. Run from the repository:
-# bash scripts/watchlatency.sh
+# bash tui/scripts/watchlatency.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 go build -o "$tmp/ladder" .
 "$tmp/ladder" init "$tmp/ws" >/dev/null
