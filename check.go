@@ -1,14 +1,13 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"flag"
-	"fmt"
-	"io"
 	"slices"
 	"strings"
 
 	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/evaluator/report"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 )
@@ -44,7 +43,7 @@ message), or bad usage.`,
 			if len(args) == 0 {
 				return e.errorf("give the device files to check, such as: ladder check my-phone.json")
 			}
-			if code := checkFormat(e, *format, "text", "json"); code != exitOK {
+			if code := e.checkFormat(*format, "text", "json"); code != exitOK {
 				return code
 			}
 			if *target != "" && !slices.Contains(spec.LevelNames, *target) {
@@ -56,244 +55,67 @@ message), or bad usage.`,
 }
 
 func check(e *env, dir string, files, revIDs []string, target, format string, explain bool) int {
-	std, err := loadStandard(dir)
+	ws, std, code := e.loadStandard(dir)
+	if code != exitOK {
+		return code
+	}
+	revs, code := e.checkRevisions(std, revIDs)
+	if code != exitOK {
+		return code
+	}
+	corpus, err := fixtures.LoadCorpus(ws, false, files)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	var revs []*spec.Revision
-	if len(revIDs) == 0 {
-		for _, status := range []string{spec.RevisionPublished, spec.RevisionDraft} {
-			if r := std.Newest(status); r != nil {
-				revs = append(revs, r)
-			}
-		}
-		if len(revs) == 0 {
-			r, code := std.choose(e, "")
-			if code != exitOK {
-				return code
-			}
-			revs = append(revs, r)
-		}
-	}
-	for _, id := range revIDs {
-		r, code := std.revision(e, id)
-		if code != exitOK {
-			return code
-		}
-		if !slices.Contains(revs, r) {
-			revs = append(revs, r)
-		}
-	}
-	corpus, err := std.ws.loadCorpus(files)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	var results []*graded
-	for _, r := range revs {
-		g, err := std.grade(corpus, r)
+	r := &report.Check{Target: target, Explain: explain}
+	known := fixtures.NewVocabulary(std.Revisions...)
+	for _, rev := range revs {
+		g, err := evaluator.Grade(context.Background(), rev, corpus.Records, known)
 		if err != nil {
 			return e.errorf("%v", err)
 		}
-		results = append(results, g)
+		r.Results = append(r.Results, report.FromGrading(g, corpus.Problems))
 	}
-	// A record may break one revision's schema and not another's: report
-	// each problem once.
-	var invalid []*fixtures.Problem
-	seen := map[string]bool{}
-	for _, g := range results {
-		for _, p := range g.invalid {
-			if key := p.Error(); !seen[key] {
-				seen[key] = true
-				invalid = append(invalid, p)
-			}
-		}
-	}
-	r := &checkReport{results: results, target: target, explain: explain}
 	if format == "json" {
-		err = r.writeJSON(e.stdout, invalid)
+		err = r.WriteJSON(e.stdout)
 	} else {
-		err = r.writeText(e.stdout)
+		err = r.WriteText(e.stdout)
 	}
 	if err != nil {
 		return e.errorf("writing the results: %v", err)
 	}
-	if len(invalid) > 0 {
-		printProblems(e, invalid)
-		return e.errorf("%d %s in the device records: those records were not checked",
-			len(invalid), plural(len(invalid), "problem", "problems"))
+	if invalid := r.Invalid(); len(invalid) > 0 {
+		return e.invalidRecords(invalid, "in the device records: those records were not checked")
 	}
-	if r.below > 0 {
+	if r.Below() > 0 {
 		return exitNo
 	}
 	return exitOK
 }
 
-// checkReport writes the results of check, and counts the devices below
-// the target as it goes.
-type checkReport struct {
-	results []*graded
-	// of maps each outcome to its grading.
-	of      map[*evaluator.Outcome]*graded
-	target  string
-	explain bool
-	below   int
-}
-
-// meets reports whether an outcome reaches the target; true without one.
-func (r *checkReport) meets(o *evaluator.Outcome) bool {
-	return r.target == "" || slices.Index(spec.LevelNames, o.Level) >= slices.Index(spec.LevelNames, r.target)
-}
-
-// devices returns the devices checked, in the order of their records, each
-// with its outcome under every revision.
-func (r *checkReport) devices() ([]*fixtures.Record, map[*fixtures.Record][]*evaluator.Outcome) {
-	var order []*fixtures.Record
-	by := map[*fixtures.Record][]*evaluator.Outcome{}
-	r.of = map[*evaluator.Outcome]*graded{}
-	for _, g := range r.results {
-		for _, o := range g.all() {
-			rec := o.Device.Record
-			r.of[o] = g
-			if _, ok := by[rec]; !ok {
-				order = append(order, rec)
-			}
-			by[rec] = append(by[rec], o)
-		}
-	}
-	return order, by
-}
-
-func (r *checkReport) writeJSON(w io.Writer, invalid []*fixtures.Problem) error {
-	out := struct {
-		Devices []deviceJSON  `json:"devices"`
-		Invalid []problemJSON `json:"invalid"`
-	}{Devices: []deviceJSON{}, Invalid: newProblemsJSON(invalid)}
-	order, by := r.devices()
-	for _, rec := range order {
-		for _, o := range by[rec] {
-			d := newDeviceJSON(o)
-			d.Revision = r.gradedOf(o).rev.ID
-			if g := o.Gap(r.target); g != nil {
-				d.GapLevel, d.GapReserved = g.Level, g.Reserved
-				for _, c := range g.Checks {
-					d.Gaps = append(d.Gaps, r.gapJSON(o, c))
-				}
-			}
-			if r.target != "" {
-				meets := r.meets(o)
-				d.Target, d.MeetsTarget = r.target, &meets
-				if !meets {
-					r.below++
-				}
-			}
-			out.Devices = append(out.Devices, d)
-		}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
-}
-
-// gradedOf returns the grading an outcome belongs to.
-func (r *checkReport) gradedOf(o *evaluator.Outcome) *graded {
-	return r.of[o]
-}
-
-func (r *checkReport) gapJSON(o *evaluator.Outcome, c evaluator.Check) gapJSON {
-	g := gapJSON{
-		Criterion: c.Criterion.ID, Title: c.Criterion.Title, Level: c.Criterion.Level, Family: c.Criterion.Family,
-		Verdict: c.Verdict, Field: c.Field(), Message: c.Message(), Where: c.Criterion.Pos.String(),
-	}
-	if len(c.Problems) > 0 {
-		p := c.Problems[0]
-		g.Needs = p.Needs
-		if !p.Absent && p.Has != "" {
-			g.Has = &p.Has
-		}
-	}
-	if r.explain {
-		if ref, err := r.gradedOf(o).reference(); err == nil {
-			for _, d := range ref.Explain(o.Device, c.Criterion) {
-				g.CUE = append(g.CUE, d.String())
+// checkRevisions returns the revisions named, in order and each once, or by
+// default the newest published revision and the newest draft.
+func (e *env) checkRevisions(std *spec.Standard, ids []string) ([]*spec.Revision, int) {
+	var revs []*spec.Revision
+	if len(ids) == 0 {
+		for _, status := range []string{spec.RevisionPublished, spec.RevisionDraft} {
+			if r := std.Newest(status); r != nil {
+				revs = append(revs, r)
 			}
 		}
+		if len(revs) > 0 {
+			return revs, exitOK
+		}
+		ids = []string{""}
 	}
-	return g
-}
-
-func (r *checkReport) writeText(w io.Writer) error {
-	order, by := r.devices()
-	for i, rec := range order {
-		if i > 0 {
-			fmt.Fprintln(w)
+	for _, id := range ids {
+		r, err := std.Choose(id)
+		if err != nil {
+			return nil, e.revisionError(err)
 		}
-		outcomes := by[rec]
-		d := outcomes[0].Device
-		claim := ""
-		if d.ClaimedLevel != "" {
-			claim = ", claims " + d.ClaimedLevel
-		}
-		fmt.Fprintf(w, "%s: %s %q by %s (%s%s)\n", where(d), d.ID, d.Name, d.Vendor, d.Category, claim)
-		for _, o := range outcomes {
-			r.writeOutcomeText(w, r.gradedOf(o), o)
+		if !slices.Contains(revs, r) {
+			revs = append(revs, r)
 		}
 	}
-	return nil
-}
-
-func (r *checkReport) writeOutcomeText(w io.Writer, gr *graded, o *evaluator.Outcome) {
-	rev := gr.rev
-	line := fmt.Sprintf("  %s (%s): %s", rev.ID, rev.Status, o.Level)
-	if len(o.Families) > 0 {
-		line += " (" + familyText(o) + ")"
-	}
-	for _, f := range o.Flags {
-		switch f {
-		case evaluator.FlagOverClaim:
-			line += fmt.Sprintf("; over-claim: claims %s", o.Device.ClaimedLevel)
-		case evaluator.FlagNotAssessable:
-			line += fmt.Sprintf("; not assessable: claims %s, which %s reserves", o.Device.ClaimedLevel, rev.ID)
-		}
-	}
-	if r.target != "" {
-		if r.meets(o) {
-			line += fmt.Sprintf("; meets the target %s", r.target)
-		} else {
-			line += fmt.Sprintf("; below the target %s", r.target)
-			r.below++
-		}
-	}
-	fmt.Fprintln(w, line)
-	if len(o.Device.Ignored) > 0 {
-		fmt.Fprintf(w, "    ignores %d %s that %s does not define: %s\n", len(o.Device.Ignored), plural(len(o.Device.Ignored), "measurement", "measurements"), rev.ID, strings.Join(o.Device.Ignored, ", "))
-	}
-	g := o.Gap(r.target)
-	switch {
-	case g == nil:
-		return
-	case g.Reserved:
-		fmt.Fprintf(w, "    %s is reserved in %s: no device can reach it yet\n", g.Level, rev.ID)
-		return
-	}
-	fmt.Fprintf(w, "    to reach %s, meet %d %s:\n", g.Level, len(g.Checks), plural(len(g.Checks), "criterion", "criteria"))
-	width := 0
-	for _, c := range g.Checks {
-		width = max(width, len(c.Criterion.ID))
-	}
-	for _, c := range g.Checks {
-		fmt.Fprintf(w, "      %-*s  %-7s  %s\n", width, c.Criterion.ID, c.Verdict, c.Message())
-		if r.explain {
-			ref, err := gr.reference()
-			if err != nil {
-				fmt.Fprintf(w, "          (CUE's account is not available: %v)\n", err)
-				continue
-			}
-			for _, d := range ref.Explain(o.Device, c.Criterion) {
-				for _, l := range strings.Split(d.String(), "\n") {
-					fmt.Fprintf(w, "          %s\n", l)
-				}
-			}
-		}
-	}
+	return revs, exitOK
 }

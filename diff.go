@@ -3,14 +3,15 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/evaluator/report"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 )
@@ -66,7 +67,7 @@ are listed), an invalid record, or bad usage.`,
 		fs.Var(&corpus, "corpus", "add the devices in `PATH`, a file or directory, to the reference corpus (repeatable)")
 		dir := workspaceFlag(fs)
 		return func(args []string) int {
-			if code := checkFormat(e, *format, "text", "md", "json"); code != exitOK {
+			if code := e.checkFormat(*format, "text", "md", "json"); code != exitOK {
 				return code
 			}
 			if len(args) > 2 {
@@ -75,26 +76,14 @@ are listed), an invalid record, or bad usage.`,
 			if !slices.Contains([]string{"auto", "always", "never"}, *color) {
 				return e.errorf("unknown --color %q; want auto, always or never", *color)
 			}
-			if *width != 0 && *width < minDiffWidth {
-				return e.errorf("--width must be at least %d", minDiffWidth)
+			if *width != 0 && *width < report.MinTextWidth {
+				return e.errorf("--width must be at least %d", report.MinTextWidth)
 			}
-			opts := diffOptions{format: *format, stat: *stat, sideBySide: *side, exitCode: *exitCode}
-			opts.color, opts.width = terminalLayout(e.stdout, *color, *width)
-			return diff(e, *dir, args, corpus, opts)
+			opts := report.TextOptions{Stat: *stat, SideBySide: *side}
+			opts.Color, opts.Width = terminalLayout(e.stdout, *color, *width)
+			return diff(e, *dir, args, corpus, opts, *format, *exitCode)
 		}
 	},
-}
-
-// minDiffWidth is the narrowest layout of the text report.
-const minDiffWidth = 40
-
-type diffOptions struct {
-	format     string
-	stat       bool
-	sideBySide bool
-	exitCode   bool
-	color      bool
-	width      int
 }
 
 // terminalLayout decides whether to color the output and how wide to lay it
@@ -108,165 +97,106 @@ func terminalLayout(w io.Writer, color string, width int) (bool, int) {
 	}
 	if tty {
 		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 0 {
-			return useColor, max(cols, minDiffWidth)
+			return useColor, max(cols, report.MinTextWidth)
 		}
 	}
 	if cols, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && cols > 0 {
-		return useColor, max(cols, minDiffWidth)
+		return useColor, max(cols, report.MinTextWidth)
 	}
 	return useColor, 80
 }
 
-// diffResult is everything diff found, for the writers.
-type diffResult struct {
-	base, target       revisionRef
-	baseRev, targetRev *spec.Revision
-	changes            *spec.Changes
-	files              []spec.FileDiff
-	impact             *evaluator.Impact
-	// corpus names the corpus graded, for the reader.
-	corpus string
-}
+func diff(e *env, dir string, args, corpusPaths []string, opts report.TextOptions, format string, exitCode bool) int {
+	ws, std, code := e.loadStandard(dir)
+	if code != exitOK {
+		return code
+	}
+	r := &report.Diff{}
+	if code := e.diffRevisions(ws, std, args, r); code != exitOK {
+		return code
+	}
+	r.Changes = spec.Compare(r.BaseRev, r.TargetRev)
+	r.Files = spec.Redline(r.BaseRev, r.TargetRev)
 
-// differs reports whether anything but the text differs, for --exit-code.
-func (r *diffResult) differs() bool {
-	c := r.changes
-	return len(c.Categories) > 0 || len(c.Levels) > 0 || len(c.Criteria) > 0 || len(c.Measurements) > 0 || !r.impact.Empty()
-}
-
-func diff(e *env, dir string, args, corpusPaths []string, opts diffOptions) int {
-	std, err := loadStandard(dir)
+	corpus, err := fixtures.LoadCorpus(ws, true, corpusPaths)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	r := &diffResult{}
-	var code int
-	switch len(args) {
-	case 0:
-		r.baseRev, code = std.choose(e, "", spec.RevisionPublished)
-		if code != exitOK {
-			return code
-		}
-		r.targetRev = std.Newest(spec.RevisionDraft)
-		if r.targetRev == nil && len(std.Broken) > 0 {
-			// The draft may be among the revisions that do not compile.
-			for _, id := range std.IDs {
-				if err, ok := std.Broken[id]; ok {
-					printLoadError(e, err)
-				}
-			}
-			return exitUsage
-		}
-		if r.targetRev == nil {
-			return e.errorf("%s has no draft to compare %s with; name the revisions: ladder diff BASE TARGET", std.ws.describe(), r.baseRev.ID)
-		}
-		r.base, r.target = revisionRef{ID: r.baseRev.ID}, revisionRef{ID: r.targetRev.ID}
-	case 1:
-		r.target = parseRevisionRef(args[0])
-		if r.targetRev, code = std.resolve(e, r.target); code != exitOK {
-			return code
-		}
-		if r.targetRev.Base == "" {
-			return e.errorf("revision %s has no base revision to compare it with; name one: ladder diff BASE %s", r.target, r.target)
-		}
-		r.base = revisionRef{ID: r.targetRev.Base}
-		if r.baseRev, code = std.resolve(e, r.base); code != exitOK {
-			return code
-		}
-	default:
-		r.base, r.target = parseRevisionRef(args[0]), parseRevisionRef(args[1])
-		if r.baseRev, code = std.resolve(e, r.base); code != exitOK {
-			return code
-		}
-		if r.targetRev, code = std.resolve(e, r.target); code != exitOK {
-			return code
-		}
-	}
-	r.changes = spec.Compare(r.baseRev, r.targetRev)
-	r.files = spec.Redline(r.baseRev, r.targetRev)
-
-	corpus, err := std.ws.loadCorpusWith(true, corpusPaths)
+	r.Corpus = strings.Join(append([]string{ws.DisplayPath(fixtures.DevicesDir)}, corpusPaths...), ", ")
+	// Measurements that any revision defines, those read from git too,
+	// are ignored by a revision that does not.
+	known := fixtures.NewVocabulary(append(slices.Clone(std.Revisions), r.BaseRev, r.TargetRev)...)
+	c, err := evaluator.Compare(context.Background(), corpus, known, r.BaseRev, r.TargetRev)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	r.corpus = std.ws.DisplayPath(fixtures.DevicesDir)
-	for _, p := range corpusPaths {
-		r.corpus += ", " + p
-	}
-	invalid, err := r.grade(std, corpus)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
+	r.Impact = c.Impact
 
-	switch opts.format {
+	switch format {
 	case "json":
-		err = writeDiffJSON(e.stdout, r)
+		err = report.WriteDiffJSON(e.stdout, r)
 	case "md":
-		err = writeDiffMarkdown(e.stdout, r)
+		err = report.WriteDiffMarkdown(e.stdout, r)
 	default:
-		err = writeDiffText(e.stdout, r, opts)
+		err = report.WriteDiffText(e.stdout, r, opts)
 	}
 	if err != nil {
 		return e.errorf("writing the diff: %v", err)
 	}
-	if len(invalid) > 0 {
-		printProblems(e, invalid)
-		return e.errorf("%d %s in the corpus: those records were not graded",
-			len(invalid), plural(len(invalid), "problem", "problems"))
+	if len(c.Invalid) > 0 {
+		return e.invalidRecords(c.Invalid, "in the corpus: those records were not graded")
 	}
-	if opts.exitCode && r.differs() {
+	if exitCode && r.Differs() {
 		return exitNo
 	}
 	return exitOK
 }
 
-// resolve returns the revision a reference names: from the workspace, or
-// from its git history.
-func (s *standard) resolve(e *env, ref revisionRef) (*spec.Revision, int) {
-	if ref.Git == "" {
-		return s.revision(e, ref.ID)
-	}
-	ws, err := s.ws.gitWorkspace(ref.Git)
-	if err != nil {
-		return nil, e.errorf("%v", err)
-	}
-	ids, err := ws.Revisions()
-	if err != nil {
-		return nil, e.errorf("reading %s: %v", ref, err)
-	}
-	if !slices.Contains(ids, ref.ID) {
-		var available []string
-		for _, id := range ids {
-			available = append(available, id+"@"+ref.Git)
+// diffRevisions sets the revisions to compare: by default the newest
+// published revision and the newest draft; with one argument, that revision
+// and its base; with two, those.
+func (e *env) diffRevisions(ws *spec.Workspace, std *spec.Standard, args []string, r *report.Diff) int {
+	var err error
+	switch len(args) {
+	case 0:
+		if r.BaseRev, err = std.Choose("", spec.RevisionPublished); err != nil {
+			return e.revisionError(err)
 		}
-		return nil, e.errorf("%v", &spec.UnknownRevisionError{ID: ref.String(), Available: available})
+		r.TargetRev = std.Newest(spec.RevisionDraft)
+		if r.TargetRev == nil && len(std.Broken) > 0 {
+			// The draft may be among the revisions that do not compile.
+			for _, id := range std.IDs {
+				if err, ok := std.Broken[id]; ok {
+					e.revisionError(err)
+				}
+			}
+			return exitUsage
+		}
+		if r.TargetRev == nil {
+			return e.errorf("%s has no draft to compare %s with; name the revisions: ladder diff BASE TARGET", ws.Describe(), r.BaseRev.ID)
+		}
+		r.Base, r.Target = spec.RevisionRef{ID: r.BaseRev.ID}, spec.RevisionRef{ID: r.TargetRev.ID}
+		return exitOK
+	case 1:
+		r.Target = spec.ParseRevisionRef(args[0])
+		if r.TargetRev, err = std.Resolve(ws, r.Target, loadTimeout); err != nil {
+			return e.revisionError(err)
+		}
+		if r.TargetRev.Base == "" {
+			return e.errorf("revision %s has no base revision to compare it with; name one: ladder diff BASE %s", r.Target, r.Target)
+		}
+		r.Base = spec.RevisionRef{ID: r.TargetRev.Base}
+		if r.BaseRev, err = std.Resolve(ws, r.Base, loadTimeout); err != nil {
+			return e.revisionError(err)
+		}
+	default:
+		r.Base, r.Target = spec.ParseRevisionRef(args[0]), spec.ParseRevisionRef(args[1])
+		if r.BaseRev, err = std.Resolve(ws, r.Base, loadTimeout); err != nil {
+			return e.revisionError(err)
+		}
+		if r.TargetRev, err = std.Resolve(ws, r.Target, loadTimeout); err != nil {
+			return e.revisionError(err)
+		}
 	}
-	ctx, cancel := context.WithTimeoutCause(context.Background(), loadTimeout,
-		fmt.Errorf("it did not compile within %v", loadTimeout))
-	defer cancel()
-	rev, err := ws.LoadContext(ctx, ref.ID)
-	if err != nil {
-		printLoadError(e, err)
-		return nil, exitUsage
-	}
-	return rev, exitOK
-}
-
-// grade grades the corpus under both revisions and sets their impact. It
-// returns the problems of the records that neither revision could grade.
-func (r *diffResult) grade(std *standard, corpus *fixtures.Corpus) ([]*fixtures.Problem, error) {
-	// Measurements that any revision defines, those read from git too,
-	// are ignored by a revision that does not.
-	vocab := fixtures.NewVocabulary(append(slices.Clone(std.Revisions), r.baseRev, r.targetRev)...)
-	before, err := evaluator.Grade(context.Background(), r.baseRev, corpus.Records, vocab)
-	if err != nil {
-		return nil, err
-	}
-	after, err := evaluator.Grade(context.Background(), r.targetRev, corpus.Records, vocab)
-	if err != nil {
-		return nil, err
-	}
-	var invalid []*fixtures.Problem
-	r.impact, invalid = evaluator.CompareGradings(before, after)
-	return append(slices.Clone(corpus.Problems), invalid...), nil
+	return exitOK
 }

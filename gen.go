@@ -35,13 +35,13 @@ spread like the reference corpus's. The same seed gives the same records.`,
 }
 
 func gen(e *env, dir, revID string, n int, seed int64) int {
-	std, err := loadStandard(dir)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	rev, code := std.choose(e, revID, spec.RevisionDraft, spec.RevisionPublished)
+	_, std, code := e.loadStandard(dir)
 	if code != exitOK {
 		return code
+	}
+	rev, err := std.Choose(revID, spec.RevisionDraft, spec.RevisionPublished)
+	if err != nil {
+		return e.revisionError(err)
 	}
 	g, err := fixtures.NewGenerator(rev, seed)
 	if err != nil {

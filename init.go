@@ -1,14 +1,10 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
-	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
 )
 
 var initCommand = &command{
@@ -31,70 +27,9 @@ with --workspace DIR, to work on it.`,
 }
 
 func initWorkspace(e *env, dir string) int {
-	if err := writeBuiltin(dir); err != nil {
+	if err := spec.Init(dir, builtin); err != nil {
 		return e.errorf("%v", err)
 	}
 	fmt.Fprintf(e.stdout, "Wrote the built-in standard and its reference corpus to %s.\nCheck it with: ladder vet --workspace %s\nGrade the corpus with: ladder eval --workspace %s\n", dir, dir, dir)
 	return exitOK
-}
-
-// prepareEmptyDir makes sure dir exists and is empty, and reports whether it
-// created it.
-// writeBuiltin writes the built-in standard and its reference corpus to a
-// new or empty directory, leaving nothing half-written when it fails.
-func writeBuiltin(dir string) error {
-	created, err := prepareEmptyDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, root := range []string{"cue", fixtures.DevicesDir} {
-		if err := copyTree(builtin, root, dir); err != nil {
-			if created {
-				os.RemoveAll(dir)
-			} else {
-				os.RemoveAll(filepath.Join(dir, "cue"))
-				os.RemoveAll(filepath.Join(dir, "fixtures"))
-			}
-			return err
-		}
-	}
-	return nil
-}
-
-func prepareEmptyDir(dir string) (bool, error) {
-	entries, err := os.ReadDir(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return false, fmt.Errorf("creating %s: %w", dir, err)
-		}
-		return true, nil
-	case err != nil:
-		return false, fmt.Errorf("%s: %w", dir, err)
-	case len(entries) > 0:
-		return false, fmt.Errorf("%s is not empty; give a new or empty directory", dir)
-	}
-	return false, nil
-}
-
-// copyTree writes the tree under root in fsys to the directory dst, keeping
-// its relative paths.
-func copyTree(fsys fs.FS, root, dst string) error {
-	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, filepath.FromSlash(p))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(target, data, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", target, err)
-		}
-		return nil
-	})
 }

@@ -3,7 +3,11 @@
 // written in CUE. Its built-in standard is GB/Z 177—2026, the intelligence
 // grading of AI terminals.
 //
-// Run `ladder help` for the commands.
+// Each command has a file of its own, named after it (eval.go, check.go,
+// diff.go, vet.go, gen.go, init.go, help.go, and workbench.go for ladder
+// with no command), which holds its flags, help and exit codes and nothing
+// that another front end needs: the work is done by the packages under
+// spec/, evaluator/, fixtures/ and tui/. Run `ladder help` for the commands.
 package main
 
 import (
@@ -12,16 +16,25 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/ladderworks/ladder/evaluator/report"
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
 )
 
-// builtin holds the built-in standard and its reference corpus, laid out as
-// a workspace, so that the binary works anywhere.
+// embedded holds the built-in standard and its reference corpus, laid out
+// as a workspace, so that the binary works anywhere.
 //
 //go:embed cue fixtures/devices
-var builtin embed.FS
+var embedded embed.FS
+
+// builtin is the built-in standard as a workspace's file system.
+var builtin fs.FS = embedded
 
 // Exit codes, the same for every command.
 const (
@@ -29,6 +42,10 @@ const (
 	exitNo    = 1 // the answer is no: findings, a check below target
 	exitUsage = 2 // bad input or usage; a message on stderr says why
 )
+
+// loadTimeout bounds the compilation of one revision by the commands; vet
+// has a flag for it.
+const loadTimeout = 30 * time.Second
 
 // command is one subcommand of ladder.
 type command struct {
@@ -102,6 +119,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	return runCommand(cmd, e, args[1:])
 }
 
+// findCommand returns the command with the given name, or nil.
 func findCommand(name string) *command {
 	for _, c := range commands {
 		if c.name == name {
@@ -140,80 +158,75 @@ func runCommand(cmd *command, e *env, args []string) int {
 	return runFn(append(positional, rest...))
 }
 
-// usageLine is the command's synopsis, such as "ladder init DIR".
-func (c *command) usageLine() string {
-	return strings.Join(strings.Fields("ladder "+c.name+" "+c.args), " ")
+// stringList is a flag that may be given many times.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
+
+// workspaceFlag declares the --workspace flag common to every command.
+func workspaceFlag(fs *flag.FlagSet) *string {
+	return fs.String("workspace", "", "work on the workspace in `DIR` (default: the nearest directory at or above the current one that holds cue/revisions, else the built-in standard)")
 }
 
-func printUsage(w io.Writer) {
-	fmt.Fprint(w, `Ladder is a workbench for drafting capability-ladder standards in CUE.
-Its built-in standard is GB/Z 177—2026, "Intelligence grading of AI
-terminals"; every threshold in it is illustrative, not the standard's.
+// formatFlag declares a --format flag with the given choices, the first
+// being the default.
+func formatFlag(fs *flag.FlagSet, choices ...string) *string {
+	return fs.String("format", choices[0], "print `FORMAT`: "+strings.Join(choices, ", "))
+}
 
-Usage:
-  ladder [--base ID] [--rev ID] [--corpus PATH]...
-                          the workbench (in a terminal; ? shows its keys)
-`)
-	for _, c := range commands {
-		if u := c.usageLine(); len(u) <= 23 {
-			fmt.Fprintf(w, "  %-23s %s\n", u, c.summary)
-		} else {
-			fmt.Fprintf(w, "  %s\n  %-23s %s\n", u, "", c.summary)
+// checkFormat refuses a --format that is not one of the choices.
+func (e *env) checkFormat(format string, choices ...string) int {
+	if !slices.Contains(choices, format) {
+		return e.errorf("unknown --format %q; want one of %s", format, strings.Join(choices, ", "))
+	}
+	return exitOK
+}
+
+// loadStandard opens the workspace (see spec.Open) and loads every revision
+// of it. A revision that does not load is only an error when a command asks
+// for it.
+func (e *env) loadStandard(dir string) (*spec.Workspace, *spec.Standard, int) {
+	ws, err := spec.Open(dir, builtin)
+	if err != nil {
+		return nil, nil, e.errorf("%v", err)
+	}
+	std, err := ws.LoadAll(loadTimeout)
+	if err != nil {
+		return nil, nil, e.errorf("%s: %v", ws.Describe(), err)
+	}
+	return ws, std, exitOK
+}
+
+// revisionError prints why a revision cannot be had, every CUE error at its
+// position where it does not compile, and returns exitUsage.
+func (e *env) revisionError(err error) int {
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, one := range joined.Unwrap() {
+			e.revisionError(one)
+		}
+		return exitUsage
+	}
+	var le *spec.LoadError
+	if !errors.As(err, &le) {
+		return e.errorf("%v", err)
+	}
+	for _, ce := range le.Errs {
+		fmt.Fprintln(e.stderr, ce)
+		for _, p := range ce.Related {
+			fmt.Fprintf(e.stderr, "\t%s\n", p)
 		}
 	}
-	fmt.Fprint(w, `
-Every command takes --workspace DIR: the workspace to use (a directory with
-cue/revisions). The default is the current directory if it is one, else the
-built-in standard.
-
-Exit codes: 0 yes or nothing to report, 1 no (findings, a device below
---target), 2 bad input or usage.
-Run "ladder help COMMAND" for more about a command.
-`)
+	return e.errorf("revision %s does not compile (%d %s)", le.Revision, len(le.Errs), report.Plural(len(le.Errs), "error", "errors"))
 }
 
-func printCommandHelp(w io.Writer, cmd *command) {
-	fmt.Fprintf(w, "Usage: %s\n\n%s.\n", cmd.usageLine(), strings.ToUpper(cmd.summary[:1])+cmd.summary[1:])
-	if cmd.help != "" {
-		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(cmd.help))
+// invalidRecords prints each problem of a corpus on stderr, as
+// file:line:col: message, then a line that counts them and ends with
+// tail, and returns exitUsage.
+func (e *env) invalidRecords(problems []*fixtures.Problem, tail string) int {
+	for _, p := range problems {
+		fmt.Fprintln(e.stderr, p.Error())
 	}
-	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
-	cmd.flags(fs, &env{stdout: io.Discard, stderr: io.Discard})
-	if n := countFlags(fs); n > 0 {
-		fmt.Fprintln(w, "\nFlags:")
-		fs.VisitAll(func(f *flag.Flag) {
-			name, usage := flag.UnquoteUsage(f)
-			fmt.Fprintf(w, "  --%s %s\n      %s\n", f.Name, name, usage)
-		})
-	}
-}
-
-func countFlags(fs *flag.FlagSet) int {
-	n := 0
-	fs.VisitAll(func(*flag.Flag) { n++ })
-	return n
-}
-
-var helpCommand = &command{
-	name:    "help",
-	args:    "[COMMAND]",
-	summary: "show this text, or the help of a command",
-	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
-		return func(args []string) int {
-			switch len(args) {
-			case 0:
-				printUsage(e.stdout)
-				return exitOK
-			case 1:
-				cmd := findCommand(args[0])
-				if cmd == nil {
-					return e.errorf("unknown command %q", args[0])
-				}
-				printCommandHelp(e.stdout, cmd)
-				return exitOK
-			default:
-				return e.errorf("give at most one command")
-			}
-		}
-	},
+	return e.errorf("%d %s %s", len(problems), report.Plural(len(problems), "problem", "problems"), tail)
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/ladderworks/ladder/evaluator/report"
 	"github.com/ladderworks/ladder/spec"
 )
 
@@ -44,7 +44,7 @@ compile, or bad usage.`,
 }
 
 func vet(e *env, dir, only string, timeout time.Duration) int {
-	ws, err := openWorkspace(dir)
+	ws, err := spec.Open(dir, builtin)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
@@ -60,7 +60,7 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 		targets = []string{only}
 	}
 	if len(targets) == 0 {
-		return e.errorf("%s holds no revisions under %s", ws.describe(), spec.RevisionsDir)
+		return e.errorf("%s holds no revisions under %s", ws.Describe(), spec.RevisionsDir)
 	}
 
 	var findings []spec.Finding
@@ -73,7 +73,7 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 		cancel()
 		if err != nil {
 			broken++
-			printLoadError(e, err)
+			e.revisionError(err)
 			if timedOut {
 				// The abandoned compilation still holds the workspace.
 				break
@@ -90,32 +90,8 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 	case broken > 0:
 		return exitUsage
 	case len(findings) > 0:
-		fmt.Fprintf(e.stderr, "%s: %d %s\n", e.prog(), len(findings), plural(len(findings), "finding", "findings"))
+		fmt.Fprintf(e.stderr, "%s: %d %s\n", e.prog(), len(findings), report.Plural(len(findings), "finding", "findings"))
 		return exitNo
 	}
 	return exitOK
-}
-
-// printLoadError prints why a revision could not be loaded: every CUE error
-// at its position, then a summary line.
-func printLoadError(e *env, err error) {
-	var le *spec.LoadError
-	if !errors.As(err, &le) {
-		e.errorf("%v", err)
-		return
-	}
-	for _, ce := range le.Errs {
-		fmt.Fprintln(e.stderr, ce)
-		for _, p := range ce.Related {
-			fmt.Fprintf(e.stderr, "\t%s\n", p)
-		}
-	}
-	e.errorf("revision %s does not compile (%d %s)", le.Revision, len(le.Errs), plural(len(le.Errs), "error", "errors"))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -1,15 +1,15 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
-	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/tui"
 )
 
@@ -52,13 +52,17 @@ func isTerminal(w any) bool {
 }
 
 func workbench(e *env, dir, base, rev string, corpus []string) int {
-	ws, err := openWorkspace(dir)
+	ws, err := spec.Open(dir, builtin)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
 	for _, p := range corpus {
 		if _, err := os.Stat(p); err != nil {
-			return e.errorf("reading corpus %s: %v", p, unwrapStat(err))
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return e.errorf("reading corpus %s: %v", p, err)
 		}
 	}
 	if !isTerminal(os.Stdin) || !isTerminal(e.stdout) {
@@ -67,53 +71,9 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 		printUsage(e.stderr)
 		return exitUsage
 	}
-	cfg := workbenchConfig(ws, corpus)
-	cfg.Base, cfg.Working = base, rev
-	p := tea.NewProgram(tui.New(cfg), tea.WithOutput(e.stdout))
-	if _, err := p.Run(); err != nil {
+	cfg := tui.Config{Workspace: ws, Builtin: builtin, Corpus: corpus, Base: base, Working: rev, Timeout: loadTimeout}
+	if _, err := tea.NewProgram(tui.New(cfg), tea.WithOutput(e.stdout)).Run(); err != nil {
 		return e.errorf("%v", err)
 	}
 	return exitOK
-}
-
-// workbenchConfig is the workbench on a workspace, with the user's own
-// devices.
-func workbenchConfig(ws *workspace, corpus []string) tui.Config {
-	theirs := make([]string, len(corpus))
-	for i, p := range corpus {
-		theirs[i] = filepath.Clean(p)
-	}
-	return tui.Config{
-		FS:       ws.fsys,
-		Root:     ws.root(),
-		Dir:      ws.dir,
-		Describe: ws.describe(),
-		Devices: func() (*fixtures.Corpus, error) {
-			return ws.loadCorpusWith(true, corpus)
-		},
-		Theirs: func(file string) bool {
-			for _, p := range theirs {
-				if file == p || strings.HasPrefix(file, p+string(filepath.Separator)) {
-					return true
-				}
-			}
-			return false
-		},
-		Timeout:       loadTimeout,
-		InitWorkspace: writeBuiltin,
-		Reopen: func(dir string) (tui.Config, error) {
-			next, err := openWorkspace(dir)
-			if err != nil {
-				return tui.Config{}, err
-			}
-			return workbenchConfig(next, corpus), nil
-		},
-	}
-}
-
-func unwrapStat(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

@@ -182,7 +182,7 @@ func (s *State) Distribution(category string) map[string]int {
 func (cs *catState) distribution() map[string]int {
 	out := map[string]int{}
 	for rank, n := range cs.dist {
-		out[levelName(rank)] = n
+		out[LevelName(rank)] = n
 	}
 	return out
 }
@@ -670,7 +670,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 				delta.Levels = append(delta.Levels, LevelChange{Device: cs.devices[r].ID, Before: old.rows[pr].level, After: cs.rows[r].level})
 			}
 		}
-		cs.dist[levelRank(cs.rows[r].level)]++
+		cs.dist[LevelIndex(cs.rows[r].level)]++
 	}
 	if old == nil || old.dist != cs.dist {
 		delta.Distributions[cs.cat.Key] = cs.distribution()

@@ -1,8 +1,9 @@
 package evaluator
 
 import (
+	"cmp"
 	"context"
-	"slices"
+	"strings"
 
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
@@ -19,6 +20,8 @@ type Grading struct {
 	// Engine holds every verdict; its State gives the outcomes, by the
 	// index of the device in Devices.
 	Engine *Engine
+	// Checks counts the verdicts that the grading decided.
+	Checks int
 }
 
 // Grade validates records against a revision's #Device schema, checking
@@ -34,56 +37,29 @@ func Grade(ctx context.Context, rev *spec.Revision, records []*fixtures.Record, 
 	}
 	devices, problems := fixtures.ValidateWith(rev, records, known, opts)
 	g := &Grading{Revision: rev, Devices: devices, Invalid: problems, Engine: NewEngine()}
-	if _, err := g.Engine.Update(ctx, rev, devices); err != nil {
+	delta, err := g.Engine.Update(ctx, rev, devices)
+	if err != nil {
 		return nil, err
 	}
+	g.Checks = delta.Checks
 	return g, nil
 }
 
-// CompareGradings returns the impact of the target grading against the
-// base grading of the same records: each device graded under both is
-// compared, and one graded under only one is recorded as such. It also
-// returns the problems of the records that neither revision could grade,
-// each once.
-func CompareGradings(base, target *Grading) (*Impact, []*fixtures.Problem) {
-	im := NewImpact(base.Revision, target.Revision)
-	before, after := base.Engine.State(), target.Engine.State()
-	targetByID := make(map[string]int, len(target.Devices))
-	for i, d := range target.Devices {
-		targetByID[d.ID] = i
+// ByCategory orders devices as reports show them: by category, in the
+// order of the revision's categories (those it does not define last), then
+// by ID.
+func ByCategory(rev *spec.Revision) func(a, b *fixtures.Device) int {
+	rank := make(map[string]int, len(rev.Categories))
+	for i, c := range rev.Categories {
+		rank[c.Key] = i
 	}
-	inBase := make(map[string]bool, len(base.Devices))
-	for i, d := range base.Devices {
-		inBase[d.ID] = true
-		j, ok := targetByID[d.ID]
-		if !ok {
-			im.AddOnlyBase(d.Category, d.ID)
-			continue
+	of := func(d *fixtures.Device) int {
+		if r, ok := rank[d.Category]; ok {
+			return r
 		}
-		im.Add(before.Outcome(i), after.Outcome(j))
+		return len(rank)
 	}
-	for _, d := range target.Devices {
-		if !inBase[d.ID] {
-			im.AddOnlyTarget(d.Category, d.ID)
-		}
+	return func(a, b *fixtures.Device) int {
+		return cmp.Or(cmp.Compare(of(a), of(b)), strings.Compare(a.ID, b.ID))
 	}
-	im.Finish()
-
-	// A record that one revision grades is part of the impact; one that
-	// neither grades is a problem of the input.
-	graded := map[string]bool{}
-	for _, d := range append(slices.Clone(base.Devices), target.Devices...) {
-		graded[d.File+"\x00"+d.ID] = true
-	}
-	var invalid []*fixtures.Problem
-	seen := map[string]bool{}
-	for _, p := range append(slices.Clone(base.Invalid), target.Invalid...) {
-		key := p.Error()
-		if seen[key] || (p.ID != "" && graded[p.File+"\x00"+p.ID]) {
-			continue
-		}
-		seen[key] = true
-		invalid = append(invalid, p)
-	}
-	return im, invalid
 }

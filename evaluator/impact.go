@@ -11,15 +11,6 @@ import (
 // revision does to real devices. Each device is graded under each revision
 // on its own; Impact only sets the two outcomes side by side.
 
-// Levels are the levels a device may be at, L0 first.
-var Levels = append([]string{LevelNone}, spec.LevelNames...)
-
-// LevelIndex returns the index of a level in Levels (0 for L0), or -1 for
-// a name that is no level.
-func LevelIndex(level string) int {
-	return slices.Index(Levels, level)
-}
-
 // Impact is the difference that a target revision makes, against a base
 // revision, to the levels and verdicts of a corpus.
 type Impact struct {

@@ -41,10 +41,10 @@ func decide(cat *spec.Category, crits []*spec.Criterion, verdicts []Verdict, cla
 			lowest = rank
 		}
 		if len(cat.Determination.Families) > 0 {
-			r.families = append(r.families, FamilyLevel{Family: fam, Level: levelName(rank)})
+			r.families = append(r.families, FamilyLevel{Family: fam, Level: LevelName(rank)})
 		}
 	}
-	r.level = levelName(lowest)
+	r.level = LevelName(lowest)
 	r.flags = flags(cat, claimed, lowest)
 	return r
 }
@@ -81,17 +81,29 @@ func flags(cat *spec.Category, claimed string, rank int) []string {
 	return nil
 }
 
-// levelName returns "L0" for rank 0, "L1" for 1 and so on.
-func levelName(rank int) string {
-	if rank <= 0 || rank > len(spec.LevelNames) {
-		return LevelNone
+// Levels are the levels a device may be at, L0 first: a level's index in
+// it is its rank.
+var Levels = append([]string{LevelNone}, spec.LevelNames...)
+
+// LevelIndex returns the rank of a level, its index in Levels (0 for L0),
+// or -1 for a name that is no level.
+func LevelIndex(level string) int {
+	if level == LevelNone {
+		return 0
 	}
-	return spec.LevelNames[rank-1]
+	if r := spec.LevelRank(level); r > 0 {
+		return r
+	}
+	return -1
 }
 
-// levelRank returns the rank of a level name, 0 for L0 or anything else.
-func levelRank(name string) int {
-	return max(LevelIndex(name), 0)
+// LevelName returns the level of a rank: "L0" for 0 (and anything out of
+// range), "L1" for 1 and so on.
+func LevelName(rank int) string {
+	if rank <= 0 || rank >= len(Levels) {
+		return LevelNone
+	}
+	return Levels[rank]
 }
 
 // Gap is what a device lacks to reach a level.
@@ -113,23 +125,23 @@ func (o *Outcome) Gap(target string) *Gap {
 	if o.Category == nil {
 		return nil
 	}
-	rank := levelRank(o.Level)
+	rank := LevelIndex(o.Level)
 	want := rank + 1
 	if target != "" {
-		want = levelRank(target)
+		want = LevelIndex(target)
 	}
 	if want <= rank || want > len(spec.LevelNames) {
 		return nil
 	}
-	g := &Gap{Level: levelName(want)}
+	g := &Gap{Level: LevelName(want)}
 	for r := rank + 1; r <= want; r++ {
-		if l := o.Category.Level(levelName(r)); l == nil || l.Status == spec.LevelReserved {
+		if l := o.Category.Level(LevelName(r)); l == nil || l.Status == spec.LevelReserved {
 			g.Reserved = true
 			return g
 		}
 	}
 	for _, c := range o.Checks {
-		if r := levelRank(c.Criterion.Level); r > rank && r <= want && c.Verdict != Pass {
+		if r := LevelIndex(c.Criterion.Level); r > rank && r <= want && c.Verdict != Pass {
 			g.Checks = append(g.Checks, c)
 		}
 	}

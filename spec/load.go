@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
@@ -17,44 +15,6 @@ import (
 
 // RevisionsDir is where a workspace keeps its revisions, one directory each.
 const RevisionsDir = "cue/revisions"
-
-// Workspace is a set of revisions of a standard, read from a file system
-// laid out as cue/cue.mod/ and cue/revisions/<id>/*.cue.
-type Workspace struct {
-	fsys fs.FS
-	root string
-
-	// mu serialises loading, and guards the caches below: CUE's loader is
-	// not documented as safe for concurrent use, while compiled values are.
-	mu sync.Mutex
-	// module is the module file as last read.
-	module *moduleFile
-	// sources are the source files of each revision as last loaded, by
-	// revision ID and file name.
-	sources map[string]map[string]*sourceFile
-	// memos are what the last load of each revision read of its criteria,
-	// by revision ID.
-	memos map[string]*revisionMemo
-	// spares are syntax trees of the files of each revision, parsed for
-	// the next load, by revision ID.
-	spares map[string]*spareTrees
-}
-
-// NewWorkspace returns the workspace held by fsys. Root is how the
-// workspace's directory is shown in positions: "" shows paths such as
-// cue/revisions/gbz177-2026/schema.cue, "ws" shows ws/cue/revisions/....
-func NewWorkspace(fsys fs.FS, root string) *Workspace {
-	return &Workspace{fsys: fsys, root: root}
-}
-
-// DisplayPath returns how a slash-separated path inside the workspace is
-// shown to users.
-func (w *Workspace) DisplayPath(name string) string {
-	if w.root == "" {
-		return name
-	}
-	return filepath.Join(w.root, filepath.FromSlash(name))
-}
 
 // Revisions returns the IDs of the workspace's revisions, sorted: the names of
 // the directories under cue/revisions that hold CUE files.

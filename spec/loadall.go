@@ -3,6 +3,7 @@ package spec
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -84,4 +85,34 @@ func (s *Standard) Newest(status string) *Revision {
 		}
 	}
 	return nil
+}
+
+// Choose returns the revision named id or, when id is "", the newest loaded
+// revision with the first of the statuses that has one, else the newest
+// loaded revision. It fails with an [*UnknownRevisionError] for an ID the
+// workspace does not hold, with why the revision does not load for one that
+// does not, and with every revision's error when none loads.
+func (s *Standard) Choose(id string, statuses ...string) (*Revision, error) {
+	if id != "" {
+		if r := s.Loaded(id); r != nil {
+			return r, nil
+		}
+		if err, ok := s.Broken[id]; ok {
+			return nil, err
+		}
+		return nil, &UnknownRevisionError{ID: id, Available: s.IDs}
+	}
+	for _, status := range statuses {
+		if r := s.Newest(status); r != nil {
+			return r, nil
+		}
+	}
+	if len(s.Revisions) > 0 {
+		return s.Revisions[len(s.Revisions)-1], nil
+	}
+	var errs []error
+	for _, id := range s.IDs {
+		errs = append(errs, s.Broken[id])
+	}
+	return nil, errors.Join(errs...)
 }

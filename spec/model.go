@@ -249,8 +249,9 @@ func (c *Criterion) Counts(family string) bool {
 	return c.Family == FamilyCore || c.Family == family
 }
 
-// levelRank returns the rank of a level name, or 0 if it is not one.
-func levelRank(name string) int {
+// LevelRank returns the rank of a level name: 1 for L1, 2 for L2 and so
+// on, or 0 if it is not one.
+func LevelRank(name string) int {
 	return slices.Index(LevelNames, name) + 1
 }
 

@@ -330,7 +330,7 @@ func (r *reader) readCategory(key string, v cue.Value) *Category {
 		return c
 	}
 	for name, lv := range r.members(levels, what+": levels", "levels by name") {
-		if levelRank(name) == 0 {
+		if LevelRank(name) == 0 {
 			r.problem(r.pos(lv), "level", "%s has a level %q; levels are %s", what, name, strings.Join(LevelNames, ", "))
 			continue
 		}
@@ -342,7 +342,7 @@ func (r *reader) readCategory(key string, v cue.Value) *Category {
 }
 
 func (r *reader) readLevel(c *Category, name string, v cue.Value) *Level {
-	l := &Level{Name: name, Rank: levelRank(name), Pos: r.pos(v)}
+	l := &Level{Name: name, Rank: LevelRank(name), Pos: r.pos(v)}
 	what := c.Key + " " + name
 	if !r.checkFields(v, what, levelFields) {
 		return l

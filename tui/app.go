@@ -104,15 +104,25 @@ func New(cfg Config) *App {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 30 * time.Second
 	}
+	if cfg.Workspace == nil {
+		cfg.Workspace = spec.NewWorkspace(cfg.Builtin, "")
+	}
 	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true}
-	m.ov = newOverlay(cfg.FS)
-	m.ws = spec.NewWorkspace(m.ov, cfg.Root)
+	m.setWorkspace(cfg.Workspace)
 	m.help.Styles = m.st.help
 	m.sh.st = &m.st
 	m.corpus = newCorpusModel(true)
 	m.edit = newEditModel()
 	m.wsBusy = true // the first load
 	return m
+}
+
+// setWorkspace works on a workspace from now on: its files are read through
+// an overlay of the edited texts.
+func (m *App) setWorkspace(ws *spec.Workspace) {
+	m.cfg.Workspace = ws
+	m.ov = newOverlay(ws.FS())
+	m.ws = ws.Over(m.ov)
 }
 
 // Init loads the workspace and asks the terminal for its background.
@@ -642,6 +652,8 @@ func (m *App) renderStatus(r rect) string {
 	if r.h <= 0 {
 		return ""
 	}
+	// The workspace comes first, and takes at most a quarter of the line.
+	where := m.st.status.Render(" " + leftTruncate(m.cfg.Workspace.Name(), max(r.w/4, 12)) + " ·")
 	var status string
 	switch {
 	case m.s == nil:
@@ -670,7 +682,7 @@ func (m *App) renderStatus(r rect) string {
 	if n := len(m.edit.modified()); n > 0 {
 		status += m.st.stale.Render(fmt.Sprintf(" · %d unsaved", n))
 	}
-	lines := []string{fit(status, r.w)}
+	lines := []string{fit(where+status, r.w)}
 	if r.h > 1 {
 		short := m.keys.ShortHelp()
 		if m.view == editView {
@@ -738,6 +750,15 @@ func formatDuration(d time.Duration) string {
 		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 	}
 	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// leftTruncate cuts s to at most w cells, keeping its end: "…ds/my-standard".
+func leftTruncate(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw <= w {
+		return s
+	}
+	return "…" + ansi.TruncateLeft(s, sw-w+1, "")
 }
 
 func firstLine(s string) string {

@@ -15,25 +15,19 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
-	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/spectest"
 	"github.com/ladderworks/ladder/tui/safefile"
 )
 
 // testConfig is the built-in standard and corpus, and one device of the
 // user's own.
-func testConfig() Config {
-	repo := os.DirFS("..")
+func testConfig(t testing.TB) Config {
+	builtin := spectest.FS(t)
 	return Config{
-		FS:       repo,
-		Describe: "the repository's standard",
-		Devices: func() (*fixtures.Corpus, error) {
-			l := fixtures.NewLoader()
-			if err := l.AddFS(repo, fixtures.DevicesDir, fixtures.DevicesDir); err != nil {
-				return nil, err
-			}
-			return l.Corpus(), l.AddPath("testdata/yours.json")
-		},
-		Theirs: func(file string) bool { return file == "testdata/yours.json" },
+		Workspace: spec.NewWorkspace(builtin, ""),
+		Builtin:   builtin,
+		Corpus:    []string{"testdata/yours.json"},
 		// Never the user's own journal of the built-in standard.
 		JournalDir: filepath.Join(os.TempDir(), fmt.Sprintf("ladder-tui-test-%d", os.Getpid())),
 	}
@@ -43,7 +37,7 @@ func testConfig() Config {
 // fixed so that renders do not depend on the machine.
 func loaded(t testing.TB, w, h int) *App {
 	t.Helper()
-	return start(t, testConfig(), w, h, func(s *session) { s.took = 2100 * time.Microsecond })
+	return start(t, testConfig(t), w, h, func(s *session) { s.took = 2100 * time.Microsecond })
 }
 
 // start starts the workbench on a configuration at a size, with its first
@@ -321,8 +315,8 @@ func TestSwitchRevision(t *testing.T) {
 
 // TestLoadError shows an error instead of the views when nothing loads.
 func TestLoadError(t *testing.T) {
-	cfg := testConfig()
-	cfg.FS = os.DirFS(t.TempDir())
+	cfg := testConfig(t)
+	cfg.Workspace = spec.NewWorkspace(os.DirFS(t.TempDir()), "")
 	m := New(cfg)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(load(cfg, m.ws)())
@@ -336,7 +330,7 @@ func TestLoadError(t *testing.T) {
 // TestFlow runs the workbench as a program: start, switch views, filter
 // the corpus, open a device, quit.
 func TestFlow(t *testing.T) {
-	tm := teatest.NewTestModel(t, New(testConfig()),
+	tm := teatest.NewTestModel(t, New(testConfig(t)),
 		teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	waitFor := func(s string) {

@@ -14,7 +14,7 @@ import (
 // both, compare them, and render the Spec view at 120×40.
 func BenchmarkStartToFirstFrame(b *testing.B) {
 	for b.Loop() {
-		m := New(testConfig())
+		m := New(testConfig(b))
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		m.Update(load(m.cfg, m.ws)())
 		if !strings.Contains(m.View().Content, "checks in") {

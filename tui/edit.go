@@ -76,7 +76,7 @@ type (
 		errs    []error
 	}
 	workspaceMsg struct {
-		cfg Config
+		ws  *spec.Workspace
 		err error
 	}
 	revisionOpMsg struct {
@@ -110,14 +110,14 @@ type recoverable struct {
 
 // diskPath is where a file of the workspace is on disk.
 func (m *App) diskPath(key string) string {
-	return filepath.Join(m.cfg.Dir, filepath.FromSlash(key))
+	return m.cfg.Workspace.Path(key)
 }
 
 // keyOf returns the workspace path of a file named as positions show it.
 func (m *App) keyOf(display string) string {
 	key := filepath.ToSlash(display)
-	if m.cfg.Root != "" {
-		key = strings.TrimPrefix(key, filepath.ToSlash(m.cfg.Root)+"/")
+	if root := m.cfg.Workspace.Root(); root != "" {
+		key = strings.TrimPrefix(key, filepath.ToSlash(root)+"/")
 	}
 	return key
 }
@@ -135,12 +135,12 @@ func (m *App) openCriterion(c *spec.Criterion) tea.Cmd {
 
 // readFile reads a file to edit, in a command.
 func (m *App) readFile(key string, line int) tea.Cmd {
-	cfg := m.cfg
+	ws := m.cfg.Workspace
 	path := m.diskPath(key)
 	return func() tea.Msg {
 		msg := fileOpenedMsg{key: key, line: line}
-		if cfg.Dir == "" {
-			msg.data, msg.err = fs.ReadFile(cfg.FS, key)
+		if ws.Dir() == "" {
+			msg.data, msg.err = fs.ReadFile(ws.FS(), key)
 			msg.stamp = safefile.StampOf(msg.data)
 			return msg
 		}
@@ -273,7 +273,7 @@ func (m *App) compiled(msg compiledMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.compileErr = msg.err
-		for key, errs := range errorsByFile(msg.err, filepath.ToSlash(m.cfg.Root)) {
+		for key, errs := range errorsByFile(msg.err, filepath.ToSlash(m.cfg.Workspace.Root())) {
 			if f := m.edit.files[key]; f != nil {
 				f.errs = errs
 			}
@@ -343,8 +343,8 @@ func (m *App) journalDir() string {
 	switch {
 	case m.cfg.JournalDir != "":
 		return m.cfg.JournalDir
-	case m.cfg.Dir != "":
-		return filepath.Join(m.cfg.Dir, ".ladder", "recover")
+	case m.cfg.Workspace.Dir() != "":
+		return m.cfg.Workspace.Path(".ladder/recover")
 	}
 	dir, err := os.UserCacheDir()
 	if err != nil {
@@ -385,7 +385,7 @@ func (m *App) save(then tea.Cmd) tea.Cmd {
 		m.notice = "nothing to save"
 		return then
 	}
-	if m.cfg.Dir == "" {
+	if m.cfg.Workspace.Dir() == "" {
 		m.askWorkspace(func(m *App) tea.Cmd { return m.save(then) })
 		return nil
 	}
@@ -533,7 +533,7 @@ type noticeMsg struct {
 // askWorkspace offers to write the built-in standard to a workspace, where
 // edits can be saved, and then goes on with next.
 func (m *App) askWorkspace(next func(*App) tea.Cmd) {
-	if m.cfg.InitWorkspace == nil || m.cfg.Reopen == nil {
+	if m.cfg.Builtin == nil {
 		m.err = errors.New("the built-in standard is never written, and no workspace can be made here")
 		return
 	}
@@ -552,13 +552,13 @@ func (m *App) askWorkspace(next func(*App) tea.Cmd) {
 			}
 			m.dlg = nil
 			m.afterWorkspace = next
-			cfg := m.cfg
+			builtin := m.cfg.Builtin
 			return func() tea.Msg {
-				if err := cfg.InitWorkspace(dir); err != nil {
+				if err := spec.Init(dir, builtin); err != nil {
 					return workspaceMsg{err: err}
 				}
-				c, err := cfg.Reopen(dir)
-				return workspaceMsg{cfg: c, err: err}
+				ws, err := spec.Open(dir, builtin)
+				return workspaceMsg{ws: ws, err: err}
 			}
 		},
 	}
@@ -572,13 +572,8 @@ func (m *App) workspaceMade(msg workspaceMsg) tea.Cmd {
 		return nil
 	}
 	oldJournal := m.journal()
-	cfg := msg.cfg
-	cfg.JournalDir = m.cfg.JournalDir
-	cfg.Base, cfg.Working = m.cfg.Base, m.cfg.Working
-	m.cfg = cfg
-	m.ov = newOverlay(cfg.FS)
-	m.ws = spec.NewWorkspace(m.ov, cfg.Root)
-	m.notice = "made the workspace " + cfg.Dir
+	m.setWorkspace(msg.ws)
+	m.notice = "made the workspace " + msg.ws.Dir()
 	var keys []string
 	for key := range m.edit.files {
 		keys = append(keys, key)
@@ -615,7 +610,7 @@ func (m *App) externalEditor() tea.Cmd {
 	if key == "" {
 		return nil
 	}
-	if m.cfg.Dir == "" {
+	if m.cfg.Workspace.Dir() == "" {
 		m.notice = "the built-in standard is read-only: edit it in Ladder (enter) and save, which makes a workspace"
 		return nil
 	}
@@ -639,7 +634,7 @@ func (m *App) externalEditor() tea.Cmd {
 // poll checks the workspace's files for changes by other programs, every
 // pollEvery.
 func (m *App) poll() tea.Cmd {
-	if m.cfg.Dir == "" {
+	if m.cfg.Workspace.Dir() == "" {
 		return nil
 	}
 	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
@@ -649,7 +644,7 @@ func (m *App) poll() tea.Cmd {
 // texts of those that differ from the last scan. tick is set for the
 // watcher's looks, every pollEvery, and not for one after $EDITOR.
 func (m *App) scan(tick bool) tea.Cmd {
-	dir, last := m.cfg.Dir, m.snap
+	dir, last := m.cfg.Workspace.Dir(), m.snap
 	return func() tea.Msg {
 		snap := map[string]fileSig{}
 		changed := map[string][]byte{}
@@ -726,7 +721,7 @@ func (m *App) polled(msg polledMsg) tea.Cmd {
 // checkJournal lists the journaled edits, with the files as they are on
 // disk, to offer them back after a crash.
 func (m *App) checkJournal() tea.Cmd {
-	j, cfg := m.journal(), m.cfg
+	j, ws := m.journal(), m.cfg.Workspace
 	diskPath := m.diskPath
 	return func() tea.Msg {
 		entries, errs := j.List()
@@ -735,8 +730,8 @@ func (m *App) checkJournal() tea.Cmd {
 			var data []byte
 			var stamp safefile.Stamp
 			var err error
-			if cfg.Dir == "" {
-				data, err = fs.ReadFile(cfg.FS, e.Path)
+			if ws.Dir() == "" {
+				data, err = fs.ReadFile(ws.FS(), e.Path)
 				stamp = safefile.StampOf(data)
 			} else {
 				data, stamp, err = safefile.Read(diskPath(e.Path))

@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/spectest"
 	"github.com/ladderworks/ladder/tui/editbuf"
@@ -22,15 +21,13 @@ import (
 
 // diskConfig is the workbench on a workspace directory, journaling in
 // journal.
-func diskConfig(dir, journal string) Config {
-	fsys := os.DirFS(dir)
-	return Config{
-		FS: fsys, Root: dir, Dir: dir, Describe: "workspace " + dir, JournalDir: journal,
-		Devices: func() (*fixtures.Corpus, error) {
-			l := fixtures.NewLoader()
-			return l.Corpus(), l.AddFS(fsys, fixtures.DevicesDir, fixtures.DevicesDir)
-		},
+func diskConfig(t testing.TB, dir, journal string) Config {
+	t.Helper()
+	ws, err := spec.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return Config{Workspace: ws, JournalDir: journal}
 }
 
 // compileNow compiles the edits and takes the result. The keys pressed
@@ -74,7 +71,7 @@ func gotoEnd(m *App, line int) {
 // still loads and lints clean.
 func TestEditThreshold(t *testing.T) {
 	dir := spectest.Dir(t)
-	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
+	m := start(t, diskConfig(t, dir, t.TempDir()), 120, 40, nil)
 	const device = "mt-plovik-vinta-9-lite-0031"
 	if r := m.s.byID[device]; r.from != "L3" || r.to != "L2" {
 		t.Fatalf("before the edit the device is %s → %s", r.from, r.to)
@@ -210,7 +207,7 @@ func TestPublishedIsReadOnly(t *testing.T) {
 // asks, and each answer does what it says.
 func TestSaveConflict(t *testing.T) {
 	dir := spectest.Dir(t)
-	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
+	m := start(t, diskConfig(t, dir, t.TempDir()), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
 	press(m, "backspace", "5")
@@ -260,7 +257,7 @@ func TestJournalRecovery(t *testing.T) {
 	dir, journal, edited := journaledEdit(t)
 
 	// "Crash": a new workbench, the same workspace and journal.
-	m2 := New(diskConfig(dir, journal))
+	m2 := New(diskConfig(t, dir, journal))
 	m2.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m2.Update(load(m2.cfg, m2.ws)())
 	rec := m2.checkJournal()().(recoveryMsg)
@@ -278,7 +275,7 @@ func TestJournalRecovery(t *testing.T) {
 	}
 
 	// Discarding removes the entry.
-	m3 := New(diskConfig(dir, journal))
+	m3 := New(diskConfig(t, dir, journal))
 	m3.Update(load(m3.cfg, m3.ws)())
 	m3.Update(m3.checkJournal()())
 	cmd := m3.dialogKey(tea.KeyPressMsg{Code: 'd', Text: "d"})
@@ -294,7 +291,7 @@ func TestJournalRecovery(t *testing.T) {
 func journaledEdit(t *testing.T) (dir, journal, edited string) {
 	t.Helper()
 	dir, journal = spectest.Dir(t), t.TempDir()
-	m := start(t, diskConfig(dir, journal), 120, 40, nil)
+	m := start(t, diskConfig(t, dir, journal), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
 	press(m, "backspace", "2")
@@ -325,10 +322,8 @@ func TestQuitAsks(t *testing.T) {
 // offers to make a workspace, and saves there.
 func TestBuiltinSaveMakesWorkspace(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "ws")
-	cfg := testConfig()
+	cfg := testConfig(t)
 	cfg.JournalDir = t.TempDir()
-	cfg.InitWorkspace = func(dir string) error { return os.CopyFS(dir, spectest.FS(t)) }
-	cfg.Reopen = func(dir string) (Config, error) { return diskConfig(dir, ""), nil }
 	m := start(t, cfg, 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
@@ -359,8 +354,8 @@ func TestBuiltinSaveMakesWorkspace(t *testing.T) {
 	if err != nil || !strings.Contains(string(data), "on_device_llm_params_b: >=6") {
 		t.Fatalf("the edit was not saved in the new workspace: %v", err)
 	}
-	if m.cfg.Dir != target {
-		t.Errorf("the workbench works on %q, want %q", m.cfg.Dir, target)
+	if m.cfg.Workspace.Dir() != target {
+		t.Errorf("the workbench works on %q, want %q", m.cfg.Workspace.Dir(), target)
 	}
 }
 
@@ -389,7 +384,7 @@ func flatten(cmd tea.Cmd) []tea.Cmd {
 // TestWatch picks up a file that another program changed.
 func TestWatch(t *testing.T) {
 	dir := spectest.Dir(t)
-	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
+	m := start(t, diskConfig(t, dir, t.TempDir()), 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
 	m.Update(m.scan(false)()) // the first look
 	path := filepath.Join(dir, "cue/revisions/gbz177-l4-draft/mobile_terminal.cue")
@@ -426,7 +421,7 @@ func TestWatch(t *testing.T) {
 // lints clean.
 func TestEditFlow(t *testing.T) {
 	dir := spectest.Dir(t)
-	cfg := diskConfig(dir, t.TempDir())
+	cfg := diskConfig(t, dir, t.TempDir())
 	m := New(cfg)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
@@ -502,7 +497,7 @@ func TestEditFlow(t *testing.T) {
 // TestForkRenameDelete forks the draft, renames the fork and deletes it.
 func TestForkRenameDelete(t *testing.T) {
 	dir := spectest.Dir(t)
-	m := start(t, diskConfig(dir, t.TempDir()), 120, 40, nil)
+	m := start(t, diskConfig(t, dir, t.TempDir()), 120, 40, nil)
 	run := func(cmd tea.Cmd) {
 		t.Helper()
 		for cmd != nil {
@@ -564,7 +559,7 @@ func TestForkRenameDelete(t *testing.T) {
 // the last entry is old enough, and not more often.
 func TestJournalWhileTyping(t *testing.T) {
 	journal := t.TempDir()
-	cfg := testConfig()
+	cfg := testConfig(t)
 	cfg.JournalDir = journal
 	m := start(t, cfg, 120, 40, nil)
 	openCriterion(t, m, "MT-L3-LLM")
@@ -599,7 +594,7 @@ func TestRecoverAfterTheFileChanged(t *testing.T) {
 	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m2 := start(t, diskConfig(dir, journal), 120, 40, nil)
+	m2 := start(t, diskConfig(t, dir, journal), 120, 40, nil)
 	m2.Update(m2.checkJournal()())
 	if !strings.Contains(screen(m2), "changed on disk since") {
 		t.Errorf("the recovery does not say the file changed:\n%s", screen(m2))

@@ -28,7 +28,7 @@ func (m *App) revisionKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.s == nil {
 		return nil
 	}
-	if m.cfg.Dir == "" {
+	if m.cfg.Workspace.Dir() == "" {
 		m.askWorkspace(func(m *App) tea.Cmd { return m.revisionKey(msg) })
 		return nil
 	}
@@ -92,7 +92,7 @@ func (m *App) askFork(from *spec.Revision) {
 				return nil
 			}
 			m.dlg = nil
-			dir := m.cfg.Dir
+			dir := m.cfg.Workspace.Dir()
 			return func() tea.Msg {
 				err := forkRevision(dir, from, id)
 				return revisionOpMsg{working: id, err: err}
@@ -116,7 +116,7 @@ func (m *App) askRename(rev *spec.Revision) {
 				return nil
 			}
 			m.dlg = nil
-			dir, others := m.cfg.Dir, m.s.std.Revisions
+			dir, others := m.cfg.Workspace.Dir(), m.s.std.Revisions
 			m.forget(rev.ID)
 			return func() tea.Msg {
 				return revisionOpMsg{working: id, err: renameRevision(dir, rev, id, others)}
@@ -129,11 +129,11 @@ func (m *App) askDelete(rev *spec.Revision) {
 	m.dlg = &dialog{
 		title: "Delete the draft " + rev.ID + "?",
 		body: []string{
-			"This deletes " + filepath.Join(m.cfg.Dir, spec.RevisionsDir, rev.ID) + " and every file in it.",
+			"This deletes " + filepath.Join(m.cfg.Workspace.Dir(), spec.RevisionsDir, rev.ID) + " and every file in it.",
 			"The working revision becomes " + orNone(rev.Base) + ".",
 		},
 		choices: []choice{{"y", "delete it", func(m *App) tea.Cmd {
-			dir := m.cfg.Dir
+			dir := m.cfg.Workspace.Dir()
 			m.forget(rev.ID)
 			return func() tea.Msg {
 				err := os.RemoveAll(filepath.Join(dir, filepath.FromSlash(spec.RevisionsDir), rev.ID))

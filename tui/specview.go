@@ -161,9 +161,13 @@ func (m *specModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
 	}
 }
 
-// bar draws a level distribution in w cells: a run of each level's mark,
-// as long as its share.
-func bar(counts [5]int, w int, st *styles) string {
+// bar draws a level distribution, the devices at each level, in w cells: a
+// run of each level's mark, as long as its share.
+func bar(dist map[string]int, w int, st *styles) string {
+	counts := make([]int, len(evaluator.Levels))
+	for lvl, name := range evaluator.Levels {
+		counts[lvl] = dist[name]
+	}
 	total := 0
 	for _, n := range counts {
 		total += n
@@ -195,8 +199,8 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 	nameW := max(w-2*barW-4, 6)
 	lines := []string{st.dim.Render(fmt.Sprintf("  %-*s %-*s %s", nameW, "category", barW, "base", "work"))}
 	for i, c := range s.work.Revision.Categories {
-		b := bar(distribution(s.base, s.baseState, c.Key), barW, st)
-		wk := bar(distribution(s.work, s.workState, c.Key), barW, st)
+		b := bar(s.baseState.Distribution(c.Key), barW, st)
+		wk := bar(s.workState.Distribution(c.Key), barW, st)
 		name := fmt.Sprintf("%-*s", nameW, truncate(c.Key, nameW))
 		lead := "  "
 		if i == sh.cat {
@@ -218,7 +222,7 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 	if len(c.Determination.Families) > 0 {
 		lines = append(lines, st.dim.Render("  lowest of "+strings.Join(c.Determination.Families, ", ")))
 	}
-	bd, wd := distribution(s.base, s.baseState, c.Key), distribution(s.work, s.workState, c.Key)
+	bd, wd := s.baseState.Distribution(c.Key), s.workState.Distribution(c.Key)
 	lines = append(lines, st.dim.Render(fmt.Sprintf("  %-17s %2s %s", "level", "cr", "devices")))
 	for _, l := range c.Levels {
 		status := l.Status
@@ -227,7 +231,7 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 				status = old.Status + "→" + l.Status
 			}
 		}
-		lines = append(lines, fmt.Sprintf("  %s %-14s %2d %3d → %d", st.levels[l.Rank].Render(l.Name), status, len(l.Criteria), bd[l.Rank], wd[l.Rank]))
+		lines = append(lines, fmt.Sprintf("  %s %-14s %2d %3d → %d", st.levels[l.Rank].Render(l.Name), status, len(l.Criteria), bd[l.Name], wd[l.Name]))
 	}
 	return lines
 }

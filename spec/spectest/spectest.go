@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // The built-in revisions.
@@ -25,6 +26,10 @@ const (
 	Edition = "gbz177-2026"
 	Draft   = "gbz177-l4-draft"
 )
+
+// Timeout bounds the compilation of a revision in tests: far more than
+// any revision of the built-in standard needs.
+const Timeout = time.Minute
 
 // Trees are the directories of the repository that make the built-in
 // standard: the CUE module and the reference corpus. They are what the

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bufio"
@@ -123,36 +123,36 @@ func (t *textWriter) heading(s string) {
 
 // counted is "3 devices", "1 device".
 func counted(n int, one, many string) string {
-	return fmt.Sprintf("%d %s", n, plural(n, one, many))
+	return fmt.Sprintf("%d %s", n, Plural(n, one, many))
 }
 
-func writeDiffText(w io.Writer, r *diffResult, opts diffOptions) error {
+func WriteDiffText(w io.Writer, r *Diff, opts TextOptions) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, width: opts.width, st: newDiffStyles(opts.color)}
-	t.row(0, 2, t.st.sub.Render(revisionLabel(r.base, r.baseRev)+" → "+revisionLabel(r.target, r.targetRev)))
-	for _, a := range r.changes.Revision {
+	t := &textWriter{w: bw, width: opts.Width, st: newDiffStyles(opts.Color)}
+	t.row(0, 2, t.st.sub.Render(revisionLabel(r.Base, r.BaseRev)+" → "+revisionLabel(r.Target, r.TargetRev)))
+	for _, a := range r.Changes.Revision {
 		t.row(2, 4, fmt.Sprintf("%s: %s → %s", a.Name, orNone(a.Before), orNone(a.After)))
 	}
 	t.heading("Summary")
 	for _, s := range summaryRows(r) {
 		t.row(2, 12, fmt.Sprintf("%-10s  %s", s[0], s[1]))
 	}
-	if opts.stat {
+	if opts.Stat {
 		return bw.Flush()
 	}
 	writeCriterionChangesText(t, r)
 	writeStructureText(t, r)
 	writeImpactText(t, r)
 	t.heading("Redline")
-	if len(r.files) == 0 {
+	if len(r.Files) == 0 {
 		t.line(2, "The CUE files are the same.")
 	}
-	for i, f := range r.files {
+	for i, f := range r.Files {
 		if i > 0 {
 			t.blank()
 		}
-		rows := redline.Render(fileLabel(r.base, f.Before, f.Name), fileLabel(r.target, f.After, f.Name), f.Hunks,
-			redline.Options{Width: t.width, SideBySide: opts.sideBySide, Styles: t.st.redline})
+		rows := redline.Render(fileLabel(r.Base, f.Before, f.Name), fileLabel(r.Target, f.After, f.Name), f.Hunks,
+			redline.Options{Width: t.width, SideBySide: opts.SideBySide, Styles: t.st.redline})
 		for _, row := range rows {
 			t.line(0, row)
 		}
@@ -161,13 +161,13 @@ func writeDiffText(w io.Writer, r *diffResult, opts diffOptions) error {
 }
 
 // revisionLabel names a revision with its status, as the header shows it.
-func revisionLabel(ref revisionRef, rev *spec.Revision) string {
+func revisionLabel(ref spec.RevisionRef, rev *spec.Revision) string {
 	return fmt.Sprintf("%s (%s)", ref, rev.Status)
 }
 
 // fileLabel names a file of a revision as the redline shows it:
 // gbz177-2026/schema.cue, or /dev/null where the revision lacks it.
-func fileLabel(ref revisionRef, f *spec.File, name string) string {
+func fileLabel(ref spec.RevisionRef, f *spec.File, name string) string {
 	if f == nil {
 		return "/dev/null"
 	}
@@ -182,8 +182,8 @@ func orNone(s string) string {
 }
 
 // summaryRows are the lines of the summary: a name and what changed.
-func summaryRows(r *diffResult) [][2]string {
-	c := r.changes
+func summaryRows(r *Diff) [][2]string {
+	c := r.Changes
 	var crit []string
 	for _, k := range spec.ChangeKinds {
 		if n := c.Count(k); n > 0 {
@@ -218,27 +218,27 @@ func summaryRows(r *diffResult) [][2]string {
 		vocab = []string{counted(n, "measurement", "measurements") + ": " + strings.Join(vocab, ", ")}
 	}
 	rows = append(rows, [2]string{"vocabulary", joinOrNone(vocab, "no change")})
-	moved, up := r.impact.MovedCount()
-	dev := fmt.Sprintf("%d of %s moved", moved, counted(r.impact.Devices, "device", "devices"))
+	moved, up := r.Impact.MovedCount()
+	dev := fmt.Sprintf("%d of %s moved", moved, counted(r.Impact.Devices, "device", "devices"))
 	if moved > 0 {
 		dev += fmt.Sprintf(" (%d up, %d down)", up, moved-up)
 	}
-	if n := r.impact.ChangedCount(); n > 0 {
+	if n := r.Impact.ChangedCount(); n > 0 {
 		dev += fmt.Sprintf("; %s kept their level with changed verdicts", counted(n, "device", "devices"))
 	}
-	if n := onlyOneSide(r.impact); n > 0 {
+	if n := onlyOneSide(r.Impact); n > 0 {
 		dev += fmt.Sprintf("; %s valid under one revision only", counted(n, "record", "records"))
 	}
 	rows = append(rows, [2]string{"devices", dev})
 	del, ins := 0, 0
-	for _, f := range r.files {
+	for _, f := range r.Files {
 		d, i := redline.Stat(f.Hunks)
 		del += d
 		ins += i
 	}
 	text := "the same"
-	if len(r.files) > 0 {
-		text = fmt.Sprintf("%s, %d lines added, %d removed", counted(len(r.files), "file changed", "files changed"), ins, del)
+	if len(r.Files) > 0 {
+		text = fmt.Sprintf("%s, %d lines added, %d removed", counted(len(r.Files), "file changed", "files changed"), ins, del)
 	}
 	rows = append(rows, [2]string{"text", text})
 	return rows
@@ -262,14 +262,14 @@ func onlyOneSide(im *evaluator.Impact) int {
 // kindWidth is the width of the column of change kinds.
 const kindWidth = 10
 
-func writeCriterionChangesText(t *textWriter, r *diffResult) {
+func writeCriterionChangesText(t *textWriter, r *Diff) {
 	t.heading("Criterion changes")
-	if len(r.changes.Criteria) == 0 {
+	if len(r.Changes.Criteria) == 0 {
 		t.line(2, "none")
 		return
 	}
 	category := ""
-	for _, ch := range r.changes.Criteria {
+	for _, ch := range r.Changes.Criteria {
 		if ch.Category != category {
 			category = ch.Category
 			t.line(2, t.st.sub.Render(category))
@@ -306,8 +306,8 @@ func cueLines(s string) []string {
 	return strings.Split(strings.ReplaceAll(s, "\t", "    "), "\n")
 }
 
-func writeStructureText(t *textWriter, r *diffResult) {
-	c := r.changes
+func writeStructureText(t *textWriter, r *Diff) {
+	c := r.Changes
 	if len(c.Levels) > 0 || len(c.Categories) > 0 {
 		t.heading("Levels and categories")
 		for _, cc := range c.Categories {
@@ -341,9 +341,9 @@ func writeStructureText(t *textWriter, r *diffResult) {
 	}
 }
 
-func writeImpactText(t *textWriter, r *diffResult) {
-	im := r.impact
-	t.heading(fmt.Sprintf("Impact on %s (%s)", counted(im.Devices, "device", "devices"), r.corpus))
+func writeImpactText(t *textWriter, r *Diff) {
+	im := r.Impact
+	t.heading(fmt.Sprintf("Impact on %s (%s)", counted(im.Devices, "device", "devices"), r.Corpus))
 	for _, ci := range im.Categories {
 		head := fmt.Sprintf("%s: %s, %d moved", ci.Category, counted(ci.Devices, "device", "devices"), len(ci.Moved))
 		if n := len(ci.Changed); n > 0 {
@@ -395,10 +395,10 @@ func writeImpactText(t *textWriter, r *diffResult) {
 			}
 		}
 		if len(ci.OnlyBase) > 0 {
-			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.target, strings.Join(ci.OnlyBase, ", ")))
+			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.Target, strings.Join(ci.OnlyBase, ", ")))
 		}
 		if len(ci.OnlyTarget) > 0 {
-			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.base, strings.Join(ci.OnlyTarget, ", ")))
+			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.Base, strings.Join(ci.OnlyTarget, ", ")))
 		}
 	}
 }

@@ -1,36 +1,38 @@
-package main
+package spec
 
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
 	"path"
+	"slices"
 	"strings"
 	"testing/fstest"
-
-	"github.com/ladderworks/ladder/spec"
+	"time"
 )
 
 // This file reads revisions of the standard from the git history of a
 // workspace: a reviewer names one as ID@REV, such as gbz177-l4-draft@HEAD~1,
 // to diff a draft against its last commit.
 
-// revisionRef is a revision named on the command line: an ID, and the git
+// RevisionRef is a revision named on the command line: an ID, and the git
 // revision to read it from, or "" for the workspace as it is on disk.
-type revisionRef struct {
+type RevisionRef struct {
 	ID, Git string
 }
 
-func parseRevisionRef(s string) revisionRef {
+// ParseRevisionRef reads ID or ID@REV.
+func ParseRevisionRef(s string) RevisionRef {
 	id, git, _ := strings.Cut(s, "@")
-	return revisionRef{ID: id, Git: git}
+	return RevisionRef{ID: id, Git: git}
 }
 
 // String is how reports name the revision.
-func (r revisionRef) String() string {
+func (r RevisionRef) String() string {
 	if r.Git == "" {
 		return r.ID
 	}
@@ -40,9 +42,10 @@ func (r revisionRef) String() string {
 // maxGitTree bounds what is read of a committed cue/ directory.
 const maxGitTree = 256 << 20
 
-// gitWorkspace returns the workspace's cue/ directory as it was at a git
-// revision, read with git archive.
-func (w *workspace) gitWorkspace(rev string) (*spec.Workspace, error) {
+// AtCommit returns the workspace's cue/ directory as it was at a git
+// revision, read with git archive from the repository that holds the
+// workspace.
+func (w *Workspace) AtCommit(rev string) (*Workspace, error) {
 	if w.dir == "" {
 		return nil, errors.New("a revision@commit is read from the git repository of a workspace, and the built-in standard has none: run in a workspace inside a git repository, or give --workspace DIR")
 	}
@@ -77,7 +80,7 @@ func (w *workspace) gitWorkspace(rev string) (*spec.Workspace, error) {
 		}
 		fsys[path.Join("cue", h.Name)] = &fstest.MapFile{Data: b}
 	}
-	return spec.NewWorkspace(fsys, rev+":"), nil
+	return NewWorkspace(fsys, rev+":"), nil
 }
 
 // git runs git in dir and returns its output, or an error that holds what
@@ -101,4 +104,35 @@ func git(dir string, args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("git printed more than %d MiB", maxGitTree>>20)
 	}
 	return out, nil
+}
+
+// Resolve returns the revision a reference names: one of the standard's, or
+// one read from the git history of the workspace w, compiled within
+// timeout.
+func (s *Standard) Resolve(w *Workspace, ref RevisionRef, timeout time.Duration) (*Revision, error) {
+	switch {
+	case ref.ID == "":
+		return nil, &UnknownRevisionError{ID: ref.String(), Available: s.IDs}
+	case ref.Git == "":
+		return s.Choose(ref.ID)
+	}
+	at, err := w.AtCommit(ref.Git)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := at.Revisions()
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", ref, err)
+	}
+	if !slices.Contains(ids, ref.ID) {
+		var available []string
+		for _, id := range ids {
+			available = append(available, id+"@"+ref.Git)
+		}
+		return nil, &UnknownRevisionError{ID: ref.String(), Available: available}
+	}
+	ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
+		fmt.Errorf("it did not compile within %v", timeout))
+	defer cancel()
+	return at.LoadContext(ctx, ref.ID)
 }

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"maps"
@@ -78,7 +78,7 @@ type problemJSON struct {
 func newDeviceJSON(o *evaluator.Outcome) deviceJSON {
 	d := o.Device
 	out := deviceJSON{
-		ID: d.ID, Name: d.Name, Vendor: d.Vendor, Category: d.Category, File: where(d),
+		ID: d.ID, Name: d.Name, Vendor: d.Vendor, Category: d.Category, File: d.Where(),
 		Level: o.Level, ClaimedLevel: d.ClaimedLevel, Flags: append([]string{}, o.Flags...),
 		Ignored: d.Ignored, Criteria: []criterionJSON{},
 	}

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/json"
@@ -134,15 +134,15 @@ func attributesJSON(as []spec.Attribute) []attributeJSON {
 	return out
 }
 
-func newDiffJSON(r *diffResult) *diffJSON {
-	c := r.changes
-	moved, up := r.impact.MovedCount()
+func newDiffJSON(r *Diff) *diffJSON {
+	c := r.Changes
+	moved, up := r.Impact.MovedCount()
 	out := &diffJSON{
-		Base: r.base.String(), Target: r.target.String(),
+		Base: r.Base.String(), Target: r.Target.String(),
 		Summary: diffSummaryJSON{
 			Criteria: map[spec.ChangeKind]int{},
-			Devices:  r.impact.Devices, Moved: moved, MovedUp: up, MovedDown: moved - up,
-			Changed: r.impact.ChangedCount(), FilesChanged: len(r.files), Differs: r.differs(),
+			Devices:  r.Impact.Devices, Moved: moved, MovedUp: up, MovedDown: moved - up,
+			Changed: r.Impact.ChangedCount(), FilesChanged: len(r.Files), Differs: r.Differs(),
 		},
 		Revision:     attributesJSON(c.Revision),
 		Changes:      []changeJSON{},
@@ -183,7 +183,7 @@ func newDiffJSON(r *diffResult) *diffJSON {
 			Before: optional(m.BeforeText, m.Before != nil), After: optional(m.AfterText, m.After != nil),
 		})
 	}
-	for _, ci := range r.impact.Categories {
+	for _, ci := range r.Impact.Categories {
 		cj := &categoryImpact{
 			Devices: ci.Devices, Matrix: map[string]map[string]int{},
 			Moved: []moveJSON{}, Changed: []stayedJSON{}, Criteria: []passesJSON{},
@@ -214,16 +214,16 @@ func newDiffJSON(r *diffResult) *diffJSON {
 		}
 		out.Impact[ci.Category] = cj
 	}
-	for _, f := range r.files {
+	for _, f := range r.Files {
 		out.Text = append(out.Text, fileDiffJSON{
 			File: f.Name, Kind: f.Kind,
-			Unified: redline.Unified(fileLabel(r.base, f.Before, f.Name), fileLabel(r.target, f.After, f.Name), f.Hunks),
+			Unified: redline.Unified(fileLabel(r.Base, f.Before, f.Name), fileLabel(r.Target, f.After, f.Name), f.Hunks),
 		})
 	}
 	return out
 }
 
-func writeDiffJSON(w io.Writer, r *diffResult) error {
+func WriteDiffJSON(w io.Writer, r *Diff) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -233,14 +233,14 @@ func writeDiffJSON(w io.Writer, r *diffResult) error {
 // writeDiffMarkdown writes the diff as a report to paste into a ballot
 // comment or a pull request: the summary, the criterion changes as a table,
 // the impact per category and the redline as diff blocks.
-func writeDiffMarkdown(w io.Writer, r *diffResult) error {
+func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	p("# %s → %s\n\n", revisionLabel(r.base, r.baseRev), revisionLabel(r.target, r.targetRev))
-	for _, a := range r.changes.Revision {
+	p("# %s → %s\n\n", revisionLabel(r.Base, r.BaseRev), revisionLabel(r.Target, r.TargetRev))
+	for _, a := range r.Changes.Revision {
 		p("- %s: %s → %s\n", a.Name, mdText(orNone(a.Before)), mdText(orNone(a.After)))
 	}
-	if len(r.changes.Revision) > 0 {
+	if len(r.Changes.Revision) > 0 {
 		p("\n")
 	}
 	p("## Summary\n\n| | |\n|---|---|\n")
@@ -249,11 +249,11 @@ func writeDiffMarkdown(w io.Writer, r *diffResult) error {
 	}
 
 	p("\n## Criterion changes\n\n")
-	if len(r.changes.Criteria) == 0 {
+	if len(r.Changes.Criteria) == 0 {
 		p("None.\n")
 	} else {
 		p("| change | criterion | category | level | before | after |\n|---|---|---|---|---|---|\n")
-		for _, ch := range r.changes.Criteria {
+		for _, ch := range r.Changes.Criteria {
 			var before, after string
 			if ch.Before != nil {
 				before = mdCode(oneLine(ch.BeforeText))
@@ -268,7 +268,7 @@ func writeDiffMarkdown(w io.Writer, r *diffResult) error {
 			p("| %s | `%s` | %s | %s | %s | %s |\n", ch.Kind, ch.ID, ch.Category, ch.Level, before, after)
 		}
 	}
-	c := r.changes
+	c := r.Changes
 	if len(c.Levels) > 0 || len(c.Categories) > 0 {
 		p("\n## Levels and categories\n\n| category | what | before | after |\n|---|---|---|---|\n")
 		for _, cc := range c.Categories {
@@ -297,8 +297,8 @@ func writeDiffMarkdown(w io.Writer, r *diffResult) error {
 		}
 	}
 
-	im := r.impact
-	p("\n## Impact on %s\n\nCorpus: %s.\n", counted(im.Devices, "device", "devices"), mdText(r.corpus))
+	im := r.Impact
+	p("\n## Impact on %s\n\nCorpus: %s.\n", counted(im.Devices, "device", "devices"), mdText(r.Corpus))
 	for _, ci := range im.Categories {
 		p("\n### %s\n\n%s, %d moved.\n\n", ci.Category, counted(ci.Devices, "device", "devices"), len(ci.Moved))
 		p("| from \\ to |")
@@ -350,20 +350,20 @@ func writeDiffMarkdown(w io.Writer, r *diffResult) error {
 			}
 		}
 		if len(ci.OnlyBase) > 0 {
-			p("\nInvalid under %s only: `%s`\n", r.target, strings.Join(ci.OnlyBase, "`, `"))
+			p("\nInvalid under %s only: `%s`\n", r.Target, strings.Join(ci.OnlyBase, "`, `"))
 		}
 		if len(ci.OnlyTarget) > 0 {
-			p("\nInvalid under %s only: `%s`\n", r.base, strings.Join(ci.OnlyTarget, "`, `"))
+			p("\nInvalid under %s only: `%s`\n", r.Base, strings.Join(ci.OnlyTarget, "`, `"))
 		}
 	}
 
 	p("\n## Redline\n")
-	if len(r.files) == 0 {
+	if len(r.Files) == 0 {
 		p("\nThe CUE files are the same.\n")
 	}
-	for _, f := range r.files {
+	for _, f := range r.Files {
 		fence := "```"
-		unified := redline.Unified(fileLabel(r.base, f.Before, f.Name), fileLabel(r.target, f.After, f.Name), f.Hunks)
+		unified := redline.Unified(fileLabel(r.Base, f.Before, f.Name), fileLabel(r.Target, f.After, f.Name), f.Hunks)
 		for strings.Contains(unified, fence) {
 			fence += "`"
 		}

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bufio"
@@ -130,7 +130,7 @@ func (j *jsonWriter) outcome(o *evaluator.Outcome, depth int, texts *critTexts) 
 	j.key(false, in, "category")
 	j.str(d.Category)
 	j.key(false, in, "file")
-	j.str(where(d))
+	j.str(d.Where())
 	j.key(false, in, "level")
 	j.str(o.Level)
 	if d.ClaimedLevel != "" {

@@ -1,0 +1,161 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// evalSummary is the summary of eval's JSON.
+type evalSummary struct {
+	Devices    int                       `json:"devices"`
+	Invalid    int                       `json:"invalid"`
+	ByCategory map[string]map[string]int `json:"by_category"`
+}
+
+// WriteEvalJSON writes eval's JSON object, a device at a time.
+func WriteEvalJSON(w io.Writer, g *Graded) error {
+	j := newJSONWriter(w)
+	j.buf = append(j.buf, '{')
+	j.key(true, 1, "revision")
+	j.str(g.Revision.ID)
+	j.key(false, 1, "devices")
+	if g.Count() == 0 {
+		j.buf = append(j.buf, '[', ']')
+	} else {
+		j.buf = append(j.buf, '[')
+		// Devices are formatted in batches on every core, and written in
+		// order.
+		texts := newCritTexts(g.Revision, 4)
+		err := inBatches(g.Count(), 256, func(start, end int, buf []byte) []byte {
+			jw := jsonWriter{buf: buf}
+			var o evaluator.Outcome
+			for k := start; k < end; k++ {
+				if k > 0 {
+					jw.buf = append(jw.buf, ',')
+				}
+				jw.indent(2)
+				jw.outcome(g.atInto(k, &o), 2, texts)
+			}
+			return jw.buf
+		}, j.put)
+		if err != nil {
+			return err
+		}
+		j.indent(1)
+		j.buf = append(j.buf, ']')
+	}
+	j.key(false, 1, "invalid")
+	if err := j.raw(newProblemsJSON(g.Invalid), 1); err != nil {
+		return err
+	}
+	j.key(false, 1, "summary")
+	if err := j.raw(evalSummary{Devices: g.Count(), Invalid: len(g.Invalid), ByCategory: g.Summary()}, 1); err != nil {
+		return err
+	}
+	j.indent(0)
+	j.buf = append(j.buf, '}', '\n')
+	return j.flush()
+}
+
+// familyText lists the levels of an outcome's families, such as
+// "end_side L2, device_cloud L3", or "-".
+func familyText(o *evaluator.Outcome) string {
+	if len(o.Families) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(o.Families))
+	for i, f := range o.Families {
+		parts[i] = f.Family + " " + f.Level
+	}
+	return strings.Join(parts, ", ")
+}
+
+// orDash is s, or "-" when it is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// WriteEvalTable writes eval's table: a row a device, then the devices at
+// each level of each category.
+func WriteEvalTable(w io.Writer, g *Graded) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEVICE\tCATEGORY\tLEVEL\tCLAIMED\tFAMILIES\tPASS\tFAIL\tMISSING\tFLAGS")
+	for k := range g.Count() {
+		o := g.At(k)
+		pass, fail, missing := o.Counts()
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", o.Device.ID, o.Device.Category, o.Level,
+			orDash(o.Device.ClaimedLevel), familyText(o), pass, fail, missing, orDash(strings.Join(o.Flags, ", ")))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s: %d %s graded", g.Revision.ID, g.Count(), Plural(g.Count(), "device", "devices"))
+	if len(g.Invalid) > 0 {
+		fmt.Fprintf(w, ", %d %s (see stderr)", len(g.Invalid), Plural(len(g.Invalid), "problem", "problems"))
+	}
+	fmt.Fprintln(w)
+	levels := append([]string{evaluator.LevelNone}, spec.LevelNames...)
+	fmt.Fprintf(w, "%-16s %7s", "CATEGORY", "DEVICES")
+	for _, l := range levels {
+		fmt.Fprintf(w, " %4s", l)
+	}
+	fmt.Fprintln(w)
+	by := g.Summary()
+	for _, c := range g.Revision.Categories {
+		counts := by[c.Key]
+		total := 0
+		for _, l := range levels {
+			total += counts[l]
+		}
+		fmt.Fprintf(w, "%-16s %7d", c.Key, total)
+		for _, l := range levels {
+			if cl := c.Level(l); cl != nil && cl.Status == spec.LevelReserved {
+				fmt.Fprintf(w, " %4s", "-")
+				continue
+			}
+			fmt.Fprintf(w, " %4d", counts[l])
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// WriteEvalCSV writes eval's CSV: a row a device, for spreadsheets.
+func WriteEvalCSV(w io.Writer, g *Graded) error {
+	cw := csv.NewWriter(w)
+	var families []string
+	for _, f := range spec.Families {
+		if f != spec.FamilyCore {
+			families = append(families, f)
+		}
+	}
+	header := []string{"revision", "id", "name", "vendor", "category", "level", "claimed_level", "flags"}
+	header = append(header, families...)
+	cw.Write(append(header, "pass", "fail", "missing", "file"))
+	for k := range g.Count() {
+		o := g.At(k)
+		fam := map[string]string{}
+		for _, f := range o.Families {
+			fam[f.Family] = f.Level
+		}
+		pass, fail, missing := o.Counts()
+		d := o.Device
+		row := []string{g.Revision.ID, d.ID, d.Name, d.Vendor, d.Category, o.Level, d.ClaimedLevel, strings.Join(o.Flags, ";")}
+		for _, f := range families {
+			row = append(row, fam[f])
+		}
+		cw.Write(append(row, strconv.Itoa(pass), strconv.Itoa(fail), strconv.Itoa(missing), d.Where()))
+	}
+	cw.Flush()
+	return cw.Error()
+}

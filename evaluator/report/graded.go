@@ -1,0 +1,121 @@
+package report
+
+import (
+	"slices"
+
+	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
+)
+
+// Results are the outcomes of the devices of a grading, by index, as an
+// engine's [evaluator.State] holds them.
+type Results interface {
+	// Outcome returns the outcome of a device.
+	Outcome(i int) *evaluator.Outcome
+	// OutcomeInto fills o with the outcome of a device, reusing its memory.
+	OutcomeInto(i int, o *evaluator.Outcome)
+	// Level returns the level of a device, without building its outcome.
+	Level(i int) string
+	// Distribution counts the devices of a category at each level.
+	Distribution(category string) map[string]int
+}
+
+// Graded is a corpus graded under one revision, in the order in which a
+// report shows it. Outcomes are built when written: a large corpus's would
+// not fit in memory at once.
+type Graded struct {
+	Revision *spec.Revision
+	// Devices are the devices graded, by index.
+	Devices []*fixtures.Device
+	// Invalid are the problems of the records that could not be graded:
+	// those that do not decode and those that break the revision's schema.
+	Invalid []*fixtures.Problem
+
+	results Results
+	order   []int
+	ref     *evaluator.Reference
+}
+
+// NewGraded returns the devices graded under a revision with their results,
+// in the order of the devices.
+func NewGraded(rev *spec.Revision, devices []*fixtures.Device, results Results, invalid []*fixtures.Problem) *Graded {
+	g := &Graded{Revision: rev, Devices: devices, Invalid: invalid, results: results}
+	g.order = make([]int, len(devices))
+	for i := range g.order {
+		g.order[i] = i
+	}
+	return g
+}
+
+// FromGrading returns an engine's grading for a report, with the problems
+// of the corpus's files before those of its records.
+func FromGrading(g *evaluator.Grading, fileProblems []*fixtures.Problem) *Graded {
+	return NewGraded(g.Revision, g.Devices, g.Engine.State(), append(slices.Clone(fileProblems), g.Invalid...))
+}
+
+// SortByCategory orders the devices by category, in the order of the
+// standard's parts, then by ID.
+func (g *Graded) SortByCategory() {
+	byCategory := evaluator.ByCategory(g.Revision)
+	slices.SortStableFunc(g.order, func(a, b int) int { return byCategory(g.Devices[a], g.Devices[b]) })
+}
+
+// Count is the number of devices graded.
+func (g *Graded) Count() int {
+	return len(g.order)
+}
+
+// At returns the outcome of the k-th device in the order shown.
+func (g *Graded) At(k int) *evaluator.Outcome {
+	return g.results.Outcome(g.order[k])
+}
+
+// atInto fills o with the outcome of the k-th device in the order shown.
+func (g *Graded) atInto(k int, o *evaluator.Outcome) *evaluator.Outcome {
+	g.results.OutcomeInto(g.order[k], o)
+	return o
+}
+
+// All returns every outcome, in the order shown.
+func (g *Graded) All() []*evaluator.Outcome {
+	out := make([]*evaluator.Outcome, g.Count())
+	for k := range out {
+		out[k] = g.At(k)
+	}
+	return out
+}
+
+// Summary counts the devices graded by category and level: every category
+// of the revision, with every level, and any other category a device has.
+func (g *Graded) Summary() map[string]map[string]int {
+	by := map[string]map[string]int{}
+	for _, c := range g.Revision.Categories {
+		by[c.Key] = g.results.Distribution(c.Key)
+	}
+	for i, d := range g.Devices {
+		if g.Revision.Category(d.Category) != nil {
+			continue
+		}
+		// A category that the schema admits and the revision does not
+		// define: its devices reach no level.
+		if by[d.Category] == nil {
+			by[d.Category] = g.results.Distribution(d.Category)
+		}
+		by[d.Category][g.results.Level(i)]++
+	}
+	return by
+}
+
+// reference returns the reference evaluator of the grading's revision, for
+// explanations, building it on first use.
+func (g *Graded) reference() (*evaluator.Reference, error) {
+	if g.ref == nil {
+		ref, err := evaluator.NewReference(g.Revision)
+		if err != nil {
+			return nil, err
+		}
+		g.ref = ref
+	}
+	return g.ref, nil
+}
