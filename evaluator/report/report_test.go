@@ -42,9 +42,9 @@ func grade(t testing.TB, std *spec.Standard, corpus *fixtures.Corpus, rev *spec.
 // every verdict through CUE.
 type referenceResults []*evaluator.Outcome
 
-func (r referenceResults) Outcome(i int) *evaluator.Outcome          { return r[i] }
+func (r referenceResults) Outcome(i int) *evaluator.Outcome        { return r[i] }
 func (r referenceResults) OutcomeInto(i int, o *evaluator.Outcome) { *o = *r[i] }
-func (r referenceResults) Level(i int) string                       { return r[i].Level }
+func (r referenceResults) Level(i int) string                      { return r[i].Level }
 
 // Distribution counts the outcomes of a category by level, on its own.
 func (r referenceResults) Distribution(category string) map[string]int {
