@@ -13,6 +13,9 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 )
 
+// TestDiffScripts runs the scripts of ladder diff.
+func TestDiffScripts(t *testing.T) { runScripts(t, "diff") }
+
 // ladder runs the command in-process and returns what it printed.
 func ladder(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()

@@ -6,6 +6,9 @@ import (
 	"testing"
 )
 
+// TestEvalScripts runs the scripts of ladder eval.
+func TestEvalScripts(t *testing.T) { runScripts(t, "eval") }
+
 // evalJSON is the part of eval's JSON output that the tests read.
 type evalJSON struct {
 	Revision string `json:"revision"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,21 +18,50 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// TestScripts runs the command-line scripts in testdata/script. Besides the
-// standard commands, scripts can use:
+// runScripts runs the command-line scripts of a command: the files
+// testdata/script/NAME.txtar and NAME_*.txtar. Besides the standard
+// commands, scripts can use:
 //
 //	exits N PROGRAM [ARGS...]   run a program and check its exit code
 //	replace FILE OLD NEW        replace the first OLD in FILE by NEW; OLD must be there
 //	bigfile FILE SIZE           write a device record of SIZE bytes (its name padded)
-func TestScripts(t *testing.T) {
+func runScripts(t *testing.T, name string) {
+	files, err := filepath.Glob(filepath.Join("testdata", "script", name+"*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []string
+	for _, f := range files {
+		if base := strings.TrimSuffix(filepath.Base(f), ".txtar"); base == name || strings.HasPrefix(base, name+"_") {
+			mine = append(mine, f)
+		}
+	}
+	if len(mine) == 0 {
+		t.Fatalf("no scripts of %s in testdata/script", name)
+	}
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Files: mine,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":   cmdExits,
 			"replace": cmdReplace,
 			"bigfile": cmdBigfile,
 		},
 	})
+}
+
+// TestEveryScriptRuns checks that every script belongs to a command, so
+// that none is left out of the tests.
+func TestEveryScriptRuns(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "script", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name, _, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f), ".txtar"), "_")
+		if findCommand(name) == nil {
+			t.Errorf("%s is the script of no command", f)
+		}
+	}
 }
 
 func cmdExits(ts *testscript.TestScript, neg bool, args []string) {

@@ -52,18 +52,9 @@ func isTerminal(w any) bool {
 }
 
 func workbench(e *env, dir, base, rev string, corpus []string) int {
-	ws, err := spec.Open(dir, builtin)
+	cfg, err := workbenchConfig(dir, base, rev, corpus)
 	if err != nil {
 		return e.errorf("%v", err)
-	}
-	for _, p := range corpus {
-		if _, err := os.Stat(p); err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return e.errorf("reading corpus %s: %v", p, err)
-		}
 	}
 	if !isTerminal(os.Stdin) || !isTerminal(e.stdout) {
 		fmt.Fprintln(e.stderr, "ladder: the workbench needs a terminal; use a command instead:")
@@ -71,9 +62,28 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 		printUsage(e.stderr)
 		return exitUsage
 	}
-	cfg := tui.Config{Workspace: ws, Builtin: builtin, Corpus: corpus, Base: base, Working: rev, Timeout: loadTimeout}
 	if _, err := tea.NewProgram(tui.New(cfg), tea.WithOutput(e.stdout)).Run(); err != nil {
 		return e.errorf("%v", err)
 	}
 	return exitOK
+}
+
+// workbenchConfig is the workbench on the workspace that dir names (see
+// spec.Open), comparing the revisions named, with the user's own devices,
+// which must exist.
+func workbenchConfig(dir, base, rev string, corpus []string) (tui.Config, error) {
+	ws, err := spec.Open(dir, builtin)
+	if err != nil {
+		return tui.Config{}, err
+	}
+	for _, p := range corpus {
+		if _, err := os.Stat(p); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return tui.Config{}, fmt.Errorf("reading corpus %s: %w", p, err)
+		}
+	}
+	return tui.Config{Workspace: ws, Builtin: builtin, Corpus: corpus, Base: base, Working: rev, Timeout: loadTimeout}, nil
 }

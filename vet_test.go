@@ -1,0 +1,6 @@
+package main
+
+import "testing"
+
+// TestVetScripts runs the scripts of ladder vet.
+func TestVetScripts(t *testing.T) { runScripts(t, "vet") }
