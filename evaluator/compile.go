@@ -19,8 +19,8 @@ import (
 )
 
 // The fast path: a criterion's require compiled into Go tests over a
-// device's decoded JSON tree. It covers the constraints that research/perf.md
-// found easy and exact — bounds, scalar disjunctions, !=, regular
+// device's decoded JSON tree. It covers the constraints that are cheap to
+// decide exactly without CUE — bounds, scalar disjunctions, !=, regular
 // expressions, references to definitions, list.Contains, list.MinItems,
 // list.MaxItems, list.MatchN, element constraints, required and optional
 // fields, nested open structs — and refuses everything else, which the

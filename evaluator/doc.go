@@ -1,7 +1,7 @@
 // Package evaluator decides the level of devices under a revision of the
 // standard, and explains it.
 //
-// A criterion's verdict on a device is CUE's, by the rule of DESIGN.md: the
+// A criterion's verdict on a device is CUE's, by the verdict rule (ARCHITECTURE.md, "Contracts"): the
 // criterion's require, with every field it declares made required (`x!:`),
 // is unified with the device record and validated as concrete. No error is
 // [Pass]. A constrained field that the device lacks is [Missing] (no

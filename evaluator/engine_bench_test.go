@@ -13,7 +13,7 @@ import (
 	"github.com/ladderworks/ladder/spec"
 )
 
-// The workloads of research/perf.md and DESIGN.md's performance contract,
+// The workloads of the performance contract (ARCHITECTURE.md),
 // on corpora from the generator. Run them with
 //
 //	go test -run XXX -bench . -benchmem ./evaluator/

@@ -26,7 +26,7 @@ import (
 // criterion) pair of the reference corpus under both built-in revisions
 // without the evaluator: it rewrites the revision's files so that every
 // field under a require is required (x!:), loads them with CUE's loader,
-// compiles each device from its file, and decides by DESIGN.md's rule —
+// compiles each device from its file, and decides by the verdict rule —
 // missing if a required field is absent, else fail if the unification does
 // not validate as concrete, else pass. The evaluator must agree on every
 // pair.
@@ -103,7 +103,7 @@ func TestVerdictsAgreeWithPlainCUE(t *testing.T) {
 	}
 }
 
-// plainVerdict decides a verdict by DESIGN.md's rule, with the required
+// plainVerdict decides a verdict by the verdict rule, with the required
 // fields of the criterion listed by the rewrite.
 func plainVerdict(dev, require cue.Value, required [][]string) string {
 	for _, path := range required {

@@ -12,7 +12,7 @@ import (
 	"github.com/ladderworks/ladder/spec/redline"
 )
 
-// This file writes a diff as JSON (DESIGN's shape, with more in it) and as a
+// This file writes a diff as JSON (the contract's shape, with more in it) and as a
 // Markdown report.
 
 type diffJSON struct {
@@ -223,6 +223,9 @@ func newDiffJSON(r *Diff) *diffJSON {
 	return out
 }
 
+// WriteDiffJSON writes the review as one JSON object: the summary, the
+// criterion, level, category and vocabulary changes, the impact per
+// category and the unified diff of each file.
 func WriteDiffJSON(w io.Writer, r *Diff) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -233,6 +236,9 @@ func WriteDiffJSON(w io.Writer, r *Diff) error {
 // writeDiffMarkdown writes the diff as a report to paste into a ballot
 // comment or a pull request: the summary, the criterion changes as a table,
 // the impact per category and the redline as diff blocks.
+// WriteDiffMarkdown writes the review as a Markdown report, to paste into a
+// ballot comment or a pull request: tables, and the redline in collapsed
+// diff blocks.
 func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }

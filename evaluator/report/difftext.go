@@ -126,6 +126,9 @@ func counted(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, Plural(n, one, many))
 }
 
+// WriteDiffText writes the review for a terminal: the summary, then (unless
+// opts.Stat) the criterion changes, the structure and vocabulary changes,
+// the impact and the redline, no row wider than opts.Width.
 func WriteDiffText(w io.Writer, r *Diff, opts TextOptions) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, width: opts.Width, st: newDiffStyles(opts.Color)}

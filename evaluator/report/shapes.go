@@ -9,7 +9,7 @@ import (
 	"github.com/ladderworks/ladder/spec"
 )
 
-// The JSON shapes of eval and check, as DESIGN.md gives them.
+// The JSON shapes of eval and check, as ARCHITECTURE.md gives them.
 
 // deviceJSON is one device under one revision.
 type deviceJSON struct {
