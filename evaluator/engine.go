@@ -182,7 +182,7 @@ func (s *State) Distribution(category string) map[string]int {
 func (cs *catState) distribution() map[string]int {
 	out := map[string]int{}
 	for rank, n := range cs.dist {
-		out[LevelName(rank)] = n
+		out[spec.LevelName(rank)] = n
 	}
 	return out
 }

@@ -41,10 +41,10 @@ func decide(cat *spec.Category, crits []*spec.Criterion, verdicts []Verdict, cla
 			lowest = rank
 		}
 		if len(cat.Determination.Families) > 0 {
-			r.families = append(r.families, FamilyLevel{Family: fam, Level: LevelName(rank)})
+			r.families = append(r.families, FamilyLevel{Family: fam, Level: spec.LevelName(rank)})
 		}
 	}
-	r.level = LevelName(lowest)
+	r.level = spec.LevelName(lowest)
 	r.flags = flags(cat, claimed, lowest)
 	return r
 }
@@ -97,15 +97,6 @@ func LevelIndex(level string) int {
 	return -1
 }
 
-// LevelName returns the level of a rank: "L0" for 0 (and anything out of
-// range), "L1" for 1 and so on.
-func LevelName(rank int) string {
-	if rank <= 0 || rank >= len(Levels) {
-		return LevelNone
-	}
-	return Levels[rank]
-}
-
 // Gap is what a device lacks to reach a level.
 type Gap struct {
 	// Level is the level aimed at.
@@ -133,9 +124,9 @@ func (o *Outcome) Gap(target string) *Gap {
 	if want <= rank || want > len(spec.LevelNames) {
 		return nil
 	}
-	g := &Gap{Level: LevelName(want)}
+	g := &Gap{Level: spec.LevelName(want)}
 	for r := rank + 1; r <= want; r++ {
-		if l := o.Category.Level(LevelName(r)); l == nil || l.Status == spec.LevelReserved {
+		if l := o.Category.Level(spec.LevelName(r)); l == nil || l.Status == spec.LevelReserved {
 			g.Reserved = true
 			return g
 		}

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -247,6 +248,12 @@ func (c *Category) Level(name string) *Level {
 // family of its category.
 func (c *Criterion) Counts(family string) bool {
 	return c.Family == FamilyCore || c.Family == family
+}
+
+// LevelName returns the name of the level of a rank: "L0" (no level) for
+// 0, "L1" for 1 and so on.
+func LevelName(rank int) string {
+	return "L" + strconv.Itoa(rank)
 }
 
 // LevelRank returns the rank of a level name: 1 for L1, 2 for L2 and so

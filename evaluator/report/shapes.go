@@ -6,7 +6,6 @@ import (
 
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/fixtures"
-	"github.com/ladderworks/ladder/spec"
 )
 
 // The JSON shapes of eval and check, as ARCHITECTURE.md gives them.
@@ -103,17 +102,6 @@ func newProblemsJSON(ps []*fixtures.Problem) []problemJSON {
 		out = append(out, problemJSON{File: p.File, Line: p.Line, Column: p.Column, ID: p.ID, Field: p.Field, Message: p.Message})
 	}
 	return out
-}
-
-// levelCounts counts devices by level: L0 to L4, every level present.
-type levelCounts map[string]int
-
-func newLevelCounts() levelCounts {
-	c := levelCounts{evaluator.LevelNone: 0}
-	for _, l := range spec.LevelNames {
-		c[l] = 0
-	}
-	return c
 }
 
 // sortedKeys returns a map's keys in order, as encoding/json writes them.
