@@ -54,6 +54,8 @@ message), or bad usage.`,
 	},
 }
 
+// check grades the device files under each revision asked for and prints
+// the report; exit 1 when a device is below the target.
 func check(e *env, dir string, files, revIDs []string, target, format string, explain bool) int {
 	ws, std, code := e.loadStandard(dir)
 	if code != exitOK {

@@ -106,6 +106,7 @@ func terminalLayout(w io.Writer, color string, width int) (bool, int) {
 	return useColor, 80
 }
 
+// diff compares two revisions of the workspace and prints the review.
 func diff(e *env, dir string, args, corpusPaths []string, opts report.TextOptions, format string, exitCode bool) int {
 	ws, std, code := e.loadStandard(dir)
 	if code != exitOK {

@@ -48,6 +48,7 @@ are invalid, or bad usage.`,
 	},
 }
 
+// eval grades a corpus under one revision and prints every outcome.
 func eval(e *env, dir, revID string, paths []string, format string) int {
 	ws, std, code := e.loadStandard(dir)
 	if code != exitOK {

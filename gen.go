@@ -34,6 +34,7 @@ spread like the reference corpus's. The same seed gives the same records.`,
 	},
 }
 
+// gen prints n synthetic devices aimed at a revision, as JSON Lines.
 func gen(e *env, dir, revID string, n int, seed int64) int {
 	_, std, code := e.loadStandard(dir)
 	if code != exitOK {

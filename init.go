@@ -26,6 +26,7 @@ with --workspace DIR, to work on it.`,
 	},
 }
 
+// initWorkspace writes the built-in standard to dir as a workspace.
 func initWorkspace(e *env, dir string) int {
 	if err := spec.Init(dir, builtin); err != nil {
 		return e.errorf("%v", err)

@@ -43,6 +43,7 @@ compile, or bad usage.`,
 	},
 }
 
+// vet compiles and lints the revisions of the workspace, or one of them.
 func vet(e *env, dir, only string, timeout time.Duration) int {
 	ws, err := spec.Open(dir, builtin)
 	if err != nil {

@@ -51,6 +51,7 @@ func isTerminal(w any) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
+// workbench runs the workbench in the terminal until the user quits.
 func workbench(e *env, dir, base, rev string, corpus []string) int {
 	cfg, err := workbenchConfig(dir, base, rev, corpus)
 	if err != nil {
