@@ -116,6 +116,8 @@ func (r *Check) gradedOf(o *evaluator.Outcome) *Graded {
 	return r.of[o]
 }
 
+// gapJSON is one criterion of a device's gap, with CUE's own account on
+// request.
 func (r *Check) gapJSON(o *evaluator.Outcome, c evaluator.Check) gapJSON {
 	g := gapJSON{
 		Criterion: c.Criterion.ID, Title: c.Criterion.Title, Level: c.Criterion.Level, Family: c.Criterion.Family,
@@ -160,6 +162,8 @@ func (r *Check) WriteText(w io.Writer) error {
 	return nil
 }
 
+// writeOutcomeText writes a device's outcome under one revision: its
+// level, flags and gap.
 func (r *Check) writeOutcomeText(w io.Writer, gr *Graded, o *evaluator.Outcome) {
 	rev := gr.Revision
 	line := fmt.Sprintf("  %s (%s): %s", rev.ID, rev.Status, o.Level)

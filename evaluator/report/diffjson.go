@@ -112,6 +112,7 @@ type fileDiffJSON struct {
 	Unified string          `json:"unified"`
 }
 
+// optional is s, or nil when it is not present.
 func optional(s string, present bool) *string {
 	if !present {
 		return nil
@@ -119,6 +120,7 @@ func optional(s string, present bool) *string {
 	return &s
 }
 
+// count is n, or nil for a negative n (no such criterion).
 func count(n int) *int {
 	if n < 0 {
 		return nil
@@ -126,6 +128,7 @@ func count(n int) *int {
 	return &n
 }
 
+// attributesJSON lists changed attributes for JSON.
 func attributesJSON(as []spec.Attribute) []attributeJSON {
 	var out []attributeJSON
 	for _, a := range as {
@@ -134,6 +137,7 @@ func attributesJSON(as []spec.Attribute) []attributeJSON {
 	return out
 }
 
+// newDiffJSON is the review in its JSON shape.
 func newDiffJSON(r *Diff) *diffJSON {
 	c := r.Changes
 	moved, up := r.Impact.MovedCount()
@@ -398,6 +402,7 @@ func mdCode(s string) string {
 	return fence + s + fence
 }
 
+// joinBr joins two cells of a Markdown table with a line break.
 func joinBr(a, b string) string {
 	if a == "" {
 		return b

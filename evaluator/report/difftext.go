@@ -25,6 +25,7 @@ type diffStyles struct {
 	redline           redline.Styles
 }
 
+// newDiffStyles are the looks of the text report, in color or not.
 func newDiffStyles(color bool) diffStyles {
 	if !color {
 		return diffStyles{redline: redline.PlainStyles()}
@@ -109,13 +110,16 @@ func wrapWords(s string, first, rest int) []string {
 	return rows
 }
 
+// line writes one row after indent spaces, without trailing spaces.
 func (t *textWriter) line(indent int, s string) {
 	t.w.WriteString(strings.TrimRight(strings.Repeat(" ", indent)+s, " "))
 	t.w.WriteByte('\n')
 }
 
+// blank writes an empty row.
 func (t *textWriter) blank() { t.w.WriteByte('\n') }
 
+// heading writes a blank row and a heading.
 func (t *textWriter) heading(s string) {
 	t.blank()
 	t.line(0, t.st.heading.Render(s))
@@ -177,6 +181,7 @@ func fileLabel(ref spec.RevisionRef, f *spec.File, name string) string {
 	return ref.String() + "/" + name
 }
 
+// orNone is s, or "(none)" when it is empty.
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"
@@ -247,6 +252,7 @@ func summaryRows(r *Diff) [][2]string {
 	return rows
 }
 
+// joinOrNone joins parts with commas, or is none when there are none.
 func joinOrNone(parts []string, none string) string {
 	if len(parts) == 0 {
 		return none
@@ -254,6 +260,7 @@ func joinOrNone(parts []string, none string) string {
 	return strings.Join(parts, ", ")
 }
 
+// onlyOneSide counts the records that only one revision could grade.
 func onlyOneSide(im *evaluator.Impact) int {
 	n := 0
 	for _, ci := range im.Categories {
@@ -265,6 +272,8 @@ func onlyOneSide(im *evaluator.Impact) int {
 // kindWidth is the width of the column of change kinds.
 const kindWidth = 10
 
+// writeCriterionChangesText writes the criterion changes, most severe
+// kind first, each with its require before and after.
 func writeCriterionChangesText(t *textWriter, r *Diff) {
 	t.heading("Criterion changes")
 	if len(r.Changes.Criteria) == 0 {
@@ -309,6 +318,8 @@ func cueLines(s string) []string {
 	return strings.Split(strings.ReplaceAll(s, "\t", "    "), "\n")
 }
 
+// writeStructureText writes the changes of level statuses, categories and
+// the measurement vocabulary.
 func writeStructureText(t *textWriter, r *Diff) {
 	c := r.Changes
 	if len(c.Levels) > 0 || len(c.Categories) > 0 {
@@ -344,6 +355,7 @@ func writeStructureText(t *textWriter, r *Diff) {
 	}
 }
 
+// writeImpactText writes the impact on the corpus, category by category.
 func writeImpactText(t *textWriter, r *Diff) {
 	im := r.Impact
 	t.heading(fmt.Sprintf("Impact on %s (%s)", counted(im.Devices, "device", "devices"), r.Corpus))

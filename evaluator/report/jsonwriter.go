@@ -23,6 +23,7 @@ type jsonWriter struct {
 	buf []byte
 }
 
+// newJSONWriter returns a writer of JSON to w, buffered.
 func newJSONWriter(w io.Writer) *jsonWriter {
 	return &jsonWriter{w: bufio.NewWriterSize(w, 256<<10)}
 }
@@ -63,6 +64,7 @@ func (j *jsonWriter) spill() error {
 	return err
 }
 
+// indent starts a new line at the indentation of depth.
 func (j *jsonWriter) indent(depth int) {
 	if depth < len(indents) {
 		j.buf = append(j.buf, indents[depth]...)
@@ -93,6 +95,7 @@ func (j *jsonWriter) key(first bool, depth int, name string) {
 	j.buf = append(j.buf, ':', ' ')
 }
 
+// str writes a JSON string.
 func (j *jsonWriter) str(s string) { j.buf = fixtures.AppendJSONString(j.buf, s) }
 
 // strings writes a list of strings, as encoding/json indents it.
@@ -206,6 +209,7 @@ type critTexts struct {
 	texts map[*spec.Criterion]*critText
 }
 
+// newCritTexts renders the entries of a revision's criteria at depth.
 func newCritTexts(rev *spec.Revision, depth int) *critTexts {
 	t := &critTexts{depth: depth, texts: map[*spec.Criterion]*critText{}}
 	for _, c := range rev.Criteria() {
@@ -223,6 +227,7 @@ func (t *critTexts) of(c *spec.Criterion, depth int) *critText {
 	return renderCrit(c, depth)
 }
 
+// renderCrit renders a criterion's entry at depth, in its parts.
 func renderCrit(c *spec.Criterion, depth int) *critText {
 	w := &jsonWriter{}
 	w.indent(depth)

@@ -74,6 +74,7 @@ type problemJSON struct {
 	Message string `json:"message"`
 }
 
+// newDeviceJSON is an outcome in the JSON shape of eval and check.
 func newDeviceJSON(o *evaluator.Outcome) deviceJSON {
 	d := o.Device
 	out := deviceJSON{
@@ -96,6 +97,7 @@ func newDeviceJSON(o *evaluator.Outcome) deviceJSON {
 	return out
 }
 
+// newProblemsJSON lists the problems of records in their JSON shape.
 func newProblemsJSON(ps []*fixtures.Problem) []problemJSON {
 	out := []problemJSON{}
 	for _, p := range ps {
