@@ -272,8 +272,8 @@ func onlyOneSide(im *evaluator.Impact) int {
 // kindWidth is the width of the column of change kinds.
 const kindWidth = 10
 
-// writeCriterionChangesText writes the criterion changes, most severe
-// kind first, each with its require before and after.
+// writeCriterionChangesText writes the criterion changes by category, each
+// with its kind and what changed.
 func writeCriterionChangesText(t *textWriter, r *Diff) {
 	t.heading("Criterion changes")
 	if len(r.Changes.Criteria) == 0 {
