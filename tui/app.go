@@ -4,11 +4,12 @@
 //
 // The root model, App, only routes: it owns the window size, the layout (a
 // pure function, layout.go), the key map (keys.go) and the styles
-// (styles.go), and hands keys and scrolling to the view on screen. Each view
-// is a child that keeps its own cursors and renders its panes from the
-// session, an immutable snapshot of everything evaluated. Loading and
-// evaluating happen in commands (session.go) that return messages: Update
-// and View do no I/O and evaluate nothing.
+// (styles.go), and hands keys and scrolling to the view on screen through
+// one interface (view.go). Each view is a child that keeps its own cursors
+// and renders its panes from the session, an immutable snapshot of
+// everything evaluated. Loading and evaluating happen in commands
+// (session.go) that return messages: Update and View do no I/O and
+// evaluate nothing.
 package tui
 
 import (
@@ -40,7 +41,8 @@ type App struct {
 
 	width, height int
 	view          viewID
-	// back is the view that esc returns to from the device view.
+	// back is the view shown before the one on screen, which esc returns
+	// to from the Device and Edit views.
 	back viewID
 	// focus is the focused pane of each view, as an index of viewPanes.
 	focus [numViews]int
@@ -62,6 +64,11 @@ type App struct {
 	corpus corpusModel
 	device deviceModel
 	edit   editModel
+	// views are the views above, by viewID, which the root routes to; and
+	// pending is what each has yet to follow (refresh) when it comes on
+	// screen.
+	views   [numViews]view
+	pending [numViews]change
 
 	// dlg is the question on screen, which takes every key.
 	dlg *dialog
@@ -113,6 +120,10 @@ func New(cfg Config) *App {
 	m.sh.st = &m.st
 	m.corpus = newCorpusModel(true)
 	m.edit = newEditModel()
+	m.views = [numViews]view{
+		specView: &m.spec, impactView: &m.impact, diffView: &m.diff,
+		corpusView: &m.corpus, deviceView: &m.device, editView: &m.edit,
+	}
 	m.wsBusy = true // the first load
 	return m
 }
@@ -136,23 +147,18 @@ func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
-		m.corpus.resize(layout(corpusView, msg.Width, msg.Height).panes[devicesPane].inner().w)
-		m.relayoutDiff()
+		m.changed(newSize)
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark())
 		m.help.Styles = m.st.help
-		m.corpus.setDark(msg.IsDark())
-		m.relayoutDiff()
-		for _, f := range m.edit.files {
-			f.highlightLines(m.st.syntax, true)
-		}
+		m.changed(restyled)
 		return m, nil
 	case loadedMsg:
 		return m, m.loaded(msg)
 	case tea.KeyPressMsg:
 		m.notice = ""
-		return m.handleKey(msg)
+		return m, m.handleKey(msg)
 	case tea.MouseClickMsg:
 		if m.dlg == nil {
 			m.click(msg.Mouse())
@@ -208,7 +214,8 @@ func (m *App) draftingMsg(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// pasted inserts a paste in the editor, the dialog's input or the filter.
+// pasted inserts a paste in the dialog's input, or hands it to the view
+// (the editor and the filter take it).
 func (m *App) pasted(msg tea.PasteMsg) tea.Cmd {
 	switch {
 	case m.dlg != nil && m.dlg.input != nil:
@@ -217,19 +224,8 @@ func (m *App) pasted(msg tea.PasteMsg) tea.Cmd {
 		return cmd
 	case m.dlg != nil:
 		return nil
-	case m.view == editView:
-		in := layout(editView, m.width, m.height).panes[editPane].inner()
-		changed, refused := m.edit.paste(&m.sh, msg.Content, in.h, in.w)
-		if refused != "" {
-			m.notice = refused
-		}
-		if changed {
-			return m.edited()
-		}
-		return nil
 	}
-	_, cmd := m.routeToView(msg)
-	return cmd
+	return m.routeToView(msg)
 }
 
 // loaded takes a new session, or keeps the last one and shows the error.
@@ -264,35 +260,63 @@ func (m *App) takeSession(s *session) {
 			m.sh.device = s.devices[0].dev.ID
 		}
 	}
-	m.spec.clamp(&m.sh)
-	m.impact.clamp(&m.sh)
-	m.relayoutDiff()
-	m.corpus.refresh(s)
+	m.changed(newSession)
 }
 
-// handleKey handles the global keys, then hands the key to the view.
-func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+// changed follows a change of the session, the size or the styles: the
+// view on screen follows it now, the others when they come on screen (a
+// hidden view costs nothing, such as the Diff view's redline while an edit
+// is typed).
+func (m *App) changed(c change) {
+	for v := range m.pending {
+		m.pending[v] |= c
+	}
+	m.refreshView()
+}
+
+// refreshView has the view on screen follow what it has not yet.
+func (m *App) refreshView() {
+	c := m.pending[m.view]
+	if c == 0 {
+		return
+	}
+	m.pending[m.view] = 0
+	m.views[m.view].refresh(m.context(m.view, c))
+}
+
+// context is what a view is given of the root: the shared state, the keys,
+// its layout on screen, its focused pane and the state of the compilation.
+func (m *App) context(v viewID, c change) *viewContext {
+	return &viewContext{
+		sh: &m.sh, keys: &m.keys,
+		layout: layout(v, m.width, m.height), focus: m.focusOf(v), changes: c, keyOf: m.keyOf,
+		compiling: m.compiling, compileErr: m.compileErr, editCost: m.editCost,
+	}
+}
+
+// handleKey handles a key: the dialog on screen takes every key, then the
+// help; a view that takes text takes every other key; otherwise the root's
+// own keys come first and the view has the rest.
+func (m *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := &m.keys
 	switch {
 	case m.dlg != nil:
-		return m, m.dialogKey(msg)
-	case m.corpus.filtering && m.view == corpusView:
-		// The filter takes every key but the ones that end it.
-		return m, m.corpus.filterKey(m.s, msg)
-	case m.view == editView && !m.showHelp:
-		// The editor takes every key but its own commands.
-		return m, m.editorKey(msg)
-	}
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m, m.quit()
+		return m.dialogKey(msg)
 	case m.showHelp:
+		if key.Matches(msg, k.Quit) {
+			return m.quit()
+		}
 		// Any other key closes the help.
 		m.showHelp = false
-		return m, nil
+		return nil
+	case m.views[m.view].takesText():
+		return m.routeToView(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
-		return m, nil
 	case key.Matches(msg, k.Next):
 		m.switchTo((m.view + 1) % numViews)
 	case key.Matches(msg, k.Prev):
@@ -304,109 +328,93 @@ func (m *App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			}
 		}
 	case key.Matches(msg, k.Save):
-		return m, m.save(nil)
-	case key.Matches(msg, k.External):
-		return m, m.externalEditor()
-	case key.Matches(msg, k.Fork), key.Matches(msg, k.Rename), key.Matches(msg, k.Delete):
-		if m.view == specView {
-			return m, m.revisionKey(msg)
-		}
-		return m.routeToView(msg)
+		return m.save(nil)
 	case key.Matches(msg, k.Left):
 		m.moveFocus(-1)
 	case key.Matches(msg, k.Right):
 		m.moveFocus(1)
-	case key.Matches(msg, k.Back):
-		if m.view == deviceView {
-			m.switchTo(m.back)
-		}
-	case key.Matches(msg, k.Base), key.Matches(msg, k.Working):
-		return m, m.cycleRevision(key.Matches(msg, k.Base))
+	case key.Matches(msg, k.Base, k.Working):
+		return m.cycleRevision(key.Matches(msg, k.Base))
 	default:
 		return m.routeToView(msg)
 	}
-	return m, nil
+	return nil
 }
 
-// routeToView hands a message to the view on screen, and carries out what
-// it asks for.
-func (m *App) routeToView(msg tea.Msg) (tea.Model, tea.Cmd) {
+// routeToView hands a key or a paste to the view on screen, and carries
+// out what it asks for.
+func (m *App) routeToView(msg tea.Msg) tea.Cmd {
 	if m.s == nil {
-		return m, nil
+		return nil
 	}
-	l := layout(m.view, m.width, m.height)
-	p := m.focusedPane()
-	h := l.panes[p].inner().h
-	var act action
-	var cmd tea.Cmd
-	switch m.view {
-	case specView:
-		act = m.spec.key(&m.sh, m.keys, p, msg, h)
-	case impactView:
-		act = m.impact.key(&m.sh, m.keys, p, msg, h)
-	case diffView:
-		act = m.diff.key(&m.sh, m.keys, p, msg, h, l.panes[redlinePane].inner().w)
-	case corpusView:
-		act, cmd = m.corpus.key(&m.sh, m.keys, msg, h)
-	case deviceView:
-		act = m.device.key(&m.sh, m.keys, msg, h, l.panes[devicePane].inner().w)
+	act, cmd := m.views[m.view].key(m.context(m.view, 0), msg)
+	return tea.Batch(cmd, m.do(act, msg))
+}
+
+// do carries out what a view asked for on a message.
+func (m *App) do(act action, msg tea.Msg) tea.Cmd {
+	if act.refused != "" {
+		m.notice = act.refused
 	}
-	if act.open != "" {
+	switch {
+	case act.open != "":
 		m.openDevice(act.open)
+	case act.edit != nil:
+		return m.openCriterion(act.edit)
+	case act.external != nil:
+		return m.externalEditor(act.external.key, act.external.line)
+	case act.back:
+		back := m.back
+		if back == m.view {
+			back = specView
+		}
+		m.switchTo(back)
+	case act.revise:
+		if km, ok := msg.(tea.KeyPressMsg); ok {
+			return m.revisionKey(km)
+		}
+	case act.save:
+		return m.save(nil)
+	case act.quit:
+		return m.quit()
+	case act.help:
+		m.showHelp = true
+	case act.unlock:
+		return m.askUnlock()
+	case act.edited:
+		return m.edited()
 	}
-	if act.edit != nil {
-		cmd = tea.Batch(cmd, m.openCriterion(act.edit))
-	}
-	return m, cmd
+	return nil
 }
 
-// relayoutDiff lays the redline out anew for the diff view's width, now
-// if the view is on screen, else when it comes on.
-func (m *App) relayoutDiff() {
-	if m.view != diffView {
-		m.diff.stale = true
-		return
-	}
-	m.diff.stale = false
-	m.diff.relayout(&m.sh, layout(diffView, m.width, m.height).panes[redlinePane].inner().w)
-}
-
-// action is what a view asks of the root.
-type action struct {
-	// open is the ID of a device to show in the device view.
-	open string
-	// edit is a criterion to edit.
-	edit *spec.Criterion
-}
-
+// openDevice shows a device in the Device view, from the top.
 func (m *App) openDevice(id string) {
 	m.sh.device = id
 	m.device.reset()
-	if m.view != deviceView {
-		m.back = m.view
-	}
-	m.view = deviceView
+	m.switchTo(deviceView)
 }
 
+// switchTo puts a view on screen, which follows what changed while it was
+// not and that it came on screen.
 func (m *App) switchTo(v viewID) {
-	if v == deviceView && m.view != deviceView {
+	if v != m.view {
 		m.back = m.view
-	}
-	if v == editView {
-		m.showEdit()
-		return
 	}
 	m.view = v
-	if v == diffView && m.diff.stale {
-		m.relayoutDiff()
-	}
+	m.pending[v] |= shown
+	m.refreshView()
 }
 
-func (m *App) focusedPane() paneID {
-	panes := viewPanes[m.view]
-	return panes[min(m.focus[m.view], len(panes)-1)]
+// focusedPane is the focused pane of the view on screen.
+func (m *App) focusedPane() paneID { return m.focusOf(m.view) }
+
+// focusOf is the focused pane of a view.
+func (m *App) focusOf(v viewID) paneID {
+	panes := viewPanes[v]
+	return panes[min(m.focus[v], len(panes)-1)]
 }
 
+// moveFocus focuses the next (d = 1) or previous (d = -1) pane of the view.
 func (m *App) moveFocus(d int) {
 	n := len(viewPanes[m.view])
 	m.focus[m.view] = (m.focus[m.view] + d + n) % n
@@ -441,27 +449,7 @@ func (m *App) wheel(mouse tea.Mouse) {
 	if mouse.Button == tea.MouseWheelUp {
 		delta = -3
 	}
-	l := layout(m.view, m.width, m.height)
-	p := m.focusedPane()
-	h := l.panes[p].inner().h
-	switch m.view {
-	case specView:
-		m.spec.scroll(&m.sh, p, delta, h)
-	case impactView:
-		m.impact.scroll(&m.sh, p, delta, h)
-	case diffView:
-		m.diff.scroll(&m.sh, p, delta, h, l.panes[redlinePane].inner().w)
-	case corpusView:
-		m.corpus.scroll(&m.sh, delta, h)
-	case deviceView:
-		m.device.scroll(&m.sh, delta, h, l.panes[devicePane].inner().w)
-	case editView:
-		if p == editPane {
-			m.edit.scroll(delta, max(h-1, 1))
-		} else {
-			m.edit.effect.by(delta, len(m.edit.effectLines(m, l.panes[effectPane].inner().w)), h)
-		}
-	}
+	m.views[m.view].scroll(m.context(m.view, 0), delta)
 }
 
 // cycleRevision evaluates under the next loaded revision as base or as
@@ -520,10 +508,9 @@ func (m *App) brand() string { return " Ladder " }
 // View draws the screen.
 func (m *App) View() tea.View {
 	v := tea.NewView(m.render())
-	if m.view == editView && m.dlg == nil && !m.showHelp && m.s != nil {
-		in := layout(editView, m.width, m.height).panes[editPane].inner()
-		if x, y, ok := m.edit.cursor(max(in.h-1, 0), in.w); ok {
-			v.Cursor = tea.NewCursor(in.x+x, in.y+y)
+	if m.dlg == nil && !m.showHelp && m.s != nil {
+		if x, y, ok := m.views[m.view].cursor(m.context(m.view, 0)); ok {
+			v.Cursor = tea.NewCursor(x, y)
 		}
 	}
 	v.AltScreen = true
@@ -579,37 +566,15 @@ func (m *App) renderHeader(w int) string {
 
 // renderView draws the panes of the view on screen.
 func (m *App) renderView(l screenLayout) string {
-	focused := m.focusedPane()
-	draw := func(p paneID, title string, lines []string) string {
-		r := l.panes[p]
-		return box(title, lines, r.w, r.h, p == focused, m.st)
-	}
+	c := m.context(m.view, 0)
 	pane := func(p paneID) string {
-		in := l.panes[p].inner()
-		var title string
-		var lines []string
-		switch m.view {
-		case specView:
-			title, lines = m.spec.pane(&m.sh, p, in.w, in.h)
-		case impactView:
-			title, lines = m.impact.pane(&m.sh, p, in.w, in.h)
-		case diffView:
-			title, lines = m.diff.pane(&m.sh, p, in.w, in.h)
-		case corpusView:
-			title, lines = m.corpus.pane(&m.sh, in.w, in.h)
-		case deviceView:
-			title, lines = m.device.pane(&m.sh, in.w, in.h)
-		case editView:
-			if p == editPane {
-				title, lines = m.edit.editTitle(), m.edit.editorLines(&m.sh, in.w, in.h)
-			} else {
-				lines = m.edit.effect.visible(m.edit.effectLines(m, in.w), in.h)
-			}
-		}
+		r := l.panes[p]
+		in := r.inner()
+		title, lines := m.views[m.view].pane(c, p, in.w, in.h)
 		if title == "" {
 			title = paneTitles[p]
 		}
-		return draw(p, title, lines)
+		return box(title, lines, r.w, r.h, p == c.focus, m.st)
 	}
 	return compose(l.body, l.panes, viewPanes[m.view], pane)
 }
@@ -684,27 +649,57 @@ func (m *App) renderStatus(r rect) string {
 	}
 	lines := []string{fit(where+status, r.w)}
 	if r.h > 1 {
-		short := m.keys.ShortHelp()
-		if m.view == editView {
-			short = m.keys.EditHelp()
-		}
+		short := m.views[m.view].shortHelp(&m.keys)
 		lines = append(lines, fit(" "+m.help.ShortHelpView(short), r.w))
 	}
 	return strings.Join(lines, "\n")
 }
 
+// renderHelp draws the help: what each view shows, and every key, a
+// column a group of the key map.
 func (m *App) renderHelp(r rect) string {
-	h := m.help
-	h.ShowAll = true
 	lines := []string{"", m.st.bold.Render("Views"), ""}
 	for v := range numViews {
 		lines = append(lines, fmt.Sprintf("%d %-7s %s", v+1, v, viewHelp[v]))
 	}
 	lines = append(lines, "", m.st.bold.Render("Keys"), "")
-	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
-	lines = append(lines, "", "A click focuses a pane or opens a tab; the wheel scrolls the pane under it.",
+	lines = append(lines, m.keyColumns(r.w-2)...)
+	lines = append(lines, "A click focuses a pane or opens a tab; the wheel scrolls the pane under it.",
 		"", m.st.dim.Render("Any key closes this help. Every threshold in the built-in standard is illustrative."))
 	return box("Help", lines, r.w, r.h, true, m.st)
+}
+
+// keyColumns lays the groups of the key map out as titled columns, side by
+// side in bands of at most w cells where they fit; each band ends with an
+// empty line.
+func (m *App) keyColumns(w int) []string {
+	h := m.help
+	h.SetWidth(0) // the box cuts a column too wide; none is left out
+	const gap = "   "
+	var out, band []string
+	bandW := 0
+	flush := func() {
+		if len(band) > 0 {
+			out = append(out, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, band...), "\n")...)
+			out = append(out, "")
+		}
+		band, bandW = nil, 0
+	}
+	for _, g := range m.keys.keyGroups() {
+		col := lipgloss.JoinVertical(lipgloss.Left, m.st.bold.Render(g.title), h.FullHelpView([][]key.Binding{g.keys}))
+		cw := lipgloss.Width(col)
+		if len(band) > 0 && bandW+lipgloss.Width(gap)+cw > w {
+			flush()
+		}
+		if len(band) > 0 {
+			band = append(band, gap)
+			bandW += lipgloss.Width(gap)
+		}
+		band = append(band, col)
+		bandW += cw
+	}
+	flush()
+	return out
 }
 
 // viewHelp says what each view shows, for the help.

@@ -17,6 +17,7 @@ import (
 // filtered by words that each must match the device's ID, name, vendor,
 // category, levels, flags, "moved", "up", "down" or "yours".
 type corpusModel struct {
+	browsing
 	rows      []*deviceRow
 	list      list
 	input     textinput.Model
@@ -65,8 +66,8 @@ func (m *corpusModel) setDark(isDark bool) {
 	m.input.SetStyles(textinput.DefaultStyles(isDark))
 }
 
-// refresh filters and sorts the rows of a session.
-func (m *corpusModel) refresh(s *session) {
+// filter filters and sorts the rows of a session.
+func (m *corpusModel) filter(s *session) {
 	if s == nil {
 		return
 	}
@@ -117,15 +118,29 @@ func matches(r *deviceRow, terms []string) bool {
 	return true
 }
 
-// filterKey edits the filter, which applies as it is typed: enter keeps
-// it, esc clears it.
-func (m *corpusModel) filterKey(s *session, msg tea.KeyPressMsg) tea.Cmd {
+// refresh fits the filter to the pane's width and the styles, and filters
+// and sorts the rows of the session.
+func (m *corpusModel) refresh(c *viewContext) {
+	if c.changes&restyled != 0 {
+		m.setDark(c.sh.st.dark)
+	}
+	m.resize(c.inner(devicesPane).w)
+	m.filter(c.sh.s)
+}
+
+// takesText reports whether the filter is being typed, which takes every
+// key.
+func (m *corpusModel) takesText() bool { return m.filtering }
+
+// filterKey edits the filter, which applies as it is typed: FilterKeep
+// keeps it, FilterClear clears it.
+func (m *corpusModel) filterKey(c *viewContext, msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
-	switch msg.String() {
-	case "enter":
+	switch {
+	case key.Matches(msg, c.keys.FilterKeep):
 		m.filtering = false
 		m.input.Blur()
-	case "esc":
+	case key.Matches(msg, c.keys.FilterClear):
 		m.filtering = false
 		m.input.Blur()
 		m.input.SetValue("")
@@ -133,7 +148,7 @@ func (m *corpusModel) filterKey(s *session, msg tea.KeyPressMsg) tea.Cmd {
 		m.input, cmd = m.input.Update(msg)
 	}
 	m.list = list{}
-	m.refresh(s)
+	m.filter(c.sh.s)
 	return cmd
 }
 
@@ -142,17 +157,23 @@ func (m *corpusModel) resize(w int) {
 	m.input.SetWidth(max(w-4, 10))
 }
 
-func (m *corpusModel) key(sh *shared, k keyMap, msg tea.Msg, h int) (action, tea.Cmd) {
-	if p, ok := msg.(tea.PasteMsg); ok && m.filtering {
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(p)
-		m.refresh(sh.s)
-		return action{}, cmd
-	}
+// key edits the filter while it is typed (a paste goes into it);
+// otherwise it starts the filter, sorts, opens the selected device or
+// moves.
+func (m *corpusModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
+	switch {
+	case m.filtering && ok:
+		return action{}, m.filterKey(c, km)
+	case m.filtering:
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		m.filter(c.sh.s)
+		return action{}, cmd
+	case !ok:
 		return action{}, nil
 	}
+	k := c.keys
 	switch {
 	case key.Matches(km, k.Filter):
 		m.filtering = true
@@ -160,7 +181,7 @@ func (m *corpusModel) key(sh *shared, k keyMap, msg tea.Msg, h int) (action, tea
 		return action{}, m.input.Focus()
 	case key.Matches(km, k.Sort):
 		m.sort = (m.sort + 1) % len(sortOrders)
-		m.refresh(sh.s)
+		m.filter(c.sh.s)
 		return action{}, nil
 	case key.Matches(km, k.Open):
 		if len(m.rows) > 0 {
@@ -168,17 +189,20 @@ func (m *corpusModel) key(sh *shared, k keyMap, msg tea.Msg, h int) (action, tea
 		}
 		return action{}, nil
 	}
-	if d := moveDelta(km, k, h); d != 0 {
-		m.scroll(sh, d, h)
+	if d := moveDelta(km, k, c.height()); d != 0 {
+		m.scroll(c, d)
 	}
 	return action{}, nil
 }
 
-func (m *corpusModel) scroll(sh *shared, delta, h int) {
-	m.list.move(delta, len(m.rows), max(h-2, 1))
+// scroll moves the cursor by delta rows.
+func (m *corpusModel) scroll(c *viewContext, delta int) {
+	m.list.move(delta, len(m.rows), max(c.height()-2, 1))
 }
 
-func (m *corpusModel) pane(sh *shared, w, h int) (string, []string) {
+// pane draws the filter and the devices.
+func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string) {
+	sh := c.sh
 	st := sh.st
 	title := fmt.Sprintf("Devices · %d of %d · %s → %s · sorted by %s (s) · / filters · enter opens", len(m.rows), len(sh.s.devices),
 		sh.s.base.Revision.ID, sh.s.work.Revision.ID, sortOrders[m.sort].name)

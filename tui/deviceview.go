@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
@@ -13,27 +14,38 @@ import (
 // every criterion's verdict and why, the level per family, the flags and
 // the gap to the next level.
 type deviceModel struct {
+	browsing
 	sc scroll
 }
 
 func (m *deviceModel) reset() { m.sc = scroll{} }
 
-func (m *deviceModel) key(sh *shared, k keyMap, msg tea.Msg, h, w int) action {
+// refresh needs do nothing: the device's text is made as it is drawn.
+func (m *deviceModel) refresh(*viewContext) {}
+
+// key goes back to the view the device was opened from, or scrolls.
+func (m *deviceModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return action{}
+		return action{}, nil
 	}
-	if d := moveDelta(km, k, h); d != 0 {
-		m.scroll(sh, d, h, w)
+	if key.Matches(km, c.keys.Back) {
+		return action{back: true}, nil
 	}
-	return action{}
+	if d := moveDelta(km, c.keys, c.height()); d != 0 {
+		m.scroll(c, d)
+	}
+	return action{}, nil
 }
 
-func (m *deviceModel) scroll(sh *shared, delta, h, w int) {
-	m.sc.by(delta, len(m.lines(sh, w)), h)
+// scroll scrolls the device's text by delta rows.
+func (m *deviceModel) scroll(c *viewContext, delta int) {
+	m.sc.by(delta, len(m.lines(c.sh, c.inner(devicePane).w)), c.height())
 }
 
-func (m *deviceModel) pane(sh *shared, w, h int) (string, []string) {
+// pane draws the device, or says how to open one.
+func (m *deviceModel) pane(c *viewContext, _ paneID, w, h int) (string, []string) {
+	sh := c.sh
 	r := sh.s.byID[sh.device]
 	if r == nil {
 		return "Device", []string{sh.st.dim.Render(" Open a device from Corpus or Impact (enter).")}

@@ -3,9 +3,11 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/spec/redline"
 )
 
@@ -18,53 +20,54 @@ type dialog struct {
 	// a diff.
 	body []string
 	sc   scroll
-	// choices are the answers, by key; esc cancels unless a choice takes it.
+	// choices are the answers, by binding; Cancel cancels unless a choice
+	// takes its key.
 	choices []choice
-	// input, when set, asks for a line of text; enter submits it to submit.
+	// input, when set, asks for a line of text; Submit submits it to
+	// submit.
 	input  *textinput.Model
 	submit func(m *App, text string) tea.Cmd
 	// err is shown under the input when its last value was refused.
 	err string
 }
 
-// choice is one answer of a dialog.
+// choice is one answer of a dialog: the binding that gives it, whose help
+// the dialog shows, and what it does.
 type choice struct {
-	key, label string
-	do         func(m *App) tea.Cmd
+	b  key.Binding
+	do func(m *App) tea.Cmd
 }
 
-// dialogKey answers the dialog on screen.
+// dialogKey answers the dialog on screen: a choice's binding, or the keys
+// of every dialog (cancel, scroll, submit); the input takes any other key.
 func (m *App) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := m.dlg
-	k := msg.String()
+	d, k := m.dlg, &m.keys
 	for _, c := range d.choices {
-		if c.key == k {
+		if key.Matches(msg, c.b) {
 			m.dlg = nil
 			return c.do(m)
 		}
 	}
-	switch k {
-	case "esc":
+	switch {
+	case key.Matches(msg, k.Cancel):
 		m.dlg = nil
 		return nil
-	case "pgup", "ctrl+u":
+	case key.Matches(msg, k.ScrollUp):
 		d.sc.by(-10, len(d.body), m.dialogBodyHeight())
 		return nil
-	case "pgdown", "ctrl+d":
+	case key.Matches(msg, k.ScrollDown):
 		d.sc.by(10, len(d.body), m.dialogBodyHeight())
 		return nil
-	}
-	if d.input != nil {
-		if k == "enter" {
-			return d.submit(m, strings.TrimSpace(d.input.Value()))
-		}
+	case key.Matches(msg, k.Submit) && d.input != nil:
+		return d.submit(m, strings.TrimSpace(d.input.Value()))
+	case key.Matches(msg, k.Submit) && len(d.choices) == 0:
+		m.dlg = nil
+		return nil
+	case d.input != nil:
 		var cmd tea.Cmd
 		*d.input, cmd = d.input.Update(msg)
 		d.err = ""
 		return cmd
-	}
-	if len(d.choices) == 0 && k == "enter" {
-		m.dlg = nil
 	}
 	return nil
 }
@@ -96,7 +99,8 @@ func (m *App) renderDialog(body rect) string {
 		lines = append(lines, wrapText(l, w-2)...)
 	}
 	if len(d.body) > len(lines) {
-		lines = append(lines, m.st.dim.Render("pgup/pgdn scroll"))
+		up, down := m.keys.ScrollUp.Help(), m.keys.ScrollDown.Help()
+		lines = append(lines, m.st.dim.Render(up.Key+" "+up.Desc+"  ·  "+down.Key+" "+down.Desc))
 	}
 	if d.input != nil {
 		lines = append(lines, "", d.input.View())
@@ -105,14 +109,32 @@ func (m *App) renderDialog(body rect) string {
 		}
 	}
 	var opts []string
+	opt := func(b key.Binding) {
+		opts = append(opts, m.st.bold.Render(b.Help().Key)+" "+b.Help().Desc)
+	}
 	for _, c := range d.choices {
-		opts = append(opts, m.st.bold.Render(c.key)+" "+c.label)
+		opt(c.b)
 	}
 	if d.input != nil {
-		opts = append(opts, m.st.bold.Render("enter")+" ok")
+		opt(m.keys.Submit)
 	}
-	opts = append(opts, m.st.bold.Render("esc")+" cancel")
-	lines = append(lines, "", strings.Join(opts, "  ·  "))
+	opt(m.keys.Cancel)
+	// The answers flow onto as many rows as they need, each whole.
+	const sep = "  ·  "
+	row := ""
+	lines = append(lines, "")
+	for _, o := range opts {
+		switch {
+		case row == "":
+			row = o
+		case ansi.StringWidth(row+sep+o) <= w-2:
+			row += sep + o
+		default:
+			lines = append(lines, row)
+			row = o
+		}
+	}
+	lines = append(lines, row)
 	h := min(len(lines)+2, body.h)
 	b := box(d.title, lines, w, h, true, m.st)
 	return lipgloss.Place(body.w, body.h, lipgloss.Center, lipgloss.Center, b)

@@ -15,6 +15,7 @@ import (
 // working revision, the selected change before and after, and the redline of
 // their CUE files, unified or side by side.
 type diffModel struct {
+	browsing
 	changes    list
 	change     scroll
 	red        scroll
@@ -24,8 +25,6 @@ type diffModel struct {
 	// session, the width, the mode or the styles change.
 	rows  []string
 	hunks []int
-	// stale is set when rows are not of the session on screen.
-	stale bool
 }
 
 // clamp keeps the cursors in a new session.
@@ -33,28 +32,45 @@ func (m *diffModel) clamp(sh *shared) {
 	m.changes.sel = min(m.changes.sel, max(len(sh.s.diff().changes.Criteria)-1, 0))
 }
 
-func (m *diffModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h, redW int) action {
+// refresh lays the redline out again when the session, the size or the
+// styles changed; coming on screen alone changes nothing.
+func (m *diffModel) refresh(c *viewContext) {
+	if c.changes&^shown != 0 {
+		m.relayout(c.sh, c.inner(redlinePane).w)
+	}
+}
+
+// key switches the redline between unified and side by side, jumps to the
+// next or previous hunk, or moves in the focused pane.
+func (m *diffModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return action{}
+		return action{}, nil
 	}
+	k := c.keys
 	switch {
 	case key.Matches(km, k.SideBySide):
 		m.sideBySide = !m.sideBySide
 		m.red = scroll{}
-		m.relayout(sh, redW)
-		return action{}
-	case key.Matches(km, k.NextHunk), key.Matches(km, k.PrevHunk):
+		m.relayout(c.sh, c.inner(redlinePane).w)
+		return action{}, nil
+	case key.Matches(km, k.NextHunk, k.PrevHunk):
 		m.jumpHunk(key.Matches(km, k.NextHunk))
-		return action{}
+		return action{}, nil
 	}
-	if d := moveDelta(km, k, h); d != 0 {
-		m.scroll(sh, p, d, h, redW)
+	if d := moveDelta(km, k, c.height()); d != 0 {
+		m.move(c.sh, c.focus, d, c.height())
 	}
-	return action{}
+	return action{}, nil
 }
 
-func (m *diffModel) scroll(sh *shared, p paneID, delta, h, redW int) {
+// scroll moves the focused pane by delta rows.
+func (m *diffModel) scroll(c *viewContext, delta int) {
+	m.move(c.sh, c.focus, delta, c.height())
+}
+
+// move moves the cursor or the text of pane p, h rows high, by delta.
+func (m *diffModel) move(sh *shared, p paneID, delta, h int) {
 	switch p {
 	case changesPane:
 		m.changes.move(delta, len(sh.s.diff().changes.Criteria), h)
@@ -84,7 +100,8 @@ func (m *diffModel) jumpHunk(next bool) {
 }
 
 // relayout lays out the redline of every file for a width, and keeps the
-// cursor among the changes of the session.
+// cursor among the changes of the session. It is costly: the root calls it
+// (through refresh) only while the view is on screen.
 func (m *diffModel) relayout(sh *shared, w int) {
 	m.rows, m.hunks = nil, nil
 	if sh.s == nil || w <= 0 {
@@ -118,7 +135,9 @@ func (m *diffModel) relayout(sh *shared, w int) {
 	m.rows, m.hunks = rows, hunks
 }
 
-func (m *diffModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
+// pane draws the criterion changes, the selected change or the redline.
+func (m *diffModel) pane(c *viewContext, p paneID, w, h int) (string, []string) {
+	sh := c.sh
 	switch p {
 	case changesPane:
 		return m.changesTitle(sh), m.changesLines(sh, w, h)

@@ -161,55 +161,10 @@ func (m *App) fileOpened(msg fileOpenedMsg) tea.Cmd {
 	return nil
 }
 
-// showEdit switches to the Edit view, on the category of its file.
+// showEdit switches to the Edit view, which shows the category of its
+// file (editModel.refresh).
 func (m *App) showEdit() {
-	if m.view != editView {
-		m.back = m.view
-	}
-	m.view = editView
-	if f := m.edit.file(); f != nil && m.s != nil {
-		for i, c := range m.s.work.Revision.Categories {
-			if c.Key == categoryOfKey(f.key) {
-				m.sh.cat = i
-			}
-		}
-	}
-	l := layout(editView, m.width, m.height)
-	in := l.panes[editPane].inner()
-	m.edit.scrollToCursor(max(in.h-1, 1), in.w)
-}
-
-// editorKey handles a key in the Edit view.
-func (m *App) editorKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		back := m.back
-		if back == editView {
-			back = specView
-		}
-		m.switchTo(back)
-		return nil
-	case "ctrl+s":
-		return m.save(nil)
-	case "ctrl+e":
-		return m.externalEditor()
-	case "ctrl+u":
-		return m.askUnlock()
-	case "ctrl+c", "ctrl+q":
-		return m.quit()
-	case "f1":
-		m.showHelp = true
-		return nil
-	}
-	in := layout(editView, m.width, m.height).panes[editPane].inner()
-	changed, refused := m.edit.editKey(&m.sh, msg, in.h, in.w)
-	if refused != "" {
-		m.notice = refused
-	}
-	if changed {
-		return m.edited()
-	}
-	return nil
+	m.switchTo(editView)
 }
 
 // edited follows a change of the text: it colors it again, compiles it
@@ -466,10 +421,10 @@ func (m *App) askConflict(key string, c *safefile.ChangedError, then tea.Cmd) {
 		title: "Save: the file changed on disk",
 		body:  body,
 		choices: []choice{
-			{"o", "overwrite theirs", func(m *App) tea.Cmd {
+			{m.keys.Overwrite, func(m *App) tea.Cmd {
 				return m.forceSave(key, then)
 			}},
-			{"r", "reload theirs, dropping your edits", func(m *App) tea.Cmd {
+			{m.keys.ReloadTheirs, func(m *App) tea.Cmd {
 				f.buf.Replace(theirs)
 				f.buf.MarkSaved()
 				f.disk, f.stamp, f.changedOnDisk = c.Disk, c.DiskStamp, false
@@ -477,7 +432,7 @@ func (m *App) askConflict(key string, c *safefile.ChangedError, then tea.Cmd) {
 				m.notice = "reloaded " + key + " from disk"
 				return tea.Batch(m.edited(), then)
 			}},
-			{"a", "save yours elsewhere…", func(m *App) tea.Cmd {
+			{m.keys.SaveElsewhere, func(m *App) tea.Cmd {
 				m.askSaveAs(key)
 				return nil
 			}},
@@ -593,20 +548,10 @@ func (m *App) workspaceMade(msg workspaceMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// externalEditor hands the file of the criterion or editor to $EDITOR, at
-// its line; Ladder picks up the change when the editor exits.
-func (m *App) externalEditor() tea.Cmd {
-	var key string
-	line := 1
-	switch {
-	case m.view == editView && m.edit.file() != nil:
-		f := m.edit.file()
-		key, line = f.key, f.buf.Cursor().Line+1
-	case m.view == specView && m.s != nil:
-		if c := m.spec.selected(&m.sh); c != nil {
-			key, line = m.keyOf(c.Pos.File), c.Pos.Line
-		}
-	}
+// externalEditor hands a file of the workspace (the criterion's in Spec,
+// the editor's) to $EDITOR, at a line; Ladder picks up the change when the
+// editor exits.
+func (m *App) externalEditor(key string, line int) tea.Cmd {
 	if key == "" {
 		return nil
 	}
@@ -769,7 +714,7 @@ func (m *App) offerRecovery(rs []recoverable) {
 		title: "Recover an unsaved edit?",
 		body:  body,
 		choices: []choice{
-			{"r", "recover it", func(m *App) tea.Cmd {
+			{m.keys.Recover, func(m *App) tea.Cmd {
 				f := &openFile{key: e.Path, rev: revisionOfKey(e.Path), buf: editbuf.New(string(r.disk)), disk: r.disk, stamp: r.stamp}
 				f.buf.Replace(string(e.Content))
 				if r.stamp != e.Base {
@@ -783,7 +728,7 @@ func (m *App) offerRecovery(rs []recoverable) {
 				m.offerRecovery(rest)
 				return m.edited()
 			}},
-			{"d", "discard it", func(m *App) tea.Cmd {
+			{m.keys.DiscardEdit, func(m *App) tea.Cmd {
 				j, key := m.journal(), e.Path
 				m.offerRecovery(rest)
 				return func() tea.Msg { return journalDoneMsg{j.Remove(key)} }
@@ -817,8 +762,8 @@ func (m *App) quit() tea.Cmd {
 		title: "Quit with unsaved edits?",
 		body:  append([]string{"These files have unsaved edits:"}, names...),
 		choices: []choice{
-			{"s", "save and quit", func(m *App) tea.Cmd { return m.save(tea.Quit) }},
-			{"d", "discard and quit", func(m *App) tea.Cmd {
+			{m.keys.SaveQuit, func(m *App) tea.Cmd { return m.save(tea.Quit) }},
+			{m.keys.DiscardQuit, func(m *App) tea.Cmd {
 				j := m.journal()
 				var keys []string
 				for _, f := range files {
@@ -849,7 +794,7 @@ func (m *App) askUnlock() tea.Cmd {
 			rev + " is published: its text is the standard as balloted.",
 			"Fork a draft from it instead (n in Spec), or unlock it for this session.",
 		},
-		choices: []choice{{"u", "unlock " + rev, func(m *App) tea.Cmd {
+		choices: []choice{{m.keys.UnlockRevision, func(m *App) tea.Cmd {
 			m.edit.unlocked[rev] = true
 			m.notice = rev + " is unlocked for editing"
 			return nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/evaluator"
@@ -169,9 +170,9 @@ func (m *editModel) scrollToCursor(h, w int) {
 	}
 }
 
-// cursor returns where the cursor is in a pane's text of w cells, or false
-// when it is not shown.
-func (m *editModel) cursor(h, w int) (x, y int, ok bool) {
+// textCursor returns where the cursor is in a pane's text of w cells, or
+// false when it is not shown.
+func (m *editModel) textCursor(h, w int) (x, y int, ok bool) {
 	f := m.file()
 	if f == nil {
 		return 0, 0, false
@@ -280,16 +281,16 @@ func (m *editModel) editTitle() string {
 
 // effectLines show what the edit does: the compilation, its cost, and the
 // impact on the category of the file.
-func (m *editModel) effectLines(a *App, w int) []string {
-	sh, st := &a.sh, a.st
+func (m *editModel) effectLines(c *viewContext, w int) []string {
+	sh, st := c.sh, c.sh.st
 	var lines []string
 	switch {
-	case a.compiling:
+	case c.compiling:
 		lines = append(lines, st.stale.Render("compiling…"))
-	case a.compileErr != nil:
-		lines = append(lines, st.statusErr.Render(firstLine(a.compileErr.Error())+":"))
+	case c.compileErr != nil:
+		lines = append(lines, st.statusErr.Render(firstLine(c.compileErr.Error())+":"))
 		var le *spec.LoadError
-		if errors.As(a.compileErr, &le) {
+		if errors.As(c.compileErr, &le) {
 			for _, e := range le.Errs {
 				where := fmt.Sprintf("%s:%d:%d", path.Base(e.Pos.File), e.Pos.Line, e.Pos.Column)
 				for _, l := range wrapText(where+" "+e.Msg, w) {
@@ -301,8 +302,8 @@ func (m *editModel) effectLines(a *App, w int) []string {
 		for _, l := range wrapText("Other views show the last results that compiled, marked stale.", w) {
 			lines = append(lines, st.stale.Render(l))
 		}
-	case a.editCost > 0:
-		lines = append(lines, st.dim.Render(fmt.Sprintf("keystroke → results in %s", formatDuration(a.editCost))))
+	case c.editCost > 0:
+		lines = append(lines, st.dim.Render(fmt.Sprintf("keystroke → results in %s", formatDuration(c.editCost))))
 	}
 	if sh.s == nil {
 		return lines
@@ -327,6 +328,93 @@ func (m *editModel) effectLines(a *App, w int) []string {
 	return lines
 }
 
+// refresh colors the open files anew for new styles; and when the view
+// comes on screen, it selects the category of the file shown, whose impact
+// the Effect pane shows, and scrolls the text to the cursor.
+func (m *editModel) refresh(c *viewContext) {
+	if c.changes&restyled != 0 {
+		for _, f := range m.files {
+			f.highlightLines(c.sh.st.syntax, true)
+		}
+	}
+	if c.changes&shown == 0 {
+		return
+	}
+	if f := m.file(); f != nil && c.sh.s != nil {
+		for i, cat := range c.sh.s.work.Revision.Categories {
+			if cat.Key == categoryOfKey(f.key) {
+				c.sh.cat = i
+			}
+		}
+	}
+	in := c.inner(editPane)
+	m.scrollToCursor(max(in.h-1, 1), in.w)
+}
+
+// takesText reports true: the editor takes every key, as text but for its
+// bindings.
+func (m *editModel) takesText() bool { return true }
+
+// shortHelp is the editor's line of help.
+func (m *editModel) shortHelp(k *keyMap) []key.Binding { return k.EditHelp() }
+
+// cursor is where the editor's cursor is on screen, when it shows.
+func (m *editModel) cursor(c *viewContext) (x, y int, ok bool) {
+	in := c.inner(editPane)
+	x, y, ok = m.textCursor(max(in.h-1, 0), in.w)
+	return in.x + x, in.y + y, ok
+}
+
+// key handles a key or a paste in the editor: its commands become actions
+// of the root; the other keys move the cursor or edit the text.
+func (m *editModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
+	in := c.inner(editPane)
+	var changed bool
+	var refused string
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		changed, refused = m.paste(c.sh, msg.Content, in.h, in.w)
+	case tea.KeyPressMsg:
+		k := c.keys
+		switch {
+		case key.Matches(msg, k.EditBack):
+			return action{back: true}, nil
+		case key.Matches(msg, k.Save):
+			return action{save: true}, nil
+		case key.Matches(msg, k.EditExternal):
+			if f := m.file(); f != nil {
+				return action{external: &fileLine{f.key, f.buf.Cursor().Line + 1}}, nil
+			}
+			return action{}, nil
+		case key.Matches(msg, k.Unlock):
+			return action{unlock: true}, nil
+		case key.Matches(msg, k.EditHelpKey):
+			return action{help: true}, nil
+		case key.Matches(msg, k.EditQuit):
+			return action{quit: true}, nil
+		}
+		changed, refused = m.editKey(c.sh, k, msg, in.h, in.w)
+	}
+	return action{edited: changed, refused: refused}, nil
+}
+
+// scroll scrolls the text, without moving the cursor, or the Effect pane.
+func (m *editModel) scroll(c *viewContext, delta int) {
+	if c.focus == editPane {
+		m.scrollText(delta, max(c.height()-1, 1))
+		return
+	}
+	m.effect.by(delta, len(m.effectLines(c, c.inner(effectPane).w)), c.height())
+}
+
+// pane draws the editor or the Effect pane.
+func (m *editModel) pane(c *viewContext, p paneID, w, h int) (string, []string) {
+	if p == editPane {
+		return m.editTitle(), m.editorLines(c.sh, w, h)
+	}
+	return "", m.effect.visible(m.effectLines(c, w), h)
+}
+
 // openAt shows a file in the editor with the cursor at a line (from 1).
 func (m *editModel) openAt(f *openFile, line int) {
 	if old, ok := m.files[f.key]; ok {
@@ -348,9 +436,10 @@ func categoryOfKey(key string) string {
 	return strings.TrimSuffix(path.Base(key), ".cue")
 }
 
-// editKey is a key pressed in the editor. It reports whether the text
-// changed.
-func (m *editModel) editKey(sh *shared, msg tea.KeyPressMsg, h, w int) (changed bool, refused string) {
+// editKey is a key pressed in the editor, which moves the cursor or edits
+// the text, in a pane of h × w cells. A key of no binding types its text,
+// if it has any and no ctrl or alt. It reports whether the text changed.
+func (m *editModel) editKey(sh *shared, k *keyMap, msg tea.KeyPressMsg, h, w int) (changed bool, refused string) {
 	f := m.file()
 	if f == nil {
 		return false, ""
@@ -364,42 +453,42 @@ func (m *editModel) editKey(sh *shared, msg tea.KeyPressMsg, h, w int) (changed 
 		}
 		fn()
 	}
-	switch msg.String() {
-	case "up":
+	switch {
+	case key.Matches(msg, k.CursorUp):
 		b.Up()
-	case "down":
+	case key.Matches(msg, k.CursorDown):
 		b.Down()
-	case "left":
+	case key.Matches(msg, k.CursorLeft):
 		b.Left()
-	case "right":
+	case key.Matches(msg, k.CursorRight):
 		b.Right()
-	case "home", "ctrl+a":
+	case key.Matches(msg, k.LineStart):
 		b.Home()
-	case "end":
+	case key.Matches(msg, k.LineEnd):
 		b.End()
-	case "pgup":
+	case key.Matches(msg, k.TextPageUp):
 		b.PageUp(max(h-2, 1))
-	case "pgdown":
+	case key.Matches(msg, k.TextPageDown):
 		b.PageDown(max(h-2, 1))
-	case "ctrl+home":
+	case key.Matches(msg, k.FileTop):
 		b.Top()
-	case "ctrl+end":
+	case key.Matches(msg, k.FileBottom):
 		b.Bottom()
-	case "alt+left", "ctrl+left":
+	case key.Matches(msg, k.WordLeft):
 		b.WordLeft()
-	case "alt+right", "ctrl+right":
+	case key.Matches(msg, k.WordRight):
 		b.WordRight()
-	case "enter":
+	case key.Matches(msg, k.Newline):
 		edit(b.Newline)
-	case "tab":
+	case key.Matches(msg, k.InsertTab):
 		edit(func() { b.Insert("\t") })
-	case "backspace":
+	case key.Matches(msg, k.Backspace):
 		edit(b.Backspace)
-	case "delete":
+	case key.Matches(msg, k.DeleteChar):
 		edit(b.Delete)
-	case "ctrl+z":
+	case key.Matches(msg, k.Undo):
 		edit(func() { b.Undo() })
-	case "ctrl+y", "ctrl+shift+z":
+	case key.Matches(msg, k.Redo):
 		edit(func() { b.Redo() })
 	default:
 		if msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 {
@@ -424,8 +513,8 @@ func (m *editModel) paste(sh *shared, text string, h, w int) (changed bool, refu
 	return true, ""
 }
 
-// scroll moves the editor's view without moving the cursor.
-func (m *editModel) scroll(delta, h int) {
+// scrollText moves the editor's view of h rows without moving the cursor.
+func (m *editModel) scrollText(delta, h int) {
 	f := m.file()
 	if f == nil {
 		return

@@ -16,6 +16,7 @@ import (
 // moved and the criteria that moved them, and the pass counts that changed;
 // and the same in brief for the whole standard.
 type impactModel struct {
+	browsing
 	sum    list
 	moved  list
 	passes scroll
@@ -61,25 +62,39 @@ func impactDevices(ci *evaluator.CategoryImpact) []impactDevice {
 	return out
 }
 
-func (m *impactModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h int) action {
+// refresh keeps the cursors in a new session.
+func (m *impactModel) refresh(c *viewContext) {
+	if c.sh.s != nil {
+		m.clamp(c.sh)
+	}
+}
+
+// key opens the selected device of the moved pane, or moves in the focused
+// pane.
+func (m *impactModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return action{}
+		return action{}, nil
 	}
-	if key.Matches(km, k.Open) && p == movedPane {
-		if ds := impactDevices(sh.categoryImpact()); len(ds) > 0 {
-			return action{open: ds[min(m.moved.sel, len(ds)-1)].id}
+	if key.Matches(km, c.keys.Open) && c.focus == movedPane {
+		if ds := impactDevices(c.sh.categoryImpact()); len(ds) > 0 {
+			return action{open: ds[min(m.moved.sel, len(ds)-1)].id}, nil
 		}
-		return action{}
+		return action{}, nil
 	}
-	if d := moveDelta(km, k, h); d != 0 {
-		m.scroll(sh, p, d, h)
+	if d := moveDelta(km, c.keys, c.height()); d != 0 {
+		m.move(c.sh, c.focus, d, c.height())
 	}
-	return action{}
+	return action{}, nil
+}
+
+// scroll moves the focused pane by delta rows.
+func (m *impactModel) scroll(c *viewContext, delta int) {
+	m.move(c.sh, c.focus, delta, c.height())
 }
 
 // moveDelta is how far a key moves a cursor in a pane of height h.
-func moveDelta(km tea.KeyPressMsg, k keyMap, h int) int {
+func moveDelta(km tea.KeyPressMsg, k *keyMap, h int) int {
 	switch {
 	case key.Matches(km, k.Up):
 		return -1
@@ -97,7 +112,8 @@ func moveDelta(km tea.KeyPressMsg, k keyMap, h int) int {
 	return 0
 }
 
-func (m *impactModel) scroll(sh *shared, p paneID, delta, h int) {
+// move moves the cursor or the text of pane p, h rows high, by delta.
+func (m *impactModel) move(sh *shared, p paneID, delta, h int) {
 	switch p {
 	case summaryPane, matrixPane:
 		m.sum.sel = sh.cat
@@ -113,7 +129,10 @@ func (m *impactModel) scroll(sh *shared, p paneID, delta, h int) {
 	}
 }
 
-func (m *impactModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
+// pane draws the summary, the level matrix, the moved devices or the pass
+// counts.
+func (m *impactModel) pane(c *viewContext, p paneID, w, h int) (string, []string) {
+	sh := c.sh
 	ci := sh.categoryImpact()
 	switch p {
 	case summaryPane:

@@ -1,29 +1,56 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"strings"
 
-// keyMap is every key binding of the workbench, declared once: dispatch and
-// help both read it.
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// keyMap is every key binding of the workbench, declared once: dispatch
+// matches keys against it (key.Matches, nothing else), and the help (?),
+// the line of help under the views and the README's table of keys are made
+// from it (keyGroups).
 type keyMap struct {
 	// Views.
 	Next, Prev key.Binding
 	// Views holds the key of each view, by viewID.
 	Views [numViews]key.Binding
-	// Moving.
+	// Moving in the focused pane, and between panes.
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Left, Right                             key.Binding
-	Open, Back                              key.Binding
-	// View-specific.
+	// The views' own keys.
+	Open, Back                                   key.Binding
 	Filter, Sort, SideBySide, NextHunk, PrevHunk key.Binding
-	Base, Working                                key.Binding
+	// The Corpus filter, while it is typed.
+	FilterKeep, FilterClear key.Binding
 	// Drafting.
 	Save, External, Fork, Rename, Delete key.Binding
-	// In the editor, which takes every other key as text.
+	Base, Working                        key.Binding
+	// The editor's commands; it takes every other key as text.
 	EditBack, Undo, Redo, EditExternal, Unlock, EditHelpKey, EditQuit key.Binding
+	// The editor's cursor and text.
+	CursorUp, CursorDown, CursorLeft, CursorRight key.Binding
+	LineStart, LineEnd, TextPageUp, TextPageDown  key.Binding
+	FileTop, FileBottom, WordLeft, WordRight      key.Binding
+	Newline, InsertTab, Backspace, DeleteChar     key.Binding
+	// The answers of the dialogs: a save that would overwrite another
+	// program's change, an unsaved edit to recover, a quit with unsaved
+	// edits, an edit of a published revision, a draft to delete.
+	Overwrite, ReloadTheirs, SaveElsewhere key.Binding
+	Recover, DiscardEdit                   key.Binding
+	SaveQuit, DiscardQuit                  key.Binding
+	UnlockRevision                         key.Binding
+	DeleteDraft                            key.Binding
+	// The keys of every dialog.
+	Cancel, ScrollUp, ScrollDown, Submit key.Binding
 	// Global.
 	Help, Quit key.Binding
 }
 
+// defaultKeyMap returns the workbench's keys. Each binding's help names
+// every key it has: what the help shows is what is dispatched.
 func defaultKeyMap() keyMap {
 	b := func(keys []string, help, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
@@ -42,28 +69,31 @@ func defaultKeyMap() keyMap {
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
-		PageUp:   b([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
-		PageDown: b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
-		Top:      b([]string{"home", "g"}, "g", "top"),
-		Bottom:   b([]string{"end", "G"}, "G", "bottom"),
+		PageUp:   b([]string{"pgup", "ctrl+u"}, "pgup/ctrl+u", "page up"),
+		PageDown: b([]string{"pgdown", "ctrl+d"}, "pgdn/ctrl+d", "page down"),
+		Top:      b([]string{"home", "g"}, "home/g", "top"),
+		Bottom:   b([]string{"end", "G"}, "end/G", "bottom"),
 		Left:     b([]string{"left", "h"}, "←/h", "previous pane"),
 		Right:    b([]string{"right", "l"}, "→/l", "next pane"),
-		Open:     b([]string{"enter"}, "enter", "open device, edit criterion"),
-		Back:     b([]string{"esc"}, "esc", "back"),
 
-		Filter:     b([]string{"/"}, "/", "filter devices"),
-		Sort:       b([]string{"s"}, "s", "sort devices"),
-		SideBySide: b([]string{"v"}, "v", "unified/side by side"),
-		NextHunk:   b([]string{"n"}, "n", "next hunk"),
-		PrevHunk:   b([]string{"N"}, "N", "previous hunk"),
-		Base:       b([]string{"b"}, "b", "next base revision"),
-		Working:    b([]string{"w"}, "w", "next working revision"),
+		Open:       b([]string{"enter"}, "enter", "open device, edit criterion"),
+		Back:       b([]string{"esc"}, "esc", "back from the device"),
+		Filter:     b([]string{"/"}, "/", "filter devices (Corpus)"),
+		Sort:       b([]string{"s"}, "s", "sort devices (Corpus)"),
+		SideBySide: b([]string{"v"}, "v", "unified/side by side (Diff)"),
+		NextHunk:   b([]string{"n"}, "n", "next hunk (Diff)"),
+		PrevHunk:   b([]string{"N"}, "N", "previous hunk (Diff)"),
+
+		FilterKeep:  b([]string{"enter"}, "enter", "keep the filter"),
+		FilterClear: b([]string{"esc"}, "esc", "clear the filter"),
 
 		Save:     b([]string{"ctrl+s"}, "ctrl+s", "save edits"),
-		External: b([]string{"e"}, "e", "open in $EDITOR"),
+		External: b([]string{"e"}, "e", "open in $EDITOR (Spec)"),
 		Fork:     b([]string{"n"}, "n", "fork a draft (Spec)"),
 		Rename:   b([]string{"R"}, "R", "rename the draft (Spec)"),
 		Delete:   b([]string{"D"}, "D", "delete the draft (Spec)"),
+		Base:     b([]string{"b"}, "b", "next base revision"),
+		Working:  b([]string{"w"}, "w", "next working revision"),
 
 		EditBack:     b([]string{"esc"}, "esc", "leave the editor"),
 		Undo:         b([]string{"ctrl+z"}, "ctrl+z", "undo"),
@@ -73,29 +103,161 @@ func defaultKeyMap() keyMap {
 		EditHelpKey:  b([]string{"f1"}, "f1", "help"),
 		EditQuit:     b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 
+		CursorUp:     b([]string{"up"}, "↑", "line up"),
+		CursorDown:   b([]string{"down"}, "↓", "line down"),
+		CursorLeft:   b([]string{"left"}, "←", "character left"),
+		CursorRight:  b([]string{"right"}, "→", "character right"),
+		LineStart:    b([]string{"home", "ctrl+a"}, "home/ctrl+a", "line start"),
+		LineEnd:      b([]string{"end"}, "end", "line end"),
+		TextPageUp:   b([]string{"pgup"}, "pgup", "page up"),
+		TextPageDown: b([]string{"pgdown"}, "pgdn", "page down"),
+		FileTop:      b([]string{"ctrl+home"}, "ctrl+home", "top of the file"),
+		FileBottom:   b([]string{"ctrl+end"}, "ctrl+end", "end of the file"),
+		WordLeft:     b([]string{"alt+left", "ctrl+left"}, "alt+←/ctrl+←", "word left"),
+		WordRight:    b([]string{"alt+right", "ctrl+right"}, "alt+→/ctrl+→", "word right"),
+		Newline:      b([]string{"enter"}, "enter", "new line"),
+		InsertTab:    b([]string{"tab"}, "tab", "insert a tab"),
+		Backspace:    b([]string{"backspace"}, "backspace", "delete left"),
+		DeleteChar:   b([]string{"delete"}, "delete", "delete right"),
+
+		Overwrite:      b([]string{"o"}, "o", "overwrite theirs"),
+		ReloadTheirs:   b([]string{"r"}, "r", "reload theirs, dropping your edits"),
+		SaveElsewhere:  b([]string{"a"}, "a", "save yours elsewhere…"),
+		Recover:        b([]string{"r"}, "r", "recover it"),
+		DiscardEdit:    b([]string{"d"}, "d", "discard it"),
+		SaveQuit:       b([]string{"s"}, "s", "save and quit"),
+		DiscardQuit:    b([]string{"d"}, "d", "discard and quit"),
+		UnlockRevision: b([]string{"u"}, "u", "unlock it for this session"),
+		DeleteDraft:    b([]string{"y"}, "y", "delete it"),
+
+		Cancel:     b([]string{"esc"}, "esc", "cancel"),
+		ScrollUp:   b([]string{"pgup", "ctrl+u"}, "pgup/ctrl+u", "scroll up"),
+		ScrollDown: b([]string{"pgdown", "ctrl+d"}, "pgdn/ctrl+d", "scroll down"),
+		Submit:     b([]string{"enter"}, "enter", "ok"),
+
 		Help: b([]string{"?"}, "?", "help"),
-		Quit: b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Quit: b([]string{"q", "ctrl+c"}, "q/ctrl+c", "quit"),
 	}
 }
 
-// ShortHelp is the line of help at the bottom of the screen.
+// keyGroup is a titled group of bindings, a column of the help and a part
+// of the README's table.
+type keyGroup struct {
+	title string
+	keys  []key.Binding
+}
+
+// keyGroups are every binding of the workbench, grouped for the help and
+// the README. A binding may be in more than one group (ctrl+s saves in the
+// views and in the editor); keys_test.go checks that none is in none.
+func (k keyMap) keyGroups() []keyGroup {
+	groups := []keyGroup{
+		{"Views", append(k.Views[:], k.Next, k.Prev)},
+		{"Move", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right}},
+		{"Views' own keys", []key.Binding{k.Open, k.Back, k.Filter, k.Sort, k.SideBySide, k.NextHunk, k.PrevHunk}},
+		{"Typing a Corpus filter", []key.Binding{k.FilterKeep, k.FilterClear}},
+		{"Drafting", []key.Binding{k.Save, k.External, k.Fork, k.Rename, k.Delete, k.Base, k.Working}},
+		{"Global", []key.Binding{k.Help, k.Quit}},
+		{"Editor", k.EditHelp()},
+		{"Editor: cursor and text", k.editorText()},
+	}
+	groups = append(groups, k.dialogAnswers()...)
+	return append(groups, keyGroup{"Every dialog", k.dialogKeys()})
+}
+
+// dialogAnswers are the answers of each dialog that has some, by the
+// dialog's title.
+func (k keyMap) dialogAnswers() []keyGroup {
+	return []keyGroup{
+		{"Save: the file changed on disk", []key.Binding{k.Overwrite, k.ReloadTheirs, k.SaveElsewhere}},
+		{"Recover an unsaved edit?", []key.Binding{k.Recover, k.DiscardEdit}},
+		{"Quit with unsaved edits?", []key.Binding{k.SaveQuit, k.DiscardQuit}},
+		{"Edit a published revision?", []key.Binding{k.UnlockRevision}},
+		{"Delete the draft?", []key.Binding{k.DeleteDraft}},
+	}
+}
+
+// dialogKeys are the keys of every dialog: cancel, scroll and submit.
+func (k keyMap) dialogKeys() []key.Binding {
+	return []key.Binding{k.Cancel, k.ScrollUp, k.ScrollDown, k.Submit}
+}
+
+// keyMode is a set of bindings that are active at the same time, in one
+// view or dialog: no two of them may share a key (keys_test.go checks).
+type keyMode struct {
+	name string
+	keys []key.Binding
+}
+
+// keyModes are the sets of bindings active at once: each view's own keys
+// with the root's, the editor's, the Corpus filter's, the help's, and each
+// dialog's answers with the keys of every dialog.
+func (k keyMap) keyModes() []keyMode {
+	root := append(k.Views[:], k.Next, k.Prev,
+		k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right,
+		k.Save, k.Base, k.Working, k.Help, k.Quit)
+	with := func(keys ...key.Binding) []key.Binding {
+		return append(keys, root...)
+	}
+	modes := []keyMode{
+		{"Spec", with(k.Open, k.External, k.Fork, k.Rename, k.Delete)},
+		{"Impact", with(k.Open)},
+		{"Diff", with(k.SideBySide, k.NextHunk, k.PrevHunk)},
+		{"Corpus", with(k.Filter, k.Sort, k.Open)},
+		{"Device", with(k.Back)},
+		{"Edit", append(k.EditHelp(), k.editorText()...)},
+		{"Corpus filter", []key.Binding{k.FilterKeep, k.FilterClear}},
+		{"Help", []key.Binding{k.Quit}},
+		// A dialog that asks for text has only the keys of every dialog.
+		{"Dialog", k.dialogKeys()},
+	}
+	for _, d := range k.dialogAnswers() {
+		modes = append(modes, keyMode{"Dialog: " + d.title, append(d.keys, k.dialogKeys()...)})
+	}
+	return modes
+}
+
+// editorText are the editor's keys that move the cursor or edit the text.
+func (k keyMap) editorText() []key.Binding {
+	return []key.Binding{k.CursorUp, k.CursorDown, k.CursorLeft, k.CursorRight,
+		k.LineStart, k.LineEnd, k.TextPageUp, k.TextPageDown, k.FileTop, k.FileBottom, k.WordLeft, k.WordRight,
+		k.Newline, k.InsertTab, k.Backspace, k.DeleteChar}
+}
+
+// keyMap serves the help bubble: the line of help and the full help.
+var _ help.KeyMap = keyMap{}
+
+// ShortHelp is the line of help at the bottom of the browsing views.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Next, k.Up, k.Down, k.Left, k.Right, k.Open, k.Help, k.Quit}
 }
 
-// EditHelp is the line of help under the editor.
+// EditHelp is the line of help under the editor: its commands, the keys
+// that are not for the text.
 func (k keyMap) EditHelp() []key.Binding {
 	return []key.Binding{k.EditBack, k.Save, k.Undo, k.Redo, k.EditExternal, k.Unlock, k.EditHelpKey, k.EditQuit}
 }
 
-// FullHelp is the help that ? shows, by column.
+// FullHelp is every binding, a column a group of keyGroups.
 func (k keyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		append(k.Views[:], k.Next, k.Prev),
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right},
-		{k.Open, k.Back, k.Filter, k.Sort, k.SideBySide, k.NextHunk, k.PrevHunk},
-		{k.Save, k.External, k.Fork, k.Rename, k.Delete, k.Base, k.Working},
-		{k.EditBack, k.Undo, k.Redo, k.EditExternal, k.Unlock, k.EditHelpKey, k.EditQuit},
-		{k.Help, k.Quit},
+	var out [][]key.Binding
+	for _, g := range k.keyGroups() {
+		out = append(out, g.keys)
 	}
+	return out
+}
+
+// markdown is the table of every key for the README, a row a binding.
+func (k keyMap) markdown() string {
+	var b strings.Builder
+	b.WriteString("| group | key | does |\n|---|---|---|\n")
+	for _, g := range k.keyGroups() {
+		title := g.title
+		for _, kb := range g.keys {
+			h := kb.Help()
+			fmt.Fprintf(&b, "| %s | `%s` | %s |\n", title, h.Key, h.Desc)
+			title = ""
+		}
+	}
+	return b.String()
 }

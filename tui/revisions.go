@@ -132,7 +132,7 @@ func (m *App) askDelete(rev *spec.Revision) {
 			"This deletes " + filepath.Join(m.cfg.Workspace.Dir(), spec.RevisionsDir, rev.ID) + " and every file in it.",
 			"The working revision becomes " + orNone(rev.Base) + ".",
 		},
-		choices: []choice{{"y", "delete it", func(m *App) tea.Cmd {
+		choices: []choice{{m.keys.DeleteDraft, func(m *App) tea.Cmd {
 			dir := m.cfg.Workspace.Dir()
 			m.forget(rev.ID)
 			return func() tea.Msg {

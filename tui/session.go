@@ -110,7 +110,7 @@ func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 		if err != nil {
 			return loadedMsg{err: err, fromLoad: true}
 		}
-		return loadedMsg{s: newSession(std, cmp), fromLoad: true}
+		return loadedMsg{s: sessionOf(std, cmp), fromLoad: true}
 	}
 }
 
@@ -121,12 +121,12 @@ func reevaluate(prev *session, base, work *spec.Revision) tea.Cmd {
 		if err != nil {
 			return loadedMsg{err: err}
 		}
-		return loadedMsg{s: newSession(prev.std, cmp)}
+		return loadedMsg{s: sessionOf(prev.std, cmp)}
 	}
 }
 
-// newSession shows a comparison of two revisions of a standard.
-func newSession(std *spec.Standard, cmp *evaluator.Comparison) *session {
+// sessionOf shows a comparison of two revisions of a standard.
+func sessionOf(std *spec.Standard, cmp *evaluator.Comparison) *session {
 	s := &session{
 		std: std, cmp: cmp, base: cmp.Base, work: cmp.Target,
 		baseState: cmp.Base.Engine.State(), workState: cmp.Target.Engine.State(),
@@ -143,7 +143,7 @@ func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session
 	if err != nil {
 		return nil, err
 	}
-	return newSession(s.std, cmp), nil
+	return sessionOf(s.std, cmp), nil
 }
 
 // diffs are the differences between the two revisions of a session.

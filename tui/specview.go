@@ -15,6 +15,7 @@ import (
 // distributions, the criteria of the selected category with their pass
 // counts, and the selected criterion's CUE.
 type specModel struct {
+	browsing
 	cats list
 	// crits selects a criterion; its top is in rows, where each level
 	// adds a row of its own.
@@ -79,39 +80,49 @@ func (m *specModel) selected(sh *shared) *spec.Criterion {
 	return crits[min(m.crits.sel, len(crits)-1)]
 }
 
-func (m *specModel) key(sh *shared, k keyMap, p paneID, msg tea.Msg, h int) action {
-	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return action{}
+// refresh keeps the cursors in a new session.
+func (m *specModel) refresh(c *viewContext) {
+	if c.sh.s != nil {
+		m.clamp(c.sh)
 	}
-	if key.Matches(km, k.Open) {
-		if c := m.selected(sh); c != nil {
-			return action{edit: c}
-		}
-		return action{}
-	}
-	delta := 0
-	switch {
-	case key.Matches(km, k.Up):
-		delta = -1
-	case key.Matches(km, k.Down):
-		delta = 1
-	case key.Matches(km, k.PageUp):
-		delta = -max(h-1, 1)
-	case key.Matches(km, k.PageDown):
-		delta = max(h-1, 1)
-	case key.Matches(km, k.Top):
-		delta = -1 << 30
-	case key.Matches(km, k.Bottom):
-		delta = 1 << 30
-	}
-	if delta != 0 {
-		m.scroll(sh, p, delta, h)
-	}
-	return action{}
 }
 
-func (m *specModel) scroll(sh *shared, p paneID, delta, h int) {
+// key opens the selected criterion in the editor or in $EDITOR, asks the
+// root to fork, rename or delete the working revision, or moves in the
+// focused pane.
+func (m *specModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return action{}, nil
+	}
+	k, sh := c.keys, c.sh
+	switch {
+	case key.Matches(km, k.Open):
+		if cr := m.selected(sh); cr != nil {
+			return action{edit: cr}, nil
+		}
+		return action{}, nil
+	case key.Matches(km, k.External):
+		if cr := m.selected(sh); cr != nil {
+			return action{external: &fileLine{c.keyOf(cr.Pos.File), cr.Pos.Line}}, nil
+		}
+		return action{}, nil
+	case key.Matches(km, k.Fork, k.Rename, k.Delete):
+		return action{revise: true}, nil
+	}
+	if d := moveDelta(km, k, c.height()); d != 0 {
+		m.move(sh, c.focus, d, c.height())
+	}
+	return action{}, nil
+}
+
+// scroll moves the focused pane by delta rows.
+func (m *specModel) scroll(c *viewContext, delta int) {
+	m.move(c.sh, c.focus, delta, c.height())
+}
+
+// move moves the cursor or the text of pane p, h rows high, by delta.
+func (m *specModel) move(sh *shared, p paneID, delta, h int) {
 	switch p {
 	case categoriesPane:
 		m.cats.sel = sh.cat
@@ -142,22 +153,24 @@ func (m *specModel) scroll(sh *shared, p paneID, delta, h int) {
 	}
 }
 
-func (m *specModel) pane(sh *shared, p paneID, w, h int) (string, []string) {
+// pane draws the categories, the criteria or the selected criterion's CUE.
+func (m *specModel) pane(c *viewContext, p paneID, w, h int) (string, []string) {
+	sh := c.sh
 	switch p {
 	case categoriesPane:
 		return "", m.categoryLines(sh, w)
 	case criteriaPane:
 		return m.criteriaTitle(sh), m.criteriaLines(sh, w, h)
 	default:
-		c := m.selected(sh)
-		if c == nil {
+		cr := m.selected(sh)
+		if cr == nil {
 			return "", nil
 		}
-		src := c.Source
+		src := cr.Source
 		if src == "" {
-			src = spec.RequireText(c)
+			src = spec.RequireText(cr)
 		}
-		return "CUE · " + c.Pos.String(), m.src.visible(highlight(src, sh.st.syntax), h)
+		return "CUE · " + cr.Pos.String(), m.src.visible(highlight(src, sh.st.syntax), h)
 	}
 }
 

@@ -30,6 +30,8 @@ type styles struct {
 	redline           redline.Styles
 	help              help.Styles
 	accent            color.Color
+	// dark is set for a dark background.
+	dark bool
 }
 
 // syntaxStyles color CUE source.
@@ -87,6 +89,7 @@ func newStyles(isDark bool) styles {
 		},
 		help:   help.DefaultStyles(isDark),
 		accent: accent,
+		dark:   isDark,
 	}
 	return s
 }
