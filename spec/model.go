@@ -253,8 +253,14 @@ func (c *Criterion) Counts(family string) bool {
 // LevelName returns the name of the level of a rank: "L0" (no level) for
 // 0, "L1" for 1 and so on.
 func LevelName(rank int) string {
+	if rank >= 0 && rank < len(levelNames) {
+		return levelNames[rank] // no allocation: a device's level is named per device
+	}
 	return "L" + strconv.Itoa(rank)
 }
+
+// levelNames are the names of the ranks 0 to 9.
+var levelNames = [...]string{"L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9"}
 
 // LevelRank returns the rank of a level name: 1 for L1, 2 for L2 and so
 // on, or 0 if it is not one.

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/evaluator/report"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/redline"
 )
@@ -230,7 +231,7 @@ func (m *diffModel) changeLines(sh *shared, w int) []string {
 		if ci := sh.s.impact.Category(c.Category); ci != nil {
 			for _, p := range ci.Criteria {
 				if p.ID == c.ID {
-					lines = append(lines, "", st.dim.Render(fmt.Sprintf("passes: %s → %s of %d devices", passCount(p.Before), passCount(p.After), ci.Devices)))
+					lines = append(lines, "", st.dim.Render(fmt.Sprintf("passes: %s → %s of %d devices", report.PassCount(p.Before), report.PassCount(p.After), ci.Devices)))
 				}
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/evaluator/report"
 )
 
 // impactModel is the Impact view: for the selected category, the level
@@ -305,7 +306,7 @@ func (m *impactModel) passLines(sh *shared) []string {
 		default:
 			delta = st.down.Render(fmt.Sprintf("▼%d", p.Before-p.After))
 		}
-		lines = append(lines, fmt.Sprintf(" %-*s %3s → %-3s %s", idW, p.ID, passCount(p.Before), passCount(p.After), delta))
+		lines = append(lines, fmt.Sprintf(" %-*s %3s → %-3s %s", idW, p.ID, report.PassCount(p.Before), report.PassCount(p.After), delta))
 	}
 	if len(changed) == 0 {
 		lines = append(lines, st.dim.Render(" No pass count changed."))
@@ -314,11 +315,4 @@ func (m *impactModel) passLines(sh *shared) []string {
 		lines = append(lines, st.dim.Render(fmt.Sprintf(" %d other criteria pass as many devices as before.", unchanged)))
 	}
 	return lines
-}
-
-func passCount(n int) string {
-	if n < 0 {
-		return "–"
-	}
-	return fmt.Sprint(n)
 }

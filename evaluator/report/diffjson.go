@@ -350,7 +350,7 @@ func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 		if len(passes) > 0 {
 			p("\n| criterion | passes before | passes after |\n|---|---:|---:|\n")
 			for _, cp := range passes {
-				p("| `%s` | %s | %s |\n", cp.ID, passCount(cp.Before), passCount(cp.After))
+				p("| `%s` | %s | %s |\n", cp.ID, PassCount(cp.Before), PassCount(cp.After))
 			}
 		}
 		if len(ci.Changed) > 0 {

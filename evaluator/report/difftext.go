@@ -396,7 +396,7 @@ func writeImpactText(t *textWriter, r *Diff) {
 				idw = max(idw, len(p.ID))
 			}
 			for _, p := range passes {
-				t.line(6, fmt.Sprintf("%-*s  %3s → %s", idw, p.ID, passCount(p.Before), passCount(p.After)))
+				t.line(6, fmt.Sprintf("%-*s  %3s → %s", idw, p.ID, PassCount(p.Before), PassCount(p.After)))
 			}
 		}
 		if len(ci.Changed) > 0 {
@@ -418,8 +418,9 @@ func writeImpactText(t *textWriter, r *Diff) {
 	}
 }
 
-// passCount shows a pass count, or "–" for a criterion the revision lacks.
-func passCount(n int) string {
+// PassCount shows a pass count of evaluator.CriterionPasses, or "–" for a
+// criterion the revision lacks (-1).
+func PassCount(n int) string {
 	if n < 0 {
 		return "–"
 	}
