@@ -60,6 +60,11 @@ func ByCategory(rev *spec.Revision) func(a, b *fixtures.Device) int {
 		return len(rank)
 	}
 	return func(a, b *fixtures.Device) int {
-		return cmp.Or(cmp.Compare(of(a), of(b)), strings.Compare(a.ID, b.ID))
+		if a.Category != b.Category {
+			if c := cmp.Compare(of(a), of(b)); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(a.ID, b.ID)
 	}
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/ladderworks/ladder/evaluator"
@@ -58,7 +59,9 @@ func FromGrading(g *evaluator.Grading, fileProblems []*fixtures.Problem) *Graded
 // standard's parts, then by ID.
 func (g *Graded) SortByCategory() {
 	byCategory := evaluator.ByCategory(g.Revision)
-	slices.SortStableFunc(g.order, func(a, b int) int { return byCategory(g.Devices[a], g.Devices[b]) })
+	slices.SortFunc(g.order, func(a, b int) int {
+		return cmp.Or(byCategory(g.Devices[a], g.Devices[b]), cmp.Compare(a, b))
+	})
 }
 
 // Count is the number of devices graded.
