@@ -91,6 +91,9 @@ func compileCriterion(c *spec.Criterion, defined func(string) bool) (*program, e
 	if !c.Require.Exists() {
 		return p, nil
 	}
+	if len(alternatives(c.Require)) > 1 {
+		return nil, refuse("a disjunction of structs")
+	}
 	guard, err := refuseSyntax(c.Require)
 	if err != nil {
 		return nil, err
@@ -102,7 +105,7 @@ func compileCriterion(c *spec.Criterion, defined func(string) bool) (*program, e
 		return nil, err
 	}
 	for _, f := range c.Fields {
-		labels := strings.Split(f.Path, ".")
+		labels := f.Labels
 		t, err := compileValue(f.Value, 0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Path, err)
@@ -117,6 +120,8 @@ func compileCriterion(c *spec.Criterion, defined func(string) bool) (*program, e
 	return p, nil
 }
 
+// leafSet is the set of a criterion's constrained fields, by the
+// FieldPath of their labels.
 func leafSet(c *spec.Criterion) map[string]bool {
 	m := map[string]bool{}
 	for _, f := range c.Fields {
@@ -159,12 +164,15 @@ func eachField(v cue.Value, prefix []string, fn func(path []string, fv cue.Value
 func checkStructs(v cue.Value, prefix []string, leaves map[string]bool) error {
 	return eachField(v, prefix, func(path []string, fv cue.Value) error {
 		switch {
-		case leaves[strings.Join(path, ".")] && fv.IncompleteKind() == cue.StructKind:
-			return refuse("a struct-valued constraint at %q", strings.Join(path, "."))
-		case leaves[strings.Join(path, ".")]:
+		case len(alternatives(fv)) > 1:
+			// One with a default lists the default's fields alone.
+			return refuse("a disjunction of structs at %s", spec.FieldPath(path...))
+		case leaves[spec.FieldPath(path...)] && fv.IncompleteKind() == cue.StructKind:
+			return refuse("a struct-valued constraint at %s", spec.FieldPath(path...))
+		case leaves[spec.FieldPath(path...)]:
 			return nil
 		case fv.IncompleteKind() != cue.StructKind:
-			return refuse("a field the model does not list: %q", strings.Join(path, "."))
+			return refuse("a field the model does not list: %s", spec.FieldPath(path...))
 		}
 		return checkStructs(fv, path, leaves)
 	})
@@ -310,6 +318,9 @@ func compileGuarded(c *spec.Criterion, guard []string, defined func(string) bool
 // walking its structs, for a program that decides only passes.
 func (p *program) compileFields(root, v cue.Value, prefix []string, defined func(string) bool) error {
 	return eachField(v, prefix, func(path []string, fv cue.Value) error {
+		if len(alternatives(fv)) > 1 {
+			return refuse("a disjunction of structs at %s", spec.FieldPath(path...))
+		}
 		if fv.IncompleteKind() == cue.StructKind {
 			return p.compileFields(root, fv, path, defined)
 		}
@@ -318,7 +329,7 @@ func (p *program) compileFields(root, v cue.Value, prefix []string, defined func
 			return err
 		}
 		p.fields = append(p.fields, compiledField{
-			constraint: &spec.Constraint{Path: strings.Join(path, "."), Value: fv},
+			constraint: &spec.Constraint{Labels: path, Path: spec.FieldPath(path...), Value: fv},
 			labels:     path, keys: keysOf(path), regular: regularPrefix(root, path), test: t,
 			// The texts are never shown: a guarded program decides only
 			// passes.

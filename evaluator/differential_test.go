@@ -28,17 +28,32 @@ import "list"
 revision: {id: "f", title: "Fuzz", status: "draft"}
 
 #Measurements: {
-	a?:   _ @unit(x)
-	b?:   _ @unit(x)
-	s?:   _ @unit(x)
-	l?:   _ @unit(x)
-	g?:   _ @unit(x)
-	box?: _ @unit(x)
+	a?:     _ @unit(x)
+	b?:     _ @unit(x)
+	s?:     _ @unit(x)
+	l?:     _ @unit(x)
+	g?:     _ @unit(x)
+	box?:   _ @unit(x)
+	"a.b"?: _ @unit(x)
 }
 
 #Warm: "red" | "green"
 #Big:  >=10
 #Shade: "red" | "green" | "blue"
+
+// Requires written as definitions: open, closed, with a required field.
+#Open: {
+	measurements: {a: >=2, ...}
+	...
+}
+#Closed: measurements: {a: >=2, b: _}
+#Req: {
+	measurements: {b!: #Shade, ...}
+	...
+}
+
+// A criterion that others refer to.
+categories: widget: levels: L1: criteria: "F-L1-BASE": {title: "base", element: "cognition", family: "core", provenance: "illustrative", require: measurements: {a: >=2, s: string}}
 
 #Device: {
 	id!:            string
@@ -139,26 +154,52 @@ func (g grammar) field(name string) string {
 	return fmt.Sprintf("%s%s: %s", name, mark, g.scalar(2))
 }
 
-// require draws a criterion's require.
+// require draws a criterion's require: fields of the measurements, and
+// every construct the verdict rule covers (definitions, embeddings,
+// references to another criterion, lets, disjunctions of structs at every
+// depth, quoted labels, pattern constraints, close(), optional and required
+// fields, an if guard).
 func (g grammar) require() string {
 	var fields []string
-	names := []string{"a", "b", "s", "l"}
+	names := []string{"a", "b", "s", "l", `"a.b"`}
 	g.r.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
 	for _, n := range names[:1+g.r.IntN(2)] {
 		fields = append(fields, g.field(n))
 	}
-	switch g.r.IntN(10) {
+	body := func() string { return "measurements: {" + strings.Join(fields, ", ") + "}" }
+	switch g.r.IntN(22) {
 	case 0:
 		fields = append(fields, fmt.Sprintf("box: {w: %s, h: %s}", g.scalar(1), g.scalar(1)))
 	case 1:
 		fields = append(fields, fmt.Sprintf("g: bool, if measurements.g {%s}", g.field("b")))
 	case 2:
-		// Refused: a disjunction of structs.
 		return fmt.Sprintf("measurements: {a: %s} | {b: %s}", g.scalar(0), g.scalar(0))
 	case 3:
 		fields = append(fields, fmt.Sprintf("box?: {w: %s}", g.scalar(1)))
+	case 4:
+		return g.pick("#Open", "#Closed", "#Req")
+	case 5:
+		return fmt.Sprintf("{%s, %s}", g.pick("#Open", "#Req"), body())
+	case 6:
+		return fmt.Sprintf(`measurements: {a: categories.widget.levels.L1.criteria."F-L1-BASE".require.measurements.a & %s, %s}`, g.scalar(0), g.field("b"))
+	case 7:
+		return fmt.Sprintf(`{let x = %s, measurements: {a: x, %s}}`, g.scalar(1), g.field("s"))
+	case 8:
+		return fmt.Sprintf("{measurements: {%s}} | {measurements: {%s}}", g.field("a"), g.field("b"))
+	case 9:
+		fields = append(fields, fmt.Sprintf("box: {w: %s} | {h: %s}", g.scalar(0), g.scalar(0)))
+	case 10:
+		fields = append(fields, fmt.Sprintf(`[=~"^[ab]$"]: %s`, g.scalar(0)))
+	case 11:
+		return fmt.Sprintf("measurements: close({%s})", strings.Join(fields, ", "))
+	case 12:
+		return fmt.Sprintf("{measurements: close({%s}), ...}", strings.Join(fields, ", "))
+	case 13:
+		return fmt.Sprintf("measurements: *{a: %s} | {s: %s, b: %s}", g.scalar(0), g.scalar(0), g.scalar(0))
+	case 14:
+		fields = append(fields, fmt.Sprintf(`"a.b": %s`, g.scalar(1)))
 	}
-	return "measurements: {" + strings.Join(fields, ", ") + "}"
+	return body()
 }
 
 // fuzzRevision loads a revision with the criteria, dropping those that do
@@ -217,7 +258,7 @@ var deviceValues = []string{
 // fuzzDevice draws a device record.
 func fuzzDevice(r *rand.Rand, i int) string {
 	var fields []string
-	for _, name := range []string{"a", "b", "s", "l", "g", "box"} {
+	for _, name := range []string{"a", "b", "s", "l", "g", "box", "a.b"} {
 		v := deviceValues[r.IntN(len(deviceValues))]
 		switch {
 		case name == "g" && r.IntN(2) == 0:
@@ -298,7 +339,7 @@ func compare(t testing.TB, rev *spec.Revision, devices []*fixtures.Device) (pair
 func TestFastPathAgreesWithReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(177, 2026))
 	g := grammar{r}
-	criteria, devices := 420, 460
+	criteria, devices := 700, 460
 	if testing.Short() {
 		criteria, devices = 80, 100
 	}

@@ -403,7 +403,7 @@ func (e *Engine) program(rev *spec.Revision, c *spec.Criterion) *program {
 	// of its measurements.
 	key := c.RequireFingerprint
 	for _, f := range c.Fields {
-		if l := strings.Split(f.Path, "."); len(l) > 1 && l[0] == "measurements" && !defined(l[1]) {
+		if l := f.Labels; len(l) > 1 && l[0] == "measurements" && !defined(l[1]) {
 			key += "\x00" + l[1]
 		}
 	}

@@ -37,21 +37,38 @@ func (d Diagnostic) String() string {
 	return b.String()
 }
 
-// Explain returns CUE's own account of a criterion's verdict on a device:
-// the errors of the device unified with the criterion's require (its fields
-// required), validated as concrete, each with the positions of both sides.
-// A pass has none. It costs a unification: call it for the verdicts a user
-// looks at, not for a whole corpus.
+// Explain returns CUE's own account of a criterion's verdict on a device.
+// For a missing verdict, each absent field the criterion constrains, with
+// the position of what it asks; for a fail, the errors of the device
+// unified with the criterion's require, validated as concrete, each with
+// the positions of both sides. A pass has none. It costs unifications: call
+// it for the verdicts a user looks at, not for a whole corpus.
 func (r *Reference) Explain(d *fixtures.Device, c *spec.Criterion) []Diagnostic {
-	strict, ok := r.strict[c]
-	if !ok {
-		return nil
-	}
-	err := d.CUE().Unify(strict).Validate(cue.Concrete(true))
+	check := r.Check(d, c)
 	var out []Diagnostic
+	switch check.Verdict {
+	case Pass:
+		return nil
+	case Missing:
+		for _, p := range check.Problems {
+			diag := Diagnostic{Field: p.Field, Message: "field is required but not present"}
+			pos := c.Pos
+			for _, f := range c.Fields {
+				if f.Path == p.Field {
+					pos = f.Pos
+				}
+			}
+			if pos.File != "" {
+				diag.Positions = []spec.Position{pos}
+			}
+			out = append(out, diag)
+		}
+		return out
+	}
+	err := d.CUE().Unify(c.Require).Validate(cue.Concrete(true))
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
-		diag := Diagnostic{Field: strings.Join(e.Path(), "."), Message: fmt.Sprintf(format, args...)}
+		diag := Diagnostic{Field: spec.FieldPath(e.Path()...), Message: fmt.Sprintf(format, args...)}
 		seen := map[spec.Position]bool{}
 		for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
 			pos, ok := locate(d, p)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
 )
 
 // run decides a compiled criterion on a device's record, with the same
@@ -70,7 +71,7 @@ func (p *program) runRoot(root fixtures.Node) (Check, bool) {
 		}
 		if w.depth < f.regular {
 			// The first absent label is a regular field: missing.
-			c.Problems = append(c.Problems, Problem{Field: joinPath(f.labels[:w.depth+1]), Needs: f.needsAt[w.depth], Absent: true})
+			c.Problems = append(c.Problems, Problem{Field: spec.FieldPath(f.labels[:w.depth+1]...), Needs: f.needsAt[w.depth], Absent: true})
 		}
 	}
 	if len(c.Problems) > 0 {

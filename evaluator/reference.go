@@ -3,6 +3,7 @@ package evaluator
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,24 +17,17 @@ import (
 )
 
 // Reference evaluates devices under a revision through CUE itself: every
-// verdict is a unification of the device with the criterion's require. It
-// defines what every faster path must agree with.
+// verdict is decided by unifications of the device with the criterion's
+// require, by the verdict rule. It defines what every faster path must
+// agree with.
 type Reference struct {
 	rev *spec.Revision
-	// strict holds each criterion's require with its fields required.
-	strict map[*spec.Criterion]cue.Value
 }
 
-// NewReference returns the reference evaluator of a revision. It compiles
-// the revision once more, with the fields of every require made required
-// (see the package documentation); an error means that the revision's files
-// no longer compile, which Load would have reported.
+// NewReference returns the reference evaluator of a revision. It never
+// fails today; the error is kept for evaluators that need to prepare.
 func NewReference(rev *spec.Revision) (*Reference, error) {
-	strict, err := strictRequires(rev)
-	if err != nil {
-		return nil, err
-	}
-	return &Reference{rev: rev, strict: strict}, nil
+	return &Reference{rev: rev}, nil
 }
 
 // Revision returns the revision the evaluator grades by.
@@ -87,168 +81,339 @@ func (r *Reference) Outcome(d *fixtures.Device) *Outcome {
 	return Determine(cat, d, checks)
 }
 
-// Check decides the verdict of one criterion on one device: the device
-// unified with the criterion's require, every constrained field required,
-// validated as concrete. A field that is required and not present makes the
-// verdict Missing, any other error Fail.
+// Check decides the verdict of one criterion on one device by the verdict
+// rule, for every construct CUE allows in a require:
+//
+//   - missing: a field that the require constrains (a regular or required
+//     field of the require unified with the device, whatever brought it
+//     there: the require's own text, a definition, an embedding, a
+//     reference, a comprehension whose condition holds) is absent from the
+//     device; checked first;
+//   - fail: every constrained field is present, and the device unified with
+//     the require does not validate as concrete;
+//   - pass: otherwise.
+//
+// A disjunction of structs is decided per alternative, each by this rule,
+// and the best alternative wins; the fields of a struct combine by the
+// worst (missing < fail < pass). An optional field (x?:) asks something only
+// of a device that has it. Labels are labels: field paths are CUE
+// selectors, never strings split on dots.
 func (r *Reference) Check(d *fixtures.Device, c *spec.Criterion) Check {
-	strict, ok := r.strict[c]
-	if !ok || !c.Require.Exists() {
+	if !c.Require.Exists() {
 		// A criterion without require asks nothing (and `ladder vet`
 		// says so).
 		return Check{Criterion: c, Verdict: Pass}
 	}
-	err := d.CUE().Unify(strict).Validate(cue.Concrete(true))
-	if err == nil {
-		return Check{Criterion: c, Verdict: Pass}
-	}
-	u := d.CUE().Unify(c.Require)
-	if absent := absentFields(c, d, err); len(absent) > 0 {
-		problems := make([]Problem, len(absent))
-		for i, path := range absent {
-			problems[i] = Problem{Field: joinPath(path), Needs: needs(c, u, path), Absent: true}
-		}
-		return Check{Criterion: c, Verdict: Missing, Problems: problems}
-	}
-	return Check{Criterion: c, Verdict: Fail, Problems: failures(c, d, u, err)}
+	j := judge{c: c}
+	v, problems := j.value(c.Require, d.CUE(), nil, c.Require, false)
+	slices.SortFunc(problems, func(a, b Problem) int { return strings.Compare(a.Field, b.Field) })
+	problems = slices.CompactFunc(problems, func(a, b Problem) bool { return a.Field == b.Field && a.Absent == b.Absent })
+	return Check{Criterion: c, Verdict: v, Problems: problems}
 }
 
-// absentFields returns the paths of the constrained fields that the device
-// lacks, sorted: the criterion's fields that the device does not have, and
-// the required fields that the strict unification reports absent (fields
-// under an `if` guard or in one alternative of a disjunction, which the
-// criterion alone cannot list). Both are needed, because CUE reports a
-// required field's absence only when nothing else is wrong with its struct.
-func absentFields(c *spec.Criterion, d *fixtures.Device, err error) [][]string {
-	var out [][]string
-	seen := map[string]bool{}
-	add := func(path []string) {
-		if key := joinPath(path); !seen[key] {
-			seen[key] = true
-			out = append(out, path)
+// judge decides the verdicts of one criterion.
+type judge struct {
+	c *spec.Criterion
+}
+
+// worse returns the worse of two verdicts: missing < fail < pass.
+func worse(a, b Verdict) Verdict {
+	if rank(a) < rank(b) {
+		return a
+	}
+	return b
+}
+
+// rank orders verdicts: missing 0, fail 1, pass 2.
+func rank(v Verdict) int {
+	switch v {
+	case Missing:
+		return 0
+	case Fail:
+		return 1
+	}
+	return 2
+}
+
+// value decides what req asks of the device's value dev, which stands at
+// path in the record and exists. Own is the require's own value there, for
+// messages, when it has one; unified reports that req is the device's value
+// unified with the require already (a field of a unification above, where
+// references and comprehensions saw the device's values).
+func (j *judge) value(req, dev cue.Value, path []string, own cue.Value, unified bool) (Verdict, []Problem) {
+	if !unified {
+		if alts := alternatives(req); len(alts) > 1 {
+			best, bestProblems := Missing, []Problem(nil)
+			for i, a := range alts {
+				v, ps := j.value(a, dev, path, a, false)
+				if i == 0 || rank(v) > rank(best) {
+					best, bestProblems = v, ps
+				}
+				if v == Pass {
+					break
+				}
+			}
+			return best, bestProblems
 		}
 	}
-	for _, f := range c.Fields {
-		labels := strings.Split(f.Path, ".")
-		if !notOptional(c.Require, labels) {
+	u := req
+	if !unified {
+		u = dev.Unify(req)
+	}
+	err := u.Validate(cue.Concrete(true))
+	if err == nil && covers(u, dev) {
+		return Pass, nil
+	}
+	shape := own
+	if !shape.Exists() || shape.Err() != nil {
+		shape = req
+	}
+	isStruct := shape.IncompleteKind()&cue.StructKind != 0 || (unified && req.Err() != nil)
+	switch {
+	case dev.Kind() != cue.StructKind && isStruct:
+		// The require asks for fields of a value that has none: those it
+		// needs are absent.
+		if absent := j.regularFields(shape, path); len(absent) > 0 {
+			return Missing, absent
+		}
+	case dev.Kind() == cue.StructKind && isStruct:
+		return j.fields(req, dev, u, err, path, own)
+	}
+	if err == nil {
+		return Pass, nil
+	}
+	return Fail, []Problem{j.failure(path, own, dev, err)}
+}
+
+// regularFields lists the regular and required fields of a struct of the
+// require, at path, as absent.
+func (j *judge) regularFields(v cue.Value, path []string) []Problem {
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	var out []Problem
+	for it.Next() {
+		sel := it.Selector()
+		if !sel.IsString() || sel.ConstraintType() == cue.OptionalConstraint {
 			continue
 		}
-		if path := firstAbsent(d.CUE(), labels); path != nil {
-			add(path)
-		}
+		p := append(slices.Clip(path), sel.Unquoted())
+		out = append(out, Problem{Field: spec.FieldPath(p...), Needs: j.needs(p, it.Value()), Absent: true})
 	}
-	for _, e := range cueerrors.Errors(err) {
-		format, args := e.Msg()
-		switch {
-		case strings.Contains(format, "required but not present"):
-			add(e.Path())
-		case strings.HasPrefix(format, "required field missing: ") && len(args) == 1:
-			add(append(slices.Clone(e.Path()), fmt.Sprint(args[0])))
-		}
-	}
-	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(joinPath(a), joinPath(b)) })
 	return out
 }
 
-// notOptional reports whether the field at path is regular or required all
-// the way down in v, rather than optional: an optional field (x?:) asks
-// something only of a device that has it.
-func notOptional(v cue.Value, path []string) bool {
-	for _, label := range path {
-		it, err := v.Fields(cue.Optional(true))
-		if err != nil {
-			return false
+// fields decides a struct: each field of the device unified with the
+// require, then what is wrong with the struct itself.
+func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.Value) (Verdict, []Problem) {
+	verdict := Pass
+	var missing, failed []Problem
+	for _, f := range fieldsOf(u, own, dev) {
+		p := append(slices.Clip(path), f.label)
+		devF := dev.LookupPath(cue.MakePath(cue.Str(f.label)))
+		if !devF.Exists() {
+			if f.optional {
+				continue // an optional field the device lacks asks nothing
+			}
+			missing = append(missing, Problem{Field: spec.FieldPath(p...), Needs: j.needs(p, f.value), Absent: true})
+			verdict = Missing
+			continue
 		}
-		found := false
-		for it.Next() {
-			if sel := it.Selector(); sel.Unquoted() == label {
-				if sel.ConstraintType() == cue.OptionalConstraint {
-					return false
-				}
-				v, found = it.Value(), true
-				break
+		// A disjunction is decided per alternative, from the require's own
+		// field; anything else from the unified field, where references
+		// and comprehensions see the device's values.
+		var ownF cue.Value
+		if own.Exists() {
+			ownF = lookupField(own, f.label)
+		}
+		var v Verdict
+		var ps []Problem
+		switch uF := u.LookupPath(cue.MakePath(cue.Str(f.label))); {
+		case ownF.Exists() && len(alternatives(ownF)) > 1:
+			v, ps = j.value(ownF, devF, p, ownF, false)
+		case uF.Exists():
+			v, ps = j.value(uF, devF, p, ownF, true)
+		case ownF.Exists():
+			v, ps = j.value(ownF, devF, p, ownF, false)
+		default:
+			continue // the device's own, which the require leaves alone
+		}
+		verdict = worse(verdict, v)
+		if v == Missing {
+			missing = append(missing, ps...)
+		} else {
+			failed = append(failed, ps...)
+		}
+	}
+	if verdict == Missing {
+		return Missing, missing
+	}
+	if verdict == Pass && err != nil {
+		// What the fields do not explain: an error of the struct itself,
+		// such as a validator of the whole struct.
+		for _, e := range cueerrors.Errors(err) {
+			if len(e.Path()) <= len(path) {
+				format, args := e.Msg()
+				failed = append(failed, Problem{Field: spec.FieldPath(path...), Has: valueText(dev), Reason: fmt.Sprintf(format, args...)})
+				verdict = Fail
 			}
 		}
-		if !found {
+	}
+	return verdict, failed
+}
+
+// structField is a field of a struct being decided.
+type structField struct {
+	label    string
+	optional bool
+	// value is what the unification, or else the require, holds there.
+	value cue.Value
+}
+
+// fieldsOf lists the fields of the device's struct unified with the
+// require's: those CUE lists of the unification, which include the fields
+// of comprehensions whose conditions hold; or, when CUE cannot list them
+// (a field in conflict may stop it), the require's own and the device's.
+func fieldsOf(u, own, dev cue.Value) []structField {
+	var out []structField
+	if it, err := u.Fields(cue.Optional(true)); err == nil {
+		for it.Next() {
+			if sel := it.Selector(); sel.IsString() {
+				out = append(out, structField{sel.Unquoted(), sel.ConstraintType() == cue.OptionalConstraint, it.Value()})
+			}
+		}
+		return out
+	}
+	seen := map[string]bool{}
+	for _, v := range []cue.Value{own, dev} {
+		if !v.Exists() {
+			continue
+		}
+		it, err := v.Fields(cue.Optional(true))
+		if err != nil {
+			continue
+		}
+		for it.Next() {
+			sel := it.Selector()
+			if !sel.IsString() || seen[sel.Unquoted()] {
+				continue
+			}
+			seen[sel.Unquoted()] = true
+			out = append(out, structField{sel.Unquoted(), sel.ConstraintType() == cue.OptionalConstraint, it.Value()})
+		}
+	}
+	return out
+}
+
+// lookupField returns the field of a struct by its label, optional and
+// required fields included, or a value that does not exist.
+func lookupField(v cue.Value, label string) cue.Value {
+	for _, sel := range []cue.Selector{cue.Str(label), cue.Str(label).Optional(), cue.Str(label).Required()} {
+		if f := v.LookupPath(cue.MakePath(sel)); f.Exists() {
+			return f
+		}
+	}
+	return cue.Value{}
+}
+
+// alternatives returns the alternatives of a disjunction that has a struct
+// among them, or nil: such a disjunction is decided per alternative. A
+// disjunction of scalars is one constraint, which unification decides.
+func alternatives(v cue.Value) []cue.Value {
+	op, args := v.Expr()
+	if op != cue.OrOp {
+		return nil
+	}
+	for _, a := range args {
+		if a.IncompleteKind()&cue.StructKind != 0 {
+			return args
+		}
+	}
+	return nil
+}
+
+// covers reports whether the device has every regular field of u, its
+// unification with a require that validated as concrete: then the require
+// filled in nothing the device lacks.
+func covers(u, dev cue.Value) bool {
+	if u.IncompleteKind() != cue.StructKind {
+		return true
+	}
+	it, err := u.Fields()
+	if err != nil {
+		return false
+	}
+	for it.Next() {
+		df := dev.LookupPath(cue.MakePath(it.Selector()))
+		if !df.Exists() || !covers(it.Value(), df) {
 			return false
 		}
 	}
 	return true
 }
 
-// firstAbsent returns the shortest prefix of path that names a field the
-// device lacks, or nil if the device has every field on the path.
-func firstAbsent(dev cue.Value, path []string) []string {
-	v := dev
-	for i, label := range path {
-		v = v.LookupPath(cue.MakePath(cue.Str(label)))
-		if !v.Exists() {
-			return slices.Clone(path[:i+1])
+// failure explains why a device's value at path does not satisfy the
+// require, whose own value there is own: what the criterion asks of the
+// field, as written where it says, else CUE's own message.
+func (j *judge) failure(path []string, own, dev cue.Value, err error) Problem {
+	p := Problem{Field: spec.FieldPath(path...), Has: valueText(dev)}
+	if f := j.constraintAt(path); f != nil && f.Value.Err() == nil {
+		p.Needs = constraintText(f)
+		return p
+	}
+	if own.Exists() && own.Err() == nil {
+		if text := oneLine(fmt.Sprint(own)); text != "" && len(text) <= 120 {
+			p.Needs = text
+			return p
+		}
+	}
+	if errs := cueerrors.Errors(err); len(errs) > 0 {
+		format, args := errs[0].Msg()
+		p.Reason = fmt.Sprintf(format, args...)
+	} else {
+		p.Reason = "does not satisfy the criterion"
+	}
+	return p
+}
+
+// constraintAt returns the criterion's constraint on the field at path, or
+// nil.
+func (j *judge) constraintAt(path []string) *spec.Constraint {
+	for _, f := range j.c.Fields {
+		if slices.Equal(f.Labels, path) {
+			return f
 		}
 	}
 	return nil
 }
 
-// failures explains why a device fails a criterion: one problem for each
-// constrained field that does not hold, or CUE's own errors when the
-// failure lies elsewhere (in a field under an `if` guard, say).
-func failures(c *spec.Criterion, d *fixtures.Device, u cue.Value, err error) []Problem {
-	var out []Problem
-	for _, f := range c.Fields {
-		p := cuePath(f.Path)
-		has := d.CUE().LookupPath(p)
-		if !has.Exists() {
-			// An optional field the device lacks asks nothing.
-			continue
-		}
-		if has.IncompleteKind() == cue.StructKind {
-			// A struct with a comprehension in it: CUE's errors say which
-			// of its fields is at fault.
-			continue
-		}
-		if u.LookupPath(p).Validate(cue.Concrete(true)) != nil {
-			out = append(out, Problem{Field: f.Path, Needs: constraintText(f), Has: valueText(has)})
-		}
-	}
-	if len(out) > 0 {
-		return out
-	}
-	seen := map[string]bool{}
-	for _, e := range cueerrors.Errors(err) {
-		field := strings.Join(e.Path(), ".")
-		if seen[field] {
-			continue
-		}
-		seen[field] = true
-		format, args := e.Msg()
-		out = append(out, Problem{Field: field, Has: valueText(d.CUE().LookupPath(cuePath(field))), Reason: fmt.Sprintf(format, args...)})
-	}
-	slices.SortFunc(out, func(a, b Problem) int { return strings.Compare(a.Field, b.Field) })
-	return out
-}
-
 // needs returns what a criterion asks of a field the device lacks: the
 // criterion's own text for the field where it has one, else what the
 // unification holds there, which is all the criterion's.
-func needs(c *spec.Criterion, u cue.Value, path []string) string {
-	if text := needsOf(c, path); text != "" {
+func (j *judge) needs(path []string, v cue.Value) string {
+	if text := needsOf(j.c, path); text != "" {
 		return text
 	}
-	return strings.Join(strings.Fields(fmt.Sprint(u.LookupPath(cue.MakePath(selectors(path)...)))), " ")
+	return oneLine(fmt.Sprint(v))
+}
+
+// oneLine writes CUE text on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // needsOf returns what a criterion's own constrained fields ask of the
 // field at path: its constraint, or those of the fields under it as
 // "{h: >=3, w: >=2}"; "" when it constrains nothing there.
 func needsOf(c *spec.Criterion, path []string) string {
-	field := joinPath(path)
 	var inner []string
 	for _, f := range c.Fields {
-		if f.Path == field {
+		if slices.Equal(f.Labels, path) {
 			return constraintText(f)
 		}
-		if rest, ok := strings.CutPrefix(f.Path, field+"."); ok {
-			inner = append(inner, rest+": "+constraintText(f))
+		if len(f.Labels) > len(path) && slices.Equal(f.Labels[:len(path)], path) {
+			inner = append(inner, spec.FieldPath(f.Labels[len(path):]...)+": "+constraintText(f))
 		}
 	}
 	if len(inner) > 0 {
@@ -258,18 +423,22 @@ func needsOf(c *spec.Criterion, path []string) string {
 }
 
 // constraintText returns a constraint as written, followed by what it
-// stands for when it names a definition: `#LongTermMemory ("preferences" |
-// "episodic")`.
+// stands for when it names a definition or another value: `#LongTermMemory
+// ("preferences" | "episodic")`.
 func constraintText(f *spec.Constraint) string {
-	resolved := strings.Join(strings.Fields(fmt.Sprint(f.Value)), " ")
+	resolved := oneLine(fmt.Sprint(f.Value))
 	if f.Text == "" {
 		return resolved
 	}
-	if strings.HasPrefix(f.Text, "#") && resolved != f.Text && len(resolved) <= 80 {
+	if isReference.MatchString(f.Text) && resolved != f.Text && len(resolved) <= 80 {
 		return fmt.Sprintf("%s (%s)", f.Text, resolved)
 	}
 	return f.Text
 }
+
+// isReference matches the text of a reference: a definition, a let, a
+// selection such as #Limits.max.
+var isReference = regexp.MustCompile(`^[#_\p{L}][#_\p{L}\p{N}]*(\.[#_\p{L}][#_\p{L}\p{N}]*)*$`)
 
 // valueText renders a device's value as JSON, or "" when it is absent.
 func valueText(v cue.Value) string {
@@ -283,10 +452,7 @@ func valueText(v cue.Value) string {
 	return string(b)
 }
 
-func joinPath(path []string) string {
-	return strings.Join(path, ".")
-}
-
+// selectors are the selectors of a path of labels.
 func selectors(path []string) []cue.Selector {
 	sels := make([]cue.Selector, len(path))
 	for i, l := range path {
@@ -295,7 +461,28 @@ func selectors(path []string) []cue.Selector {
 	return sels
 }
 
-// cuePath turns a dotted field path of the model into a CUE path.
-func cuePath(field string) cue.Path {
-	return cue.MakePath(selectors(strings.Split(field, "."))...)
+// notOptional reports whether the field at path is regular or required all
+// the way down in v, rather than optional: an optional field (x?:) asks
+// something only of a device that has it.
+func notOptional(v cue.Value, path []string) bool {
+	for _, label := range path {
+		it, err := v.Fields(cue.Optional(true))
+		if err != nil {
+			return false
+		}
+		found := false
+		for it.Next() {
+			if sel := it.Selector(); sel.IsString() && sel.Unquoted() == label {
+				if sel.ConstraintType() == cue.OptionalConstraint {
+					return false
+				}
+				v, found = it.Value(), true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }

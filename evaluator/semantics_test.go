@@ -27,10 +27,25 @@ revision: {id: "t", title: "Test", status: "draft"}
 		w?: number
 		h?: number
 	} @unit(x)
+	auto?:        bool   @unit(x)
+	time_s?:      number @unit(s)
+	"speed.max"?: number @unit(x)
 }
 
 #Shade: "red" | "green" | "blue"
 #Warm: "red" | "green"
+
+// Requires written as definitions: closed, open, and one with a required
+// field.
+#Fall: measurements: b: true
+#FallOpen: {
+	measurements: {b: true, ...}
+	...
+}
+#Base: {
+	measurements: {n: >=2, ...}
+	...
+}
 
 #Device: {
 	id!:            string
@@ -157,12 +172,37 @@ func TestVerdicts(t *testing.T) {
 		{"missing comes before fail", "", `measurements: {n: >=3, i: >=5}`, `"n": 2`, Missing, "i is absent (no evidence), needs >=5"},
 		{"struct disjunction, the first holds", "", `measurements: {s: "red"} | {s: "blue", n: >=12}`, `"s": "red"`, Pass, ""},
 		{"struct disjunction, the second holds", "", `measurements: {s: "red"} | {s: "blue", n: >=12}`, `"s": "blue", "n": 12`, Pass, ""},
-		{"struct disjunction, the second lacks evidence", "", `measurements: {s: "red"} | {s: "blue", n: >=12}`, `"s": "blue"`, Missing, "n is absent (no evidence), needs >=12"},
+		// Per alternative, the best wins: missing < fail < pass.
+		{"struct disjunction, the first fails and the second lacks evidence", "", `measurements: {s: "red"} | {s: "blue", n: >=12}`, `"s": "blue"`, Fail, `s is "blue", needs "red"`},
 		{"struct disjunction, neither holds", "", `measurements: {s: "red"} | {s: "blue", n: >=12}`, `"s": "blue", "n": 3`, Fail, ""},
-		// CUE keeps an alternative whose required field is absent (it may
-		// yet be given), so two alternatives survive and neither is chosen.
-		{"struct disjunction, one holds and one lacks evidence", "", `measurements: {n: >=1} | {i: >=1}`, `"n": 2`, Fail, ""},
-		{"struct disjunction, one fails and one lacks evidence", "", `measurements: {n: >=1} | {i: >=1}`, `"n": 0`, Missing, "i is absent (no evidence), needs >=1"},
+		{"struct disjunction, one holds and one lacks evidence", "", `measurements: {n: >=1} | {i: >=1}`, `"n": 2`, Pass, ""},
+		{"struct disjunction, one fails and one lacks evidence", "", `measurements: {n: >=1} | {i: >=1}`, `"n": 0`, Fail, "n is 0, needs >=1"},
+		{"struct disjunction, both lack evidence", "", `measurements: {n: >=1} | {i: >=1}`, `"s": "red"`, Missing, "n is absent (no evidence), needs >=1"},
+		{"auto or timed, auto", "", `measurements: {auto: true} | {time_s: <=30}`, `"auto": true`, Pass, ""},
+		{"auto or timed, timed", "", `measurements: {auto: true} | {time_s: <=30}`, `"time_s": 10`, Pass, ""},
+		{"auto or timed, not auto", "", `measurements: {auto: true} | {time_s: <=30}`, `"auto": false`, Fail, "auto is false, needs true"},
+		{"auto or timed, neither", "", `measurements: {auto: true} | {time_s: <=30}`, ``, Missing, "auto is absent (no evidence), needs true"},
+		{"auto or timed at the top, timed", "", `{measurements: auto: true} | {measurements: time_s: <=30}`, `"time_s": 30`, Pass, ""},
+		{"auto or timed at the top, neither", "", `{measurements: auto: true} | {measurements: time_s: <=30}`, `"time_s": 31`, Fail, "time_s is 31, needs <=30"},
+		// A definition's fields are constrained fields like any other.
+		{"an open definition, field absent", "", `#FallOpen`, `"n": 1`, Missing, "b is absent (no evidence), needs true"},
+		{"an open definition, field holds", "", `#FallOpen`, `"b": true`, Pass, ""},
+		{"an open definition, field wrong", "", `#FallOpen`, `"b": false`, Fail, "b is false, needs true"},
+		{"a definition embedded, its field absent", "", `{#Base, measurements: i: >=1}`, `"i": 1`, Missing, "n is absent (no evidence), needs >=2"},
+		{"a definition embedded, both hold", "", `{#Base, measurements: i: >=1}`, `"i": 1, "n": 2`, Pass, ""},
+		// A closed definition allows no other field: its own absent is
+		// missing (checked first), else every device fails.
+		{"a closed definition, field absent", "", `#Fall`, `"n": 1`, Missing, "b is absent (no evidence), needs true"},
+		{"a closed definition, field present", "", `#Fall`, `"b": true`, Fail, ""},
+		{"close(), another field", "", `measurements: close({n: >=1})`, `"n": 2, "b": true`, Fail, ""},
+		{"close(), its field only", "", `{measurements: close({n: >=1}), ...}`, `"n": 2`, Pass, ""},
+		// Labels are labels.
+		{"a quoted label with a dot, holds", "", `measurements: "speed.max": >=2`, `"speed.max": 3`, Pass, ""},
+		{"a quoted label with a dot, fails", "", `measurements: "speed.max": >=2`, `"speed.max": 1`, Fail, `"speed.max" is 1, needs >=2`},
+		{"a quoted label with a dot, absent", "", `measurements: "speed.max": >=2`, `"n": 1`, Missing, `"speed.max" is absent (no evidence), needs >=2`},
+		{"a let", "", `{let least = 5, measurements: n: >=least}`, `"n": 4`, Fail, "n is 4, needs >=least"},
+		{"a pattern constraint", "", `measurements: {[=~"^[ni]$"]: >=2, b: true}`, `"n": 1, "b": true`, Fail, ""},
+		{"a pattern constraint, held", "", `measurements: {[=~"^[ni]$"]: >=2, b: true}`, `"n": 3, "b": true`, Pass, ""},
 		{"struct disjunction, both hold", "", `measurements: {n: >=1} | {i: >=1}`, `"n": 2, "i": 3`, Pass, ""},
 	}
 	for _, tt := range tests {

@@ -240,14 +240,14 @@ func familiesText(c *Category) string {
 }
 
 // declaredPaths returns the declarations of the fields under a criterion's
-// require as its source writes them, by path relative to require. They
-// include the fields inside comprehensions, which the compiled value does not
-// list while their condition is unknown.
+// require as its source writes them, by the path of their labels relative
+// to require (pathKey). They include the fields inside comprehensions,
+// which the compiled value does not list while their condition is unknown.
 func (l *linter) declaredPaths(cr *Criterion) map[string]*decl {
 	prefix := append(criterionPath(cr.Category, cr.Level, cr.ID), "require")
 	out := map[string]*decl{}
 	for _, d := range l.rev.decls.under(prefix...) {
-		p := strings.Join(d.path[len(prefix):], ".")
+		p := pathKey(d.path[len(prefix):])
 		if _, ok := out[p]; !ok {
 			out[p] = d
 		}
@@ -263,22 +263,23 @@ func (l *linter) fields(cr *Criterion, declared map[string]*decl) {
 	if !l.rev.Device.Exists() {
 		return
 	}
+	// The fields' label paths, by pathKey, and where each is declared.
 	paths := map[string]Position{}
 	for p, d := range declared {
 		paths[p] = d.pos()
 	}
 	for _, f := range cr.Fields {
-		if _, ok := paths[f.Path]; !ok {
-			paths[f.Path] = f.Pos
+		if _, ok := paths[pathKey(f.Labels)]; !ok {
+			paths[pathKey(f.Labels)] = f.Pos
 		}
 	}
 	reported := map[string]bool{}
 	for _, p := range slices.Sorted(maps.Keys(paths)) {
-		parts := strings.Split(p, ".")
+		parts := strings.Split(p, "\x00")
 		cur := l.rev.Device
 		where := "#Device"
 		for i, name := range parts {
-			bad := strings.Join(parts[:i+1], ".")
+			bad := FieldPath(parts[:i+1]...)
 			st := l.step(cur, bad, name)
 			if !st.allows {
 				if !reported[bad] {

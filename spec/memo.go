@@ -46,7 +46,6 @@ type critMemo struct {
 
 // fieldMemo is what was read of a field that a criterion constrains.
 type fieldMemo struct {
-	path string
 	// sels lead from the criterion's require to the field, and names are
 	// the field's path from the package root, as pos looks it up.
 	sels  []cue.Selector

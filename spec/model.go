@@ -162,8 +162,11 @@ type Criterion struct {
 
 // Constraint is what a criterion asks of one device field.
 type Constraint struct {
-	// Path is the field's path in a device record, such as
-	// "measurements.npu_tops_int8".
+	// Labels are the labels of the field's path in a device record, such
+	// as measurements and npu_tops_int8; a label may hold any character.
+	Labels []string
+	// Path is the field's path written as CUE selectors (FieldPath), such
+	// as measurements.npu_tops_int8 or measurements."speed.max".
 	Path  string
 	Value cue.Value
 	// Text is the constraint as CUE text, as written where it is declared
@@ -248,6 +251,21 @@ func (c *Category) Level(name string) *Level {
 // family of its category.
 func (c *Criterion) Counts(family string) bool {
 	return c.Family == FamilyCore || c.Family == family
+}
+
+// FieldPath writes the labels of a field's path as CUE selectors, quoting a
+// label that is not an identifier: measurements.npu_tops_int8,
+// measurements."speed.max". Labels are labels: a dot in one is never read
+// as a separator.
+func FieldPath(labels ...string) string {
+	var b strings.Builder
+	for i, l := range labels {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(cue.Str(l).String())
+	}
+	return b.String()
 }
 
 // LevelName returns the name of the level of a rank: "L0" (no level) for

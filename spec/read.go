@@ -250,7 +250,7 @@ func (r *reader) readMeasurements(v cue.Value) {
 		r.msels[name] = it.Selector()
 		m := &Measurement{
 			Name:  name,
-			Path:  "measurements." + name,
+			Path:  FieldPath("measurements", name),
 			Kind:  fv.IncompleteKind(),
 			Doc:   docText(fv.Doc()),
 			Value: fv,
@@ -466,28 +466,24 @@ func constrainedFields(require cue.Value, pos func(cue.Value) Position, text fun
 		sels []cue.Selector
 	}
 	var leaves []leaf
-	var walk func(prefix string, sels []cue.Selector, v cue.Value)
-	walk = func(prefix string, sels []cue.Selector, v cue.Value) {
+	var walk func(sels []cue.Selector, v cue.Value)
+	walk = func(sels []cue.Selector, v cue.Value) {
 		it, err := v.Fields(cue.Optional(true))
 		if err != nil {
 			return
 		}
 		for it.Next() {
 			fv := it.Value()
-			p := selectorName(it.Selector())
-			if prefix != "" {
-				p = prefix + "." + p
-			}
 			s := append(slices.Clip(sels), it.Selector())
 			if fv.IncompleteKind() == cue.StructKind {
-				walk(p, s, fv)
+				walk(s, fv)
 				continue
 			}
-			leaves = append(leaves, leaf{&Constraint{Path: p, Value: fv, Text: text(fv), Pos: pos(fv)}, s})
+			leaves = append(leaves, leaf{newConstraint(s, fv, text(fv), pos(fv)), s})
 		}
 	}
 	if require.IncompleteKind() == cue.StructKind {
-		walk("", nil, require)
+		walk(nil, require)
 	}
 	slices.SortFunc(leaves, func(a, b leaf) int { return strings.Compare(a.c.Path, b.c.Path) })
 	var out []*Constraint
@@ -497,6 +493,16 @@ func constrainedFields(require cue.Value, pos func(cue.Value) Position, text fun
 		sels = append(sels, l.sels)
 	}
 	return out, sels
+}
+
+// newConstraint is the constraint at the field that the selectors lead to
+// from require.
+func newConstraint(sels []cue.Selector, v cue.Value, text string, pos Position) *Constraint {
+	labels := make([]string, len(sels))
+	for i, s := range sels {
+		labels[i] = selectorName(s)
+	}
+	return &Constraint{Labels: labels, Path: FieldPath(labels...), Value: v, Text: text, Pos: pos}
 }
 
 // sourceOf returns the text of a field declaration as it stands in its file,

@@ -19,7 +19,7 @@ func memoOf(c *Criterion, sels [][]cue.Selector) *critMemo {
 		fingerprint: c.Fingerprint, requireFingerprint: c.RequireFingerprint,
 	}
 	for i, f := range c.Fields {
-		m.fields = append(m.fields, fieldMemo{path: f.Path, sels: sels[i], names: pathNames(f.Value), text: f.Text})
+		m.fields = append(m.fields, fieldMemo{sels: sels[i], names: pathNames(f.Value), text: f.Text})
 	}
 	return m
 }
@@ -58,7 +58,7 @@ func (r *reader) recall(c *Criterion, m *critMemo) bool {
 		if !fv.Exists() {
 			return false
 		}
-		fields = append(fields, &Constraint{Path: f.path, Value: fv, Text: f.text, Pos: r.posAt(f.names, fv)})
+		fields = append(fields, newConstraint(f.sels, fv, f.text, r.posAt(f.names, fv)))
 	}
 	c.Source = m.source
 	c.Title, c.Element, c.Family, c.Provenance, c.Clause = m.title, m.element, m.family, m.provenance, m.clause
