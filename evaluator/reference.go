@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	cueerrors "cuelang.org/go/cue/errors"
 
 	"github.com/ladderworks/ladder/fixtures"
@@ -22,6 +23,17 @@ import (
 // agree with.
 type Reference struct {
 	rev *spec.Revision
+	// shapes caches the shape of each criterion's require.
+	shapes sync.Map
+}
+
+// requireShape is what a require holds that decides how much of a device it can
+// touch.
+type requireShape struct {
+	// generative is set when the require holds a comprehension, whose
+	// fields only its unification with a device lists; patterns when it
+	// holds a pattern constraint, which may constrain any field.
+	generative, patterns bool
 }
 
 // NewReference returns the reference evaluator of a revision. It never
@@ -104,16 +116,39 @@ func (r *Reference) Check(d *fixtures.Device, c *spec.Criterion) Check {
 		// says so).
 		return Check{Criterion: c, Verdict: Pass}
 	}
-	j := judge{c: c}
+	j := judge{c: c, requireShape: r.shapeOf(c)}
 	v, problems := j.value(c.Require, d.CUE(), nil, c.Require, false)
 	slices.SortFunc(problems, func(a, b Problem) int { return strings.Compare(a.Field, b.Field) })
 	problems = slices.CompactFunc(problems, func(a, b Problem) bool { return a.Field == b.Field && a.Absent == b.Absent })
 	return Check{Criterion: c, Verdict: v, Problems: problems}
 }
 
+// shapeOf returns the shape of a criterion's require, its definitions'
+// included.
+func (r *Reference) shapeOf(c *spec.Criterion) requireShape {
+	if s, ok := r.shapes.Load(c); ok {
+		return s.(requireShape)
+	}
+	var s requireShape
+	ast.Walk(c.Require.Syntax(cue.Docs(false), cue.Optional(true)), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Comprehension:
+			s.generative = true
+		case *ast.Field:
+			if _, ok := n.Label.(*ast.ListLit); ok {
+				s.patterns = true
+			}
+		}
+		return true
+	}, nil)
+	r.shapes.Store(c, s)
+	return s
+}
+
 // judge decides the verdicts of one criterion.
 type judge struct {
 	c *spec.Criterion
+	requireShape
 }
 
 // worse returns the worse of two verdicts: missing < fail < pass.
@@ -161,7 +196,7 @@ func (j *judge) value(req, dev cue.Value, path []string, own cue.Value, unified 
 		u = dev.Unify(req)
 	}
 	err := u.Validate(cue.Concrete(true))
-	if err == nil && covers(u, dev) {
+	if err == nil && j.covers(req, u, dev, unified) {
 		return Pass, nil
 	}
 	shape := own
@@ -229,7 +264,13 @@ func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.
 		}
 		var v Verdict
 		var ps []Problem
-		switch uF := u.LookupPath(cue.MakePath(cue.Str(f.label))); {
+		uF := u.LookupPath(cue.MakePath(cue.Str(f.label)))
+		if own.Exists() && !ownF.Exists() && !j.generative && !j.patterns && uF.Err() == nil {
+			// The device's own field, which the require does not name: only
+			// a closed struct could refuse it, which would be an error.
+			continue
+		}
+		switch {
 		case ownF.Exists() && len(alternatives(ownF)) > 1:
 			v, ps = j.value(ownF, devF, p, ownF, false)
 		case uF.Exists():
@@ -333,10 +374,55 @@ func alternatives(v cue.Value) []cue.Value {
 	return nil
 }
 
-// covers reports whether the device has every regular field of u, its
-// unification with a require that validated as concrete: then the require
-// filled in nothing the device lacks.
-func covers(u, dev cue.Value) bool {
+// covers reports whether the device has every field that req asks for
+// (not an optional one), where u, its unification with the device,
+// validated as concrete: then the require filled in nothing the device
+// lacks. The require's own fields are few, and are all there is to look
+// at unless a comprehension adds fields that only u lists.
+func (j *judge) covers(req, u, dev cue.Value, unified bool) bool {
+	if j.generative || unified {
+		return coversAll(u, dev)
+	}
+	return coversRequire(req, u, dev)
+}
+
+// coversRequire reports whether the device has every field of the require
+// that asks for something: every one but the optional fields it lacks.
+func coversRequire(req, u, dev cue.Value) bool {
+	if req.IncompleteKind()&cue.StructKind == 0 {
+		return true
+	}
+	if len(alternatives(req)) > 1 {
+		// CUE may have chosen any alternative: look at what it chose.
+		return coversAll(u, dev)
+	}
+	it, err := req.Fields(cue.Optional(true))
+	if err != nil {
+		return coversAll(u, dev)
+	}
+	for it.Next() {
+		sel := it.Selector()
+		if !sel.IsString() {
+			continue
+		}
+		p := cue.MakePath(cue.Str(sel.Unquoted()))
+		df := dev.LookupPath(p)
+		if !df.Exists() {
+			if sel.ConstraintType() == cue.OptionalConstraint {
+				continue
+			}
+			return false
+		}
+		if rf := it.Value(); rf.IncompleteKind()&cue.StructKind != 0 && !coversRequire(rf, u.LookupPath(p), df) {
+			return false
+		}
+	}
+	return true
+}
+
+// coversAll reports whether the device has every regular field of u, its
+// unification with a require, at every depth.
+func coversAll(u, dev cue.Value) bool {
 	if u.IncompleteKind() != cue.StructKind {
 		return true
 	}
@@ -346,7 +432,7 @@ func covers(u, dev cue.Value) bool {
 	}
 	for it.Next() {
 		df := dev.LookupPath(cue.MakePath(it.Selector()))
-		if !df.Exists() || !covers(it.Value(), df) {
+		if !df.Exists() || !coversAll(it.Value(), df) {
 			return false
 		}
 	}
