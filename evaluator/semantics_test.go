@@ -222,3 +222,36 @@ func TestVerdicts(t *testing.T) {
 		})
 	}
 }
+
+// TestReferenceToAnotherCriterion decides a require that refers to another
+// criterion's: the field it names is constrained like any other, on both
+// paths.
+func TestReferenceToAnotherCriterion(t *testing.T) {
+	rev := widgetRevision(t, "", map[string][3]string{
+		"W-L1-A": {"L1", "core", `measurements: n: >=2`},
+		"W-L2-B": {"L2", "core", `measurements: n: categories.widget.levels.L1.criteria."W-L1-A".require.measurements.n & >=5`},
+	})
+	c := rev.Criterion("W-L2-B")
+	for _, tt := range []struct {
+		device  string
+		verdict Verdict
+	}{
+		{`"n": 6`, Pass},
+		{`"n": 3`, Fail},
+		{`"i": 1`, Missing},
+	} {
+		d := widget(t, rev, "", tt.device)
+		if got := mustReference(t, rev).Check(d, c); got.Verdict != tt.verdict {
+			t.Errorf("reference on {%s}: %v (%s), want %v", tt.device, got.Verdict, got.Message(), tt.verdict)
+		}
+		e := NewEngine()
+		if _, err := e.Update(t.Context(), rev, []*fixtures.Device{d}); err != nil {
+			t.Fatal(err)
+		}
+		for _, ch := range e.State().Outcome(0).Checks {
+			if ch.Criterion.ID == c.ID && ch.Verdict != tt.verdict {
+				t.Errorf("engine on {%s}: %v (%s), want %v", tt.device, ch.Verdict, ch.Message(), tt.verdict)
+			}
+		}
+	}
+}

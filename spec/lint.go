@@ -121,6 +121,68 @@ func (l *linter) schema() {
 	if !lookupField(dev, "measurements").Exists() {
 		l.add(pos, "schema", "#Device has no measurements field")
 	}
+	l.deviceCategories(dev)
+}
+
+// deviceCategories checks that #Device admits no category that the
+// revision does not define: a record of one would be graded by nothing.
+func (l *linter) deviceCategories(dev cue.Value) {
+	cat := lookupField(dev, "category")
+	if !cat.Exists() {
+		l.add(positionOf(dev.Pos()), "schema", "#Device has no category field")
+		return
+	}
+	pos := positionOf(cat.Pos())
+	values, ok := stringsOf(cat)
+	if !ok {
+		l.add(pos, "schema", "#Device admits any category (%s): list the categories the revision defines, such as %q", describe(cat), l.categoryKeys()[0])
+		return
+	}
+	for _, v := range values {
+		if l.rev.Category(v) == nil {
+			l.add(pos, "schema", "#Device admits the category %q, which the revision does not define (it defines %s)", v, strings.Join(l.categoryKeys(), ", "))
+		}
+	}
+}
+
+// categoryKeys lists the keys of the revision's categories, or a stand-in.
+func (l *linter) categoryKeys() []string {
+	var keys []string
+	for _, c := range l.rev.Categories {
+		keys = append(keys, c.Key)
+	}
+	if len(keys) == 0 {
+		keys = []string{"mobile_terminal"}
+	}
+	return keys
+}
+
+// stringsOf returns the strings a value admits when it is a string or a
+// disjunction of strings; false for anything else.
+func stringsOf(v cue.Value) ([]string, bool) {
+	if s, err := v.String(); err == nil && v.IsConcrete() {
+		return []string{s}, true
+	}
+	op, args := v.Expr()
+	if op == cue.SelectorOp {
+		// A reference, such as #CategoryKey: what it names.
+		if root, path := v.ReferencePath(); root.Exists() {
+			return stringsOf(root.LookupPath(path))
+		}
+		return nil, false
+	}
+	if op != cue.OrOp {
+		return nil, false
+	}
+	var out []string
+	for _, a := range args {
+		more, ok := stringsOf(a)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, more...)
+	}
+	return out, true
 }
 
 // lookupField looks up a field of a struct whether it is regular, required or

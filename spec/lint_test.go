@@ -142,7 +142,16 @@ func TestLint(t *testing.T) {
 		edits: []edit{
 			{schema, `#CategoryKey: "mobile_terminal" | "microcomputer"`, `#CategoryKey: "phone" | "microcomputer"`},
 		},
-		want: []want{{"category", "category mobile_terminal is not a value that #Device.category admits", "categories: mobile_terminal: {"}},
+		want: []want{
+			{"category", "category mobile_terminal is not a value that #Device.category admits", "categories: mobile_terminal: {"},
+			{"schema", `#Device admits the category "phone", which the revision does not define`, "category!:"},
+		},
+	}, {
+		name: "a #Device that admits any category",
+		edits: []edit{
+			{schema, `category!:      #CategoryKey`, `category!:      string`},
+		},
+		want: []want{{"schema", "#Device admits any category (string)", "category!:"}},
 	}, {
 		name:  "an unknown top-level field",
 		edits: []edit{{sp, "categories: speaker: {", "categoies: speaker: {}\n\ncategories: speaker: {"}},
