@@ -129,6 +129,24 @@ func TestCompareKinds(t *testing.T) {
 		{name: "nested field tightened", old: `s: {a: >=3, b: true}`, new: `s: {a: >=4, b: true}`, want: Tightened},
 		{name: "struct disjunction narrowed", old: `{a: >=3} | {b: >=3}`, new: `{a: >=4} | {b: >=3}`, want: Tightened},
 		{name: "same meaning, other text", old: `a: >=3 & >=2`, new: `a: >=3`, wantEqual: true},
+		// Closedness is part of the meaning.
+		{name: "closed", old: `a: {dof: >=6}`, new: `a: close({dof: >=6})`, want: Tightened},
+		{name: "opened", old: `a: close({dof: >=6})`, new: `a: {dof: >=6}`, want: Loosened},
+		{name: "closed and loosened", old: `a: {dof: >=6}`, new: `a: close({dof: >=5})`, want: Changed},
+		{name: "closed, a field added", old: `a: close({dof: >=6})`, new: `a: close({dof: >=6, reach: >=1})`, want: Changed},
+		// Builtins with a direction.
+		{name: "more items", old: `a: list.MinItems(2)`, new: `a: list.MinItems(3)`, want: Tightened},
+		{name: "fewer items", old: `a: list.MinItems(3)`, new: `a: list.MinItems(2)`, want: Loosened},
+		{name: "at most fewer items", old: `a: list.MaxItems(3)`, new: `a: list.MaxItems(2)`, want: Tightened},
+		{name: "more items and a member", old: `a: list.MinItems(2)`, new: `a: list.MinItems(3) & list.Contains("x")`, want: Tightened},
+		{name: "a multiple of a multiple", old: `a: math.MultipleOf(5)`, new: `a: math.MultipleOf(10)`, want: Tightened},
+		{name: "a multiple of a divisor", old: `a: math.MultipleOf(10)`, new: `a: math.MultipleOf(5)`, want: Loosened},
+		{name: "a multiple of another", old: `a: math.MultipleOf(5)`, new: `a: math.MultipleOf(7)`, want: Changed},
+		{name: "more matches", old: `a: list.MatchN(>=1, "x")`, new: `a: list.MatchN(>=2, "x")`, want: Tightened},
+		{name: "a regular expression changed", old: `a: =~"^x"`, new: `a: =~"^y"`, want: Changed},
+		// A bound under an if guard.
+		{name: "a guarded bound raised", old: `{g: bool, if measurements.g {b: >=3}}`, new: `{g: bool, if measurements.g {b: >=5}}`, want: Tightened},
+		{name: "a guarded bound lowered", old: `{g: bool, if measurements.g {b: >=5}}`, new: `{g: bool, if measurements.g {b: >=3}}`, want: Loosened},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := widgetRevision(t, tc.old)
@@ -176,7 +194,7 @@ func loadWidget(t *testing.T, w widget) *Revision {
 		w.level = "L1"
 	}
 	if w.measurements == "" {
-		w.measurements = "a?: _, b?: _, s?: _"
+		w.measurements = "a?: _, b?: _, s?: _, g?: _"
 	}
 	if w.determination == "" {
 		w.determination = `rule: "cumulative"`
@@ -205,7 +223,10 @@ func loadWidget(t *testing.T, w widget) *Revision {
 		"cue/cue.mod/module.cue": "module: \"example.com/w\"\nlanguage: version: \"v0.17.0\"\n",
 		"cue/revisions/w/w.cue": fmt.Sprintf(`package w
 
-import "list"
+import (
+	"list"
+	"math"
+)
 
 revision: {id: "w", title: "W", status: "draft"}
 #M: "x" | "y"
@@ -220,7 +241,7 @@ categories: widget: {
 		L2: %s
 	}
 }
-_uses: list.Sum
+_uses: [list.Sum, math.Pi]
 `, w.measurements, w.determination, l1, l2),
 	}
 	m := fstest.MapFS{}
