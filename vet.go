@@ -7,7 +7,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/evaluator/report"
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 )
 
@@ -64,7 +66,8 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 		return e.errorf("%s holds no revisions under %s", ws.Describe(), spec.RevisionsDir)
 	}
 
-	var findings []spec.Finding
+	var findings, notes []spec.Finding
+	var loaded []*spec.Revision
 	broken := 0
 	for _, id := range targets {
 		ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
@@ -82,10 +85,16 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 			continue
 		}
 		findings = append(findings, spec.Lint(rev, ids)...)
+		loaded = append(loaded, rev)
 	}
-	slices.SortStableFunc(findings, func(a, b spec.Finding) int { return a.Pos.Compare(b.Pos) })
-	for _, f := range findings {
-		fmt.Fprintln(e.stdout, f)
+	if broken == 0 {
+		notes = undiscriminating(ws, loaded)
+	}
+	for _, fs := range [][]spec.Finding{findings, notes} {
+		slices.SortStableFunc(fs, func(a, b spec.Finding) int { return a.Pos.Compare(b.Pos) })
+		for _, f := range fs {
+			fmt.Fprintln(e.stdout, f)
+		}
 	}
 	switch {
 	case broken > 0:
@@ -95,4 +104,31 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 		return exitNo
 	}
 	return exitOK
+}
+
+// undiscriminating notes the criteria that tell no device of the reference
+// corpus apart, every one passing or none: information for the drafter,
+// not findings. A workspace without a reference corpus has none.
+func undiscriminating(ws *spec.Workspace, revs []*spec.Revision) []spec.Finding {
+	corpus, err := fixtures.LoadCorpus(ws, true, nil)
+	if err != nil {
+		return nil
+	}
+	known := fixtures.NewVocabulary(revs...)
+	var notes []spec.Finding
+	for _, rev := range revs {
+		g, err := evaluator.Grade(context.Background(), rev, corpus.Records, known)
+		if err != nil {
+			continue
+		}
+		for _, u := range g.Engine.State().Undiscriminating() {
+			what := fmt.Sprintf("all %d reference devices of %s pass it", u.Of, u.Criterion.Category)
+			if u.Pass == 0 {
+				what = fmt.Sprintf("none of the %d reference devices of %s passes it", u.Of, u.Criterion.Category)
+			}
+			notes = append(notes, spec.Finding{Pos: u.Criterion.Pos, Rule: "note",
+				Msg: fmt.Sprintf("note: criterion %s tells no reference device apart: %s", u.Criterion.ID, what)})
+		}
+	}
+	return notes
 }

@@ -200,6 +200,34 @@ func (s *State) Passes(id string) (pass, of int, ok bool) {
 	return 0, 0, false
 }
 
+// Undiscriminating is a criterion that tells none of the devices of its
+// category apart: every one passes it, or none does.
+type Undiscriminating struct {
+	Criterion *spec.Criterion
+	// Pass is how many of the Of devices of the category pass it: all of
+	// them or none.
+	Pass, Of int
+}
+
+// Undiscriminating returns the criteria that every device of their
+// category passes, or none does, by category and level; categories
+// without devices are left out.
+func (s *State) Undiscriminating() []Undiscriminating {
+	var out []Undiscriminating
+	for _, c := range s.Revision.Categories {
+		cs := s.cats[c.Key]
+		if cs == nil || len(cs.devices) == 0 {
+			continue
+		}
+		for j, cr := range cs.crits {
+			if n := cs.passes[j]; n == 0 || n == len(cs.devices) {
+				out = append(out, Undiscriminating{Criterion: cr, Pass: n, Of: len(cs.devices)})
+			}
+		}
+	}
+	return out
+}
+
 // Delta is what an update changed.
 type Delta struct {
 	// Verdicts are the verdicts that changed, or appeared, for devices that

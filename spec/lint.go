@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"cuelang.org/go/cue/errors"
+
 	"cuelang.org/go/cue"
 )
 
@@ -292,6 +294,64 @@ func (l *linter) criterion(c *Category, lv *Level, cr *Criterion, prefix string)
 		l.add(cr.Pos, "no-constraint", "criterion %s: require constrains no field, so every device passes it", cr.ID)
 	}
 	l.fields(cr, declared)
+	l.satisfiable(c, cr)
+}
+
+// satisfiable reports a criterion that no device record can pass: its
+// require, unified with what #Device admits of the criterion's category,
+// is in conflict (a string where #Measurements says number, a bound on a
+// bool, a bound beyond the field's declared range, a float for an int, a
+// value that no enum member is).
+func (l *linter) satisfiable(c *Category, cr *Criterion) {
+	if !cr.Require.Exists() || !l.rev.Device.Exists() {
+		return
+	}
+	device := l.rev.Device.FillPath(cue.MakePath(cue.Str("category")), c.Key)
+	if device.Validate() != nil {
+		return // #Device does not admit the category: the category rule says so
+	}
+	err := device.Unify(cr.Require).Validate()
+	for _, e := range errors.Errors(err) {
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		switch {
+		case strings.Contains(msg, "not allowed"):
+			continue // a field that #Device does not define: the unknown-field rule says so
+		case strings.Contains(msg, "does not satisfy"), strings.Contains(msg, "non-concrete"), strings.Contains(msg, "incomplete"):
+			// A validator such as list.Contains judges only concrete
+			// values: CUE runs it on the empty list that [...X] may be.
+			continue
+		}
+		if strings.Contains(msg, "errors in empty disjunction") {
+			msg = "none of its values"
+		}
+		ep := e.Path()
+		if len(ep) > 0 && ep[0] == "#Device" {
+			ep = ep[1:]
+		}
+		path := FieldPath(ep...)
+		pos, asks := cr.Pos, ""
+		for _, f := range cr.Fields {
+			if f.Path == path {
+				pos, asks = f.Pos, f.Text
+			}
+		}
+		if m := l.measurementAt(ep); m != nil && asks != "" {
+			l.add(pos, "unsatisfiable", "criterion %s can never pass: it asks %s of %s, which #Measurements allows only as %s (%s)", cr.ID, asks, m.Name, m.Constraint, msg)
+		} else {
+			l.add(pos, "unsatisfiable", "criterion %s can never pass: no device record that #Device admits meets its require at %s (%s)", cr.ID, path, msg)
+		}
+		return
+	}
+}
+
+// measurementAt returns the measurement at a path of a device record, or
+// nil.
+func (l *linter) measurementAt(path []string) *Measurement {
+	if len(path) != 2 || path[0] != "measurements" {
+		return nil
+	}
+	return l.rev.Measurement(path[1])
 }
 
 func familiesText(c *Category) string {

@@ -24,6 +24,35 @@ func TestLint(t *testing.T) {
 		edits []edit
 		want  []want // exactly these findings, in order
 	}{{
+		// Criteria that no device can pass, given the vocabulary.
+		name:  "a string for a number",
+		edits: []edit{{mt, "on_device_llm_params_b: >=3", `on_device_llm_params_b: "8"`}},
+		want:  []want{{"unsatisfiable", `criterion MT-L3-LLM can never pass: it asks "8" of on_device_llm_params_b, which #Measurements allows only as number & >=0`, `on_device_llm_params_b: "8"`}},
+	}, {
+		name:  "a bound on a bool",
+		edits: []edit{{mt, "on_device_vlm: true", "on_device_vlm: >=8"}},
+		want:  []want{{"unsatisfiable", "criterion MT-L3-VLM can never pass: it asks >=8 of on_device_vlm, which #Measurements allows only as bool", "on_device_vlm: >=8"}},
+	}, {
+		name:  "a bound beyond the declared range",
+		edits: []edit{{mt, "npu_tops_int8: >=40", "npu_tops_int8: >=20000"}},
+		want:  []want{{"unsatisfiable", "criterion MT-L3-NPU can never pass: it asks >=20000 of npu_tops_int8, which #Measurements allows only as number & >=0 & <=10000", "npu_tops_int8: >=20000"}},
+	}, {
+		name:  "a float for an int",
+		edits: []edit{{mt, "context_turns_supported: >=3", "context_turns_supported: 3.5"}},
+		want:  []want{{"unsatisfiable", "criterion MT-L2-CONTEXT can never pass: it asks 3.5 of context_turns_supported, which #Measurements allows only as int & >=0 & <=1000", "context_turns_supported: 3.5"}},
+	}, {
+		name:  "a value outside an enum",
+		edits: []edit{{mt, `long_term_memory: "episodic"`, `long_term_memory: "forever"`}},
+		want:  []want{{"unsatisfiable", `criterion MT-L3-EPISODIC can never pass: it asks "forever" of long_term_memory, which #Measurements allows only as #MemoryDepth (none of its values)`, `long_term_memory: "forever"`}},
+	}, {
+		name:  "a string for a list",
+		edits: []edit{{mt, `input_modalities: list.Contains("voice")`, `input_modalities: "voice"`}},
+		want:  []want{{"unsatisfiable", `criterion MT-L1-VOICE-INPUT can never pass: it asks "voice" of input_modalities, which #Measurements allows only as [...#Modality]`, `input_modalities: "voice"`}},
+	}, {
+		name:  "more than 100 for a percentage",
+		edits: []edit{{mt, "explicit_cmd_success_pct: >=90", "explicit_cmd_success_pct: >=150"}},
+		want:  []want{{"unsatisfiable", "criterion MT-L1-EXPLICIT-CMD can never pass: it asks >=150 of explicit_cmd_success_pct, which #Measurements allows only as #Percent", "explicit_cmd_success_pct: >=150"}},
+	}, {
 		name:  "a misspelt measurement",
 		edits: []edit{{mt, "npu_tops_int8: >=20", "npu_top_int8: >=20"}},
 		want:  []want{{"unknown-field", "criterion MT-L2-NPU constrains measurements.npu_top_int8, which #Measurements does not define (did you mean measurements.npu_tops_int8?)", "npu_top_int8: >=20"}},
