@@ -19,7 +19,8 @@ func TestMain(m *testing.M) {
 }
 
 // runScripts runs the command-line scripts of a command: the files
-// testdata/script/NAME.txtar and NAME_*.txtar. Besides the standard
+// testdata/script/NAME.txtar and NAME_*.txtar. $ROBOTS is a workspace of a
+// second ladder (evaluator/testdata/robots). Besides the standard
 // commands, scripts can use:
 //
 //	exits N PROGRAM [ARGS...]   run a program and check its exit code
@@ -39,8 +40,17 @@ func runScripts(t *testing.T, name string) {
 	if len(mine) == 0 {
 		t.Fatalf("no scripts of %s in testdata/script", name)
 	}
+	robots, err := filepath.Abs(filepath.Join("evaluator", "testdata", "robots"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Files: mine,
+		Setup: func(env *testscript.Env) error {
+			// A second ladder, written apart from the built-in standard.
+			env.Setenv("ROBOTS", robots)
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":   cmdExits,
 			"replace": cmdReplace,

@@ -51,6 +51,13 @@ revision: {id: "f", title: "Fuzz", status: "draft"}
 	measurements: {b!: #Shade, ...}
 	...
 }
+#Either: {
+	measurements: {a: >=2, ...}
+	...
+} | {
+	measurements: {b: true, ...}
+	...
+}
 
 // A criterion that others refer to.
 categories: widget: levels: L1: criteria: "F-L1-BASE": {title: "base", element: "cognition", family: "core", provenance: "illustrative", require: measurements: {a: >=2, s: string}}
@@ -177,9 +184,9 @@ func (g grammar) require() string {
 	case 3:
 		fields = append(fields, fmt.Sprintf("box?: {w: %s}", g.scalar(1)))
 	case 4:
-		return g.pick("#Open", "#Closed", "#Req")
+		return g.pick("#Open", "#Closed", "#Req", "#Either")
 	case 5:
-		return fmt.Sprintf("{%s, %s}", g.pick("#Open", "#Req"), body())
+		return fmt.Sprintf("{%s, %s}", g.pick("#Open", "#Req", "#Either"), body())
 	case 6:
 		return fmt.Sprintf(`measurements: {a: categories.widget.levels.L1.criteria."F-L1-BASE".require.measurements.a & %s, %s}`, g.scalar(0), g.field("b"))
 	case 7:

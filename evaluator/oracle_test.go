@@ -2,11 +2,13 @@ package evaluator
 
 import (
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/ladderworks/ladder/evaluator/internal/oracle"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 // agreeWithOracle decides every pair of a revision's criteria and devices
@@ -81,5 +83,57 @@ func TestReferenceAgreesWithOracle(t *testing.T) {
 	t.Logf("%d criteria, %d devices: %d pairs (%d pass, %d fail, %d missing)", len(rev.Criteria()), devices, pairs, verdicts["pass"], verdicts["fail"], verdicts["missing"])
 	if verdicts["pass"] == 0 || verdicts["fail"] == 0 || verdicts["missing"] == 0 {
 		t.Errorf("the grammar does not exercise every verdict: %v", verdicts)
+	}
+}
+
+// loadWorkspace loads every revision of a workspace and the devices of its
+// reference corpus that each accepts.
+func loadWorkspace(t *testing.T, ws *spec.Workspace) (*spec.Standard, map[string][]*fixtures.Device) {
+	t.Helper()
+	std, err := ws.LoadAll(spectest.Timeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(std.Broken) > 0 {
+		t.Fatalf("revisions that do not load: %v", std.Broken)
+	}
+	corpus, err := fixtures.LoadCorpus(ws, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := fixtures.NewVocabulary(std.Revisions...)
+	devices := map[string][]*fixtures.Device{}
+	for _, rev := range std.Revisions {
+		devs, problems := fixtures.Validate(rev, corpus.Records, known)
+		if len(corpus.Problems)+len(problems) > 0 {
+			t.Fatalf("%s: the corpus has problems: %v %v", rev.ID, corpus.Problems, problems)
+		}
+		devices[rev.ID] = devs
+	}
+	return std, devices
+}
+
+// TestRevisionsAgreeWithOracle decides every (device, criterion) pair of
+// the built-in revisions, and of a second ladder written apart from them
+// (testdata/robots: three categories of its own, and every construct of
+// the verdict rule), three ways.
+func TestRevisionsAgreeWithOracle(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ws   *spec.Workspace
+	}{
+		{"builtin", spec.NewWorkspace(spectest.FS(t), "")},
+		{"robots", spec.NewWorkspace(os.DirFS("testdata/robots"), "testdata/robots")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			std, devices := loadWorkspace(t, tc.ws)
+			for _, rev := range std.Revisions {
+				pairs, verdicts := agreeWithOracle(t, rev, devices[rev.ID])
+				t.Logf("%s: %d devices, %d pairs (%d pass, %d fail, %d missing)", rev.ID, len(devices[rev.ID]), pairs, verdicts["pass"], verdicts["fail"], verdicts["missing"])
+				if verdicts["pass"] == 0 || verdicts["fail"] == 0 || verdicts["missing"] == 0 {
+					t.Errorf("%s: the corpus does not exercise every verdict: %v", rev.ID, verdicts)
+				}
+			}
+		})
 	}
 }

@@ -290,7 +290,7 @@ func (l *linter) criterion(c *Category, lv *Level, cr *Criterion, prefix string)
 	}
 	// A field under a guard constrains only when its condition holds, and
 	// the compiled value does not list it: such a criterion is not empty.
-	if cr.Require.Exists() && len(cr.Fields) == 0 && !guarded {
+	if cr.Require.Exists() && len(cr.Fields) == 0 && !guarded && !hasFields(cr.Require) {
 		l.add(cr.Pos, "no-constraint", "criterion %s: require constrains no field, so every device passes it", cr.ID)
 	}
 	l.fields(cr, declared)
@@ -343,6 +343,19 @@ func (l *linter) satisfiable(c *Category, cr *Criterion) {
 		}
 		return
 	}
+}
+
+// hasFields reports whether a require has a field, in any alternative of
+// a disjunction; true when CUE cannot list them.
+func hasFields(v cue.Value) bool {
+	if op, args := v.Expr(); op == cue.OrOp {
+		return slices.ContainsFunc(args, hasFields)
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return true
+	}
+	return it.Next()
 }
 
 // measurementAt returns the measurement at a path of a device record, or
