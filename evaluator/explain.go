@@ -68,7 +68,8 @@ func (r *Reference) Explain(d *fixtures.Device, c *spec.Criterion) []Diagnostic 
 	err := d.CUE().Unify(c.Require).Validate(cue.Concrete(true))
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
-		diag := Diagnostic{Field: spec.FieldPath(e.Path()...), Message: fmt.Sprintf(format, args...)}
+		// CUE writes the labels of an error's path as selectors already.
+		diag := Diagnostic{Field: strings.Join(e.Path(), "."), Message: fmt.Sprintf(format, args...)}
 		seen := map[spec.Position]bool{}
 		for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
 			pos, ok := locate(d, p)

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue/errors"
@@ -329,7 +330,8 @@ func (l *linter) satisfiable(c *Category, cr *Criterion) {
 		if len(ep) > 0 && ep[0] == "#Device" {
 			ep = ep[1:]
 		}
-		path := FieldPath(ep...)
+		// CUE writes the labels of an error's path as selectors already.
+		path := strings.Join(ep, ".")
 		pos, asks := cr.Pos, ""
 		for _, f := range cr.Fields {
 			if f.Path == path {
@@ -345,8 +347,9 @@ func (l *linter) satisfiable(c *Category, cr *Criterion) {
 	}
 }
 
-// hasFields reports whether a require has a field, in any alternative of
-// a disjunction; true when CUE cannot list them.
+// hasFields reports whether a require constrains a field, in any
+// alternative of a disjunction: a field whose value is not a struct, or a
+// struct that constrains one. True when CUE cannot list them.
 func hasFields(v cue.Value) bool {
 	if op, args := v.Expr(); op == cue.OrOp {
 		return slices.ContainsFunc(args, hasFields)
@@ -355,16 +358,25 @@ func hasFields(v cue.Value) bool {
 	if err != nil {
 		return true
 	}
-	return it.Next()
+	for it.Next() {
+		if f := it.Value(); f.IncompleteKind() != cue.StructKind || hasFields(f) {
+			return true
+		}
+	}
+	return false
 }
 
-// measurementAt returns the measurement at a path of a device record, or
-// nil.
+// measurementAt returns the measurement at a path of a device record,
+// written as CUE selectors, or nil.
 func (l *linter) measurementAt(path []string) *Measurement {
 	if len(path) != 2 || path[0] != "measurements" {
 		return nil
 	}
-	return l.rev.Measurement(path[1])
+	name := path[1]
+	if unquoted, err := strconv.Unquote(name); err == nil {
+		name = unquoted
+	}
+	return l.rev.Measurement(name)
 }
 
 func familiesText(c *Category) string {
@@ -447,7 +459,7 @@ func (l *linter) suggest(v cue.Value, name string, parent []string) string {
 	if best == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %s?)", strings.Join(append(slices.Clone(parent), best), "."))
+	return fmt.Sprintf(" (did you mean %s?)", FieldPath(append(slices.Clone(parent), best)...))
 }
 
 // duplicates reports criterion IDs that stand in more than one place, and

@@ -53,6 +53,21 @@ func TestLint(t *testing.T) {
 		edits: []edit{{mt, "explicit_cmd_success_pct: >=90", "explicit_cmd_success_pct: >=150"}},
 		want:  []want{{"unsatisfiable", "criterion MT-L1-EXPLICIT-CMD can never pass: it asks >=150 of explicit_cmd_success_pct, which #Measurements allows only as #Percent", "explicit_cmd_success_pct: >=150"}},
 	}, {
+		// Labels are labels: a quoted label with a dot is one field.
+		name: "a quoted label with a dot",
+		edits: []edit{
+			{schema, "npu_tops_int8?: number", "\"speed.max\"?: number & >=0 @unit(\"m/s\")\n\tnpu_tops_int8?: number"},
+			{mt, "require: measurements: npu_tops_int8: >=20", `require: measurements: "speed.max": >=2`},
+		},
+		want: nil,
+	}, {
+		name:  "a quoted label with a dot, misspelt",
+		edits: []edit{
+			{schema, "npu_tops_int8?: number", "\"speed.max\"?: number & >=0 @unit(\"m/s\")\n\tnpu_tops_int8?: number"},
+			{mt, "require: measurements: npu_tops_int8: >=20", `require: measurements: "speed.mx": >=2`},
+		},
+		want: []want{{"unknown-field", `criterion MT-L2-NPU constrains measurements."speed.mx", which #Measurements does not define (did you mean measurements."speed.max"?)`, `"speed.mx": >=2`}},
+	}, {
 		name:  "a misspelt measurement",
 		edits: []edit{{mt, "npu_tops_int8: >=20", "npu_top_int8: >=20"}},
 		want:  []want{{"unknown-field", "criterion MT-L2-NPU constrains measurements.npu_top_int8, which #Measurements does not define (did you mean measurements.npu_tops_int8?)", "npu_top_int8: >=20"}},
