@@ -23,12 +23,16 @@ and checks what CUE alone cannot: measurement fields that #Measurements does
 not define, malformed or duplicate criterion IDs, IDs that disagree with
 where they stand, criteria under a reserved level, empty or missing levels,
 unknown elements, families and provenances, a base revision that does not
-exist, a revision id that differs from its directory, and ladder inversions
-(a higher level asking less of a field than a lower one).
+exist, a revision id that differs from its directory, ladder inversions (a
+higher level asking less of a field than a lower one), a #Device that
+admits a category the revision does not define, and criteria that no
+device can ever pass given the vocabulary (such as "8" asked of a number,
+or a bound beyond the field's declared range).
 
-It prints each finding as file:line:col: message, sorted, and nothing when
-all is well. Exit code 0: no findings; 1: findings; 2: a revision does not
-compile, or bad usage.`,
+It prints each finding as file:line:col: message, sorted; then, as notes
+that do not change the exit code, the criteria that tell no device of the
+reference corpus apart (every one passes, or none does). Exit code 0: no
+findings; 1: findings; 2: a revision does not compile, or bad usage.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		rev := fs.String("rev", "", "vet only the revision `ID`")
 		timeout := fs.Duration("timeout", 30*time.Second, "give up on a revision that takes longer than `DURATION` to compile")
