@@ -244,10 +244,13 @@ func (j *judge) regularFields(v cue.Value, path []string) []Problem {
 func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.Value) (Verdict, []Problem) {
 	verdict := Pass
 	var missing, failed []Problem
+	// One pass over each struct's fields: looking them up one by one costs
+	// a context each in CUE's API.
+	devFields, ownFields := fieldMap(dev), fieldMap(own)
 	for _, f := range fieldsOf(u, own, dev) {
 		p := append(slices.Clip(path), f.label)
-		devF := dev.LookupPath(cue.MakePath(cue.Str(f.label)))
-		if !devF.Exists() {
+		devF, has := devFields[f.label]
+		if !has {
 			if f.optional {
 				continue // an optional field the device lacks asks nothing
 			}
@@ -258,18 +261,18 @@ func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.
 		// A disjunction is decided per alternative, from the require's own
 		// field; anything else from the unified field, where references
 		// and comprehensions see the device's values.
-		var ownF cue.Value
-		if own.Exists() {
-			ownF = lookupField(own, f.label)
+		ownF := ownFields[f.label]
+		uF := f.value
+		if !f.unified {
+			uF = u.LookupPath(cue.MakePath(cue.Str(f.label)))
 		}
-		var v Verdict
-		var ps []Problem
-		uF := u.LookupPath(cue.MakePath(cue.Str(f.label)))
 		if own.Exists() && !ownF.Exists() && !j.generative && !j.patterns && uF.Err() == nil {
 			// The device's own field, which the require does not name: only
 			// a closed struct could refuse it, which would be an error.
 			continue
 		}
+		var v Verdict
+		var ps []Problem
 		switch {
 		case ownF.Exists() && len(alternatives(ownF)) > 0:
 			v, ps = j.value(ownF, devF, p, ownF, false)
@@ -280,7 +283,7 @@ func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.
 		default:
 			continue // the device's own, which the require leaves alone
 		}
-		verdict = worse(verdict, v)
+	verdict = worse(verdict, v)
 		if v == Missing {
 			missing = append(missing, ps...)
 		} else {
@@ -308,8 +311,29 @@ func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.
 type structField struct {
 	label    string
 	optional bool
-	// value is what the unification, or else the require, holds there.
-	value cue.Value
+	// value is what the unification, or else the require, holds there;
+	// unified reports which.
+	value   cue.Value
+	unified bool
+}
+
+// fieldMap returns the fields of a struct by label, optional and required
+// fields included; nil for a value that is no struct.
+func fieldMap(v cue.Value) map[string]cue.Value {
+	if !v.Exists() {
+		return nil
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	m := map[string]cue.Value{}
+	for it.Next() {
+		if sel := it.Selector(); sel.IsString() {
+			m[sel.Unquoted()] = it.Value()
+		}
+	}
+	return m
 }
 
 // fieldsOf lists the fields of the device's struct unified with the
@@ -321,7 +345,7 @@ func fieldsOf(u, own, dev cue.Value) []structField {
 	if it, err := u.Fields(cue.Optional(true)); err == nil {
 		for it.Next() {
 			if sel := it.Selector(); sel.IsString() {
-				out = append(out, structField{sel.Unquoted(), sel.ConstraintType() == cue.OptionalConstraint, it.Value()})
+				out = append(out, structField{sel.Unquoted(), sel.ConstraintType() == cue.OptionalConstraint, it.Value(), true})
 			}
 		}
 		return out
@@ -341,22 +365,12 @@ func fieldsOf(u, own, dev cue.Value) []structField {
 				continue
 			}
 			seen[sel.Unquoted()] = true
-			out = append(out, structField{sel.Unquoted(), sel.ConstraintType() == cue.OptionalConstraint, it.Value()})
+			out = append(out, structField{sel.Unquoted(), sel.ConstraintType() == cue.OptionalConstraint, it.Value(), false})
 		}
 	}
 	return out
 }
 
-// lookupField returns the field of a struct by its label, optional and
-// required fields included, or a value that does not exist.
-func lookupField(v cue.Value, label string) cue.Value {
-	for _, sel := range []cue.Selector{cue.Str(label), cue.Str(label).Optional(), cue.Str(label).Required()} {
-		if f := v.LookupPath(cue.MakePath(sel)); f.Exists() {
-			return f
-		}
-	}
-	return cue.Value{}
-}
 
 // alternatives returns the alternatives of a disjunction that has a struct
 // among them, or nil: such a disjunction is decided per alternative (one
