@@ -283,7 +283,7 @@ func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.
 		default:
 			continue // the device's own, which the require leaves alone
 		}
-	verdict = worse(verdict, v)
+		verdict = worse(verdict, v)
 		if v == Missing {
 			missing = append(missing, ps...)
 		} else {
@@ -370,7 +370,6 @@ func fieldsOf(u, own, dev cue.Value) []structField {
 	}
 	return out
 }
-
 
 // alternatives returns the alternatives of a disjunction that has a struct
 // among them, or nil: such a disjunction is decided per alternative (one

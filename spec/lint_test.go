@@ -61,7 +61,7 @@ func TestLint(t *testing.T) {
 		},
 		want: nil,
 	}, {
-		name:  "a quoted label with a dot, misspelt",
+		name: "a quoted label with a dot, misspelt",
 		edits: []edit{
 			{schema, "npu_tops_int8?: number", "\"speed.max\"?: number & >=0 @unit(\"m/s\")\n\tnpu_tops_int8?: number"},
 			{mt, "require: measurements: npu_tops_int8: >=20", `require: measurements: "speed.mx": >=2`},
