@@ -89,17 +89,6 @@ func BenchmarkReferenceCheck(b *testing.B) {
 	}
 }
 
-// BenchmarkNewReference compiles the revision a second time with the fields
-// of every require made required.
-func BenchmarkNewReference(b *testing.B) {
-	rev, _ := referenceCorpus(b, "gbz177-l4-draft")
-	for b.Loop() {
-		if _, err := evaluator.NewReference(rev); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkLoadAndValidate reads the reference corpus and validates it
 // against the draft's #Device.
 func BenchmarkLoadAndValidate(b *testing.B) {
