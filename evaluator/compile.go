@@ -198,7 +198,9 @@ func refuseSyntax(v cue.Value) ([]string, error) {
 				err = refuse("more than one comprehension")
 				return false
 			}
-			guard, err = guardPath(n, path)
+			if guard, err = spec.GuardPath(n, path); err != nil {
+				err = refuse("%v", err)
+			}
 			return err == nil
 		case *ast.LetClause, *ast.Interpolation, *ast.ForClause:
 			err = refuse("a %T", n)
@@ -232,7 +234,7 @@ func refuseSyntax(v cue.Value) ([]string, error) {
 			*ast.Package, *ast.CommentGroup, *ast.Comment, *ast.Attribute,
 			*ast.Ellipsis, *ast.IfClause:
 			// An ellipsis opens a list or a struct; an if clause is
-			// reached only inside a guard that guardPath accepted.
+			// reached only inside a guard that spec.GuardPath accepted.
 		default:
 			err = refuse("a %T", n)
 		}
@@ -243,45 +245,6 @@ func refuseSyntax(v cue.Value) ([]string, error) {
 		}
 	})
 	return guard, err
-}
-
-// guardPath reads the condition of a comprehension `if x.y {...}` that
-// stands in the struct at path, and returns the condition's path in the
-// require: x names the struct's own field or one that encloses it.
-func guardPath(c *ast.Comprehension, path []string) ([]string, error) {
-	if len(c.Clauses) != 1 {
-		return nil, refuse("a comprehension with %d clauses", len(c.Clauses))
-	}
-	ifc, ok := c.Clauses[0].(*ast.IfClause)
-	if !ok {
-		return nil, refuse("a comprehension that is not an if")
-	}
-	var labels []string
-	for e := ifc.Condition; ; {
-		switch x := e.(type) {
-		case *ast.Ident:
-			labels = append([]string{x.Name}, labels...)
-		case *ast.SelectorExpr:
-			name, _, err := ast.LabelName(x.Sel)
-			if err != nil {
-				return nil, refuse("a guard with a dynamic selector")
-			}
-			labels = append([]string{name}, labels...)
-			e = x.X
-			continue
-		default:
-			return nil, refuse("a guard that is not a field reference")
-		}
-		break
-	}
-	// The first label names an enclosing field (the innermost that
-	// matches), else a field of the struct itself.
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == labels[0] {
-			return append(slices.Clone(path[:i+1]), labels[1:]...), nil
-		}
-	}
-	return append(slices.Clone(path), labels...), nil
 }
 
 // compileGuarded compiles a require with one if guard: the require with the

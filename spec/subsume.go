@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -400,8 +401,8 @@ func guards(v cue.Value) ([][]string, bool) {
 			}
 			path = append(path, name)
 		case *ast.Comprehension:
-			g, good := guardOf(n, path)
-			if !good {
+			g, err := GuardPath(n, path)
+			if err != nil {
 				ok = false
 				return false
 			}
@@ -416,16 +417,18 @@ func guards(v cue.Value) ([][]string, bool) {
 	return out, ok
 }
 
-// guardOf reads the condition of `if x.y {...}`, standing in the struct at
-// path, as a path in the value: x names the innermost enclosing field of
-// that name, else a field of the struct itself.
-func guardOf(c *ast.Comprehension, path []string) ([]string, bool) {
+// GuardPath reads the condition of a comprehension `if x.y {...}` that
+// stands in the struct at path of a require, and returns the condition's
+// path in the require: x names the innermost enclosing field of that name,
+// else a field of the struct itself. It fails for a comprehension of any
+// other kind.
+func GuardPath(c *ast.Comprehension, path []string) ([]string, error) {
 	if len(c.Clauses) != 1 {
-		return nil, false
+		return nil, fmt.Errorf("a comprehension with %d clauses", len(c.Clauses))
 	}
 	ifc, ok := c.Clauses[0].(*ast.IfClause)
 	if !ok {
-		return nil, false
+		return nil, errors.New("a comprehension that is not an if")
 	}
 	var labels []string
 	for e := ifc.Condition; ; {
@@ -435,22 +438,22 @@ func guardOf(c *ast.Comprehension, path []string) ([]string, bool) {
 		case *ast.SelectorExpr:
 			name, _, err := ast.LabelName(x.Sel)
 			if err != nil {
-				return nil, false
+				return nil, errors.New("a guard with a dynamic selector")
 			}
 			labels = append([]string{name}, labels...)
 			e = x.X
 			continue
 		default:
-			return nil, false
+			return nil, errors.New("a guard that is not a field reference")
 		}
 		break
 	}
 	for i := len(path) - 1; i >= 0; i-- {
 		if path[i] == labels[0] {
-			return append(slices.Clone(path[:i+1]), labels[1:]...), true
+			return append(slices.Clone(path[:i+1]), labels[1:]...), nil
 		}
 	}
-	return append(slices.Clone(path), labels...), true
+	return append(slices.Clone(path), labels...), nil
 }
 
 // regularAlong reports whether every field on a path of v is regular or
