@@ -35,7 +35,7 @@ message), or bad usage.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		var revs stringList
 		fs.Var(&revs, "rev", "check under the revision `ID` (repeatable; default: the newest published and the newest draft)")
-		target := fs.String("target", "", "the `LEVEL` the devices must reach, L1 to L4; exit 1 if one does not")
+		target := fs.String("target", "", "the `LEVEL` the devices must reach, such as L3; exit 1 if one does not")
 		format := formatFlag(fs, "text", "json")
 		explain := fs.Bool("explain", false, "add CUE's own error, with positions, for each criterion of the gap")
 		dir := workspaceFlag(fs)
@@ -46,8 +46,8 @@ message), or bad usage.`,
 			if code := e.checkFormat(*format, "text", "json"); code != exitOK {
 				return code
 			}
-			if *target != "" && !slices.Contains(spec.LevelNames, *target) {
-				return e.errorf("unknown --target %q; want one of %s", *target, strings.Join(spec.LevelNames, ", "))
+			if *target != "" && spec.LevelRank(*target) == 0 {
+				return e.errorf("unknown --target %q; want a level from L1 to L%d, such as L3", *target, spec.MaxLevels)
 			}
 			return check(e, *dir, args, revs, *target, *format, *explain)
 		}
@@ -63,6 +63,9 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 	}
 	revs, code := e.checkRevisions(std, revIDs)
 	if code != exitOK {
+		return code
+	}
+	if code := e.checkTarget(revs, target); code != exitOK {
 		return code
 	}
 	corpus, err := fixtures.LoadCorpus(ws, false, files)
@@ -91,6 +94,25 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 	}
 	if r.Below() > 0 {
 		return exitNo
+	}
+	return exitOK
+}
+
+// checkTarget refuses a target level that no category of the revisions
+// declares.
+func (e *env) checkTarget(revs []*spec.Revision, target string) int {
+	if target == "" {
+		return exitOK
+	}
+	top := 0
+	var ids []string
+	for _, r := range revs {
+		top = max(top, r.Top())
+		ids = append(ids, r.ID)
+	}
+	if spec.LevelRank(target) > top {
+		return e.errorf("unknown --target %q: no category of %s declares it; their levels run from L1 to %s",
+			target, strings.Join(ids, " or "), spec.LevelName(top))
 	}
 	return exitOK
 }

@@ -92,7 +92,7 @@ type catState struct {
 	prevRow  []int
 	identity bool
 	rows     []levelResult
-	dist     [5]int // devices at L0 to L4
+	dist     []int // devices at L0 to the category's highest level
 	passes   []int
 }
 
@@ -166,17 +166,14 @@ func (s *State) Level(i int) string {
 	return p.cat.rows[p.row].level
 }
 
-// Distribution returns how many devices of a category are at each level, L0
-// to L4.
+// Distribution returns how many devices of a category are at each level,
+// from L0 to the category's highest; for a category the revision does not
+// define, only L0.
 func (s *State) Distribution(category string) map[string]int {
-	out := map[string]int{LevelNone: 0}
-	for _, l := range spec.LevelNames {
-		out[l] = 0
-	}
 	if cs := s.cats[category]; cs != nil {
 		return cs.distribution()
 	}
-	return out
+	return map[string]int{LevelNone: 0}
 }
 
 func (cs *catState) distribution() map[string]int {
@@ -287,7 +284,7 @@ func (e *Engine) Update(ctx context.Context, rev *spec.Revision, devices []*fixt
 	}
 	var jobs []*colJob
 	for _, c := range rev.Categories {
-		cs := &catState{cat: c}
+		cs := &catState{cat: c, dist: make([]int, c.Top()+1)}
 		for _, l := range c.Levels {
 			cs.crits = append(cs.crits, l.Criteria...)
 		}
@@ -684,6 +681,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 		return
 	}
 	cs.rows = make([]levelResult, n)
+	cs.dist = make([]int, cs.cat.Top()+1)
 	verdicts := make([]Verdict, len(cs.crits))
 	for r := range n {
 		pr := prevRow[r]
@@ -700,7 +698,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 		}
 		cs.dist[LevelIndex(cs.rows[r].level)]++
 	}
-	if old == nil || old.dist != cs.dist {
+	if old == nil || !slices.Equal(old.dist, cs.dist) {
 		delta.Distributions[cs.cat.Key] = cs.distribution()
 	}
 }

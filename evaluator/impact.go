@@ -29,9 +29,12 @@ type CategoryImpact struct {
 	// Devices counts the devices of the category graded under both
 	// revisions.
 	Devices int
+	// Levels are the levels a device of the category may be at under
+	// either revision: L0 up to the highest level either declares.
+	Levels []string
 	// Matrix counts the devices by level under the base revision (first
-	// index) and under the target (second), indexed as Levels.
-	Matrix [5][5]int
+	// index) and under the target (second), indexed by rank as Levels.
+	Matrix [][]int
 	// Moved are the devices whose level changed, by ID.
 	Moved []Move
 	// Changed are the devices whose level did not change but some of whose
@@ -89,16 +92,16 @@ func (p CriterionPasses) Moved() bool { return p.Before != p.After }
 // the devices one by one.
 func NewImpact(base, target *spec.Revision) *Impact {
 	im := &Impact{Base: base, Target: target, byKey: map[string]*CategoryImpact{}}
-	add := func(key string) {
-		if im.byKey[key] != nil {
+	add := func(c *spec.Category) {
+		if ci := im.byKey[c.Key]; ci != nil {
+			ci.grow(c.Top())
 			return
 		}
-		ci := &CategoryImpact{Category: key, passes: map[string]*CriterionPasses{}}
-		im.byKey[key] = ci
-		im.Categories = append(im.Categories, ci)
+		im.byKey[c.Key] = newCategoryImpact(c.Key, c.Top())
+		im.Categories = append(im.Categories, im.byKey[c.Key])
 	}
 	for _, c := range target.Categories {
-		add(c.Key)
+		add(c)
 		ci := im.byKey[c.Key]
 		for _, cr := range criteriaOf(c) {
 			before := 0
@@ -109,7 +112,7 @@ func NewImpact(base, target *spec.Revision) *Impact {
 		}
 	}
 	for _, c := range base.Categories {
-		add(c.Key)
+		add(c)
 		ci := im.byKey[c.Key]
 		for _, cr := range criteriaOf(c) {
 			if target.Criterion(cr.ID) == nil {
@@ -123,6 +126,29 @@ func NewImpact(base, target *spec.Revision) *Impact {
 		}
 	}
 	return im
+}
+
+// newCategoryImpact returns the empty impact on a category whose highest
+// level under either revision is top.
+func newCategoryImpact(key string, top int) *CategoryImpact {
+	ci := &CategoryImpact{Category: key, passes: map[string]*CriterionPasses{}}
+	ci.grow(top)
+	return ci
+}
+
+// grow makes room in the matrix for the levels up to top.
+func (ci *CategoryImpact) grow(top int) {
+	n := top + 1
+	if n <= len(ci.Levels) {
+		return
+	}
+	ci.Levels = spec.Ladder(top)
+	for i := range ci.Matrix {
+		ci.Matrix[i] = append(ci.Matrix[i], make([]int, n-len(ci.Matrix[i]))...)
+	}
+	for len(ci.Matrix) < n {
+		ci.Matrix = append(ci.Matrix, make([]int, n))
+	}
 }
 
 func criteriaOf(c *spec.Category) []*spec.Criterion {
@@ -145,7 +171,7 @@ func (im *Impact) Add(before, after *Outcome) {
 	ci := im.byKey[cat]
 	if ci == nil {
 		// A category neither revision has cannot validate; keep it anyway.
-		ci = &CategoryImpact{Category: cat, passes: map[string]*CriterionPasses{}}
+		ci = newCategoryImpact(cat, 0)
 		im.byKey[cat] = ci
 		im.Categories = append(im.Categories, ci)
 	}
@@ -153,6 +179,7 @@ func (im *Impact) Add(before, after *Outcome) {
 	ci.Devices++
 	from, to := LevelIndex(before.Level), LevelIndex(after.Level)
 	if from >= 0 && to >= 0 {
+		ci.grow(max(from, to))
 		ci.Matrix[from][to]++
 	}
 	vb, va := verdicts(before), verdicts(after)

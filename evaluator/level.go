@@ -81,12 +81,8 @@ func flags(cat *spec.Category, claimed string, rank int) []string {
 	return nil
 }
 
-// Levels are the levels a device may be at, L0 first: a level's index in
-// it is its rank.
-var Levels = append([]string{LevelNone}, spec.LevelNames...)
-
-// LevelIndex returns the rank of a level, its index in Levels (0 for L0),
-// or -1 for a name that is no level.
+// LevelIndex returns the rank of a level (0 for L0), its index in
+// spec.Ladder, or -1 for a name that is no level.
 func LevelIndex(level string) int {
 	if level == LevelNone {
 		return 0
@@ -111,7 +107,9 @@ type Gap struct {
 
 // Gap returns what the device lacks to reach target, or the next level up
 // when target is "". It returns nil when the device is at the top of its
-// ladder and no target is given, or already reaches the target.
+// category's ladder and no target is given, or already reaches the target.
+// A target above the category's ladder is a level it does not declare,
+// which no device reaches.
 func (o *Outcome) Gap(target string) *Gap {
 	if o.Category == nil {
 		return nil
@@ -120,8 +118,10 @@ func (o *Outcome) Gap(target string) *Gap {
 	want := rank + 1
 	if target != "" {
 		want = LevelIndex(target)
+	} else if want > o.Category.Top() {
+		return nil
 	}
-	if want <= rank || want > len(spec.LevelNames) {
+	if want <= rank || want > spec.MaxLevels {
 		return nil
 	}
 	g := &Gap{Level: spec.LevelName(want)}

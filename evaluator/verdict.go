@@ -115,7 +115,7 @@ func (c Check) Message() string {
 type Outcome struct {
 	Device   *fixtures.Device
 	Category *spec.Category
-	// Level is "L0" to "L4": the highest level reached.
+	// Level is the highest level reached, "L0" when it reaches no level.
 	Level string
 	// Families are the levels per family, in the category's order, when the
 	// category names families; nil otherwise.

@@ -15,6 +15,16 @@ import (
 
 var wantCategories = []string{"mobile_terminal", "microcomputer", "television", "glasses", "vehicle_cockpit", "speaker", "earphone"}
 
+// wantPrefixes are the ID prefixes that the built-in categories declare.
+var wantPrefixes = map[string]string{
+	"mobile_terminal": "MT", "microcomputer": "PC", "television": "TV", "glasses": "GL",
+	"vehicle_cockpit": "VC", "speaker": "SP", "earphone": "EP",
+}
+
+// wantElements are the capability elements of GB/Z 177.1, as the built-in
+// revisions declare them.
+var wantElements = []string{"perception", "cognition", "execution", "memory", "learning"}
+
 func TestBuiltinRevisions(t *testing.T) {
 	ws := NewWorkspace(repo, "")
 	ids, err := ws.Revisions()
@@ -65,8 +75,11 @@ func TestBuiltinRevisions(t *testing.T) {
 						elements[cr.Element] = true
 					}
 				}
-				if len(elements) != len(Elements) {
-					t.Errorf("%s: L1-L3 criteria cover elements %v, want all of %v", c.Key, elements, Elements)
+				if len(elements) != len(wantElements) {
+					t.Errorf("%s: L1-L3 criteria cover elements %v, want all of %v", c.Key, elements, wantElements)
+				}
+				if c.Prefix != wantPrefixes[c.Key] {
+					t.Errorf("%s: prefix %q, want %q", c.Key, c.Prefix, wantPrefixes[c.Key])
 				}
 				l4 := c.Levels[3]
 				if l4.Status != tc.l4Status || len(l4.Criteria) < tc.minL4 || (tc.minL4 == 0 && len(l4.Criteria) > 0) {
@@ -74,12 +87,15 @@ func TestBuiltinRevisions(t *testing.T) {
 				}
 			}
 			for _, cr := range rev.Criteria() {
-				if !IDPattern.MatchString(cr.ID) || cr.ID[:2] != CategoryPrefixes[cr.Category] || cr.ID[3:5] != cr.Level {
+				if prefix, level, ok := SplitID(cr.ID); !ok || prefix != wantPrefixes[cr.Category] || level != cr.Level {
 					t.Errorf("criterion ID %s does not match its place %s %s", cr.ID, cr.Category, cr.Level)
 				}
 				if cr.Title == "" || cr.Provenance != "illustrative" || len(cr.Fields) == 0 || cr.Fingerprint == "" || cr.RequireFingerprint == "" {
 					t.Errorf("criterion %s: title %q, provenance %q, %d fields, fingerprints %q %q", cr.ID, cr.Title, cr.Provenance, len(cr.Fields), cr.Fingerprint, cr.RequireFingerprint)
 				}
+			}
+			if !slices.Equal(rev.Elements, wantElements) {
+				t.Errorf("elements = %v, want %v", rev.Elements, wantElements)
 			}
 			for _, m := range rev.Measurements {
 				if m.Unit == "" || m.Doc == "" || m.Kind == cue.BottomKind {

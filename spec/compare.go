@@ -71,11 +71,15 @@ type CategoryChange struct {
 	Attributes []Attribute
 }
 
-// LevelChange is a level whose status changed. A status is "" on the side
-// that does not declare the level.
+// LevelChange is a level that one revision declares and the other does not,
+// or whose status changed. A status is "" on the side that does not declare
+// the level.
 type LevelChange struct {
 	Category, Level string
-	Before, After   string
+	// Kind is Added or Removed for a level that one side does not declare,
+	// and Changed for a change of status.
+	Kind          ChangeKind
+	Before, After string
 }
 
 // CriterionChange is a criterion that changed, matched by ID.
@@ -186,28 +190,33 @@ func (c *Changes) compareCategories() {
 			c.Categories = append(c.Categories, CategoryChange{Category: key, Kind: Removed})
 		default:
 			attrs := diffAttributes(
-				[]string{"title", "part", "determination"},
-				[]string{b.Title, b.Part, determinationText(b.Determination)},
-				[]string{t.Title, t.Part, determinationText(t.Determination)})
+				[]string{"title", "part", "prefix", "determination"},
+				[]string{b.Title, b.Part, b.Prefix, determinationText(b.Determination)},
+				[]string{t.Title, t.Part, t.Prefix, determinationText(t.Determination)})
 			if len(attrs) > 0 {
 				c.Categories = append(c.Categories, CategoryChange{Category: key, Kind: Edited, Attributes: attrs})
 			}
 		}
-		for _, name := range LevelNames {
-			var before, after string
-			if b != nil {
-				if l := b.Level(name); l != nil {
-					before = l.Status
-				}
+		if b == nil || t == nil {
+			continue
+		}
+		for rank := 1; rank <= max(b.Top(), t.Top()); rank++ {
+			name := LevelName(rank)
+			bl, tl := b.Level(name), t.Level(name)
+			ch := LevelChange{Category: key, Level: name, Kind: Changed}
+			switch {
+			case bl == nil && tl == nil:
+				continue
+			case bl == nil:
+				ch.Kind, ch.After = Added, tl.Status
+			case tl == nil:
+				ch.Kind, ch.Before = Removed, bl.Status
+			case bl.Status == tl.Status:
+				continue
+			default:
+				ch.Before, ch.After = bl.Status, tl.Status
 			}
-			if t != nil {
-				if l := t.Level(name); l != nil {
-					after = l.Status
-				}
-			}
-			if before != after && b != nil && t != nil {
-				c.Levels = append(c.Levels, LevelChange{Category: key, Level: name, Before: before, After: after})
-			}
+			c.Levels = append(c.Levels, ch)
 		}
 	}
 }

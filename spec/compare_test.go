@@ -179,6 +179,9 @@ type widget struct {
 	determination string
 	// l2 is the status of L2, reserved when "".
 	l2 string
+	// more are further fields of the category, such as levels above L2 or
+	// a prefix.
+	more string
 }
 
 // widgetRevision loads a one-criterion revision whose require is the given
@@ -240,9 +243,10 @@ categories: widget: {
 		L1: %s
 		L2: %s
 	}
+	%s
 }
 _uses: [list.Sum, math.Pi]
-`, w.measurements, w.determination, l1, l2),
+`, w.measurements, w.determination, l1, l2, w.more),
 	}
 	m := fstest.MapFS{}
 	for name, data := range files {
@@ -266,8 +270,33 @@ func TestCompareStructure(t *testing.T) {
 	if len(moved.Criteria) != 1 || moved.Criteria[0].Kind != Moved || moved.Criteria[0].Level != "L2" {
 		t.Errorf("moved: %+v", moved.Criteria)
 	}
-	if len(moved.Levels) != 1 || moved.Levels[0] != (LevelChange{Category: "widget", Level: "L2", Before: LevelReserved, After: LevelDraft}) {
+	if len(moved.Levels) != 1 || moved.Levels[0] != (LevelChange{Category: "widget", Level: "L2", Kind: Changed, Before: LevelReserved, After: LevelDraft}) {
 		t.Errorf("levels: %+v", moved.Levels)
+	}
+
+	// A level that one side declares and the other does not is added or
+	// removed, however many levels each side has.
+	five := loadWidget(t, widget{require: "a: >=3", measurements: "a?: number & >=0 @unit(TOPS), b?: bool, c?: string",
+		more: `levels: L3: status: "draft", levels: L4: status: "reserved", levels: L5: status: "reserved"`})
+	wantAdded := []LevelChange{
+		{Category: "widget", Level: "L3", Kind: Added, After: LevelDraft},
+		{Category: "widget", Level: "L4", Kind: Added, After: LevelReserved},
+		{Category: "widget", Level: "L5", Kind: Added, After: LevelReserved},
+	}
+	if got := Compare(base, five).Levels; !slices.Equal(got, wantAdded) {
+		t.Errorf("levels added: %+v\nwant %+v", got, wantAdded)
+	}
+	var wantRemoved []LevelChange
+	for _, l := range wantAdded {
+		wantRemoved = append(wantRemoved, LevelChange{Category: l.Category, Level: l.Level, Kind: Removed, Before: l.After})
+	}
+	if got := Compare(five, base).Levels; !slices.Equal(got, wantRemoved) {
+		t.Errorf("levels removed: %+v\nwant %+v", got, wantRemoved)
+	}
+
+	prefixed := Compare(base, loadWidget(t, widget{require: "a: >=3", measurements: "a?: number & >=0 @unit(TOPS), b?: bool, c?: string", more: `prefix: "WG"`}))
+	if len(prefixed.Categories) != 1 || prefixed.Categories[0].Attributes[0] != (Attribute{Name: "prefix", After: "WG"}) {
+		t.Errorf("prefix: %+v", prefixed.Categories)
 	}
 
 	det := Compare(base, loadWidget(t, widget{require: "a: >=3", determination: `rule: "cumulative", families: ["end_side", "device_cloud"]`,

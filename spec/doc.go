@@ -4,7 +4,8 @@
 // A workspace holds a CUE module under cue/ with one package per revision in
 // cue/revisions/<id>/. [Workspace.Load] compiles one revision as CUE's own
 // loader does and returns a [Revision]: its categories in the order of the
-// standard's parts, each with its levels L1 to L4, each with its criteria
+// standard's parts, each with the levels it declares (L1 up to at most L9, as
+// the revision says), each with its criteria
 // ordered by ID. Every element of the model keeps its source position, and
 // every criterion keeps its CUE value, its source text and a fingerprint
 // that changes exactly when the criterion or a definition it uses changes.

@@ -25,21 +25,24 @@ type Finding struct {
 // String formats the finding as "file:line:col: message".
 func (f Finding) String() string { return f.Pos.String() + ": " + f.Msg }
 
-// IDPattern is the form of a criterion ID: a category prefix, the level and
-// a name, such as MT-L2-LLM.
-var IDPattern = regexp.MustCompile(`^[A-Z]{2}-L[1-4]-[A-Z0-9-]+$`)
+// IDPattern is the form of a criterion ID: the category's prefix, the
+// level and a name, in capitals, such as MT-L2-LLM.
+var IDPattern = regexp.MustCompile(`^([A-Z][A-Z0-9]*)-(L[1-9])-[A-Z0-9][A-Z0-9-]*$`)
 
-// CategoryPrefixes are the ID prefixes of the categories of GB/Z 177. A
-// category not listed here may use any prefix, as long as all its criteria
-// share it.
-var CategoryPrefixes = map[string]string{
-	"mobile_terminal": "MT",
-	"microcomputer":   "PC",
-	"television":      "TV",
-	"glasses":         "GL",
-	"vehicle_cockpit": "VC",
-	"speaker":         "SP",
-	"earphone":        "EP",
+// prefixPattern is the form of a category's ID prefix.
+var prefixPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*$`)
+
+// familyPattern is the form of a family's name.
+var familyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// SplitID returns the prefix and the level of a criterion ID of the form
+// IDPattern gives, or false.
+func SplitID(id string) (prefix, level string, ok bool) {
+	m := IDPattern.FindStringSubmatch(id)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
 }
 
 // Lint checks a loaded revision for the problems that CUE cannot see. The
@@ -155,7 +158,7 @@ func (l *linter) categoryKeys() []string {
 		keys = append(keys, c.Key)
 	}
 	if len(keys) == 0 {
-		keys = []string{"mobile_terminal"}
+		keys = []string{"a_category"}
 	}
 	return keys
 }
@@ -209,18 +212,11 @@ func (l *linter) categories() {
 				l.add(c.Pos, "category", "category %s is not a value that #Device.category admits, so no device can be graded in it", c.Key)
 			}
 		}
-		for _, name := range LevelNames {
-			if c.Level(name) == nil {
-				l.add(c.Pos, "level", "category %s has no level %s; every category declares %s", c.Key, name, strings.Join(LevelNames, ", "))
-			}
-		}
-		prefix := CategoryPrefixes[c.Key]
+		l.ladder(c)
+		prefix := l.prefix(c)
 		for _, lv := range c.Levels {
 			l.level(c, lv)
 			for _, cr := range lv.Criteria {
-				if prefix == "" && IDPattern.MatchString(cr.ID) {
-					prefix = cr.ID[:2]
-				}
 				l.criterion(c, lv, cr, prefix)
 			}
 		}
@@ -236,13 +232,89 @@ func (l *linter) determination(c *Category) {
 	seen := map[string]bool{}
 	for _, f := range d.Families {
 		switch {
-		case f == FamilyCore || !slices.Contains(Families, f):
-			l.add(c.Pos, "family", "category %s: determination family %q is not one of end_side, device_cloud", c.Key, f)
+		case f == FamilyCore:
+			l.add(c.Pos, "family", "category %s: %q is not a determination family: a core criterion counts in every family, so core is never listed", c.Key, f)
+		case !familyPattern.MatchString(f):
+			l.add(c.Pos, "family", "category %s: determination family %q is not a name in lower case, such as on_device", c.Key, f)
 		case seen[f]:
 			l.add(c.Pos, "family", "category %s: determination family %q is listed twice", c.Key, f)
 		}
 		seen[f] = true
 	}
+}
+
+// ladder checks that a category's levels run from L1 up without a gap.
+func (l *linter) ladder(c *Category) {
+	if len(c.Levels) == 0 {
+		l.add(c.Pos, "level", "category %s declares no levels; declare L1 and up, such as levels: L1: {status: %q, criteria: {...}}", c.Key, LevelNormative)
+		return
+	}
+	var gaps []string
+	for rank := 1; rank < c.Top(); rank++ {
+		if c.Level(LevelName(rank)) == nil {
+			gaps = append(gaps, LevelName(rank))
+		}
+	}
+	if len(gaps) > 0 {
+		l.add(c.Pos, "level", "category %s declares %s but not %s: its levels run from L1 up without a gap",
+			c.Key, LevelName(c.Top()), strings.Join(gaps, ", "))
+	}
+}
+
+// prefix checks the ID prefix that a category declares, and returns the
+// prefix its criteria's IDs must carry: the declared one, else that of its
+// first well-formed ID, or "" if there is none to check against (a
+// malformed prefix, or one that an earlier category declares: an ID would
+// not say which category it belongs to).
+func (l *linter) prefix(c *Category) string {
+	if c.Prefix != "" {
+		pos := positionOf(field(l.categoryValue(c), "prefix").Pos())
+		if !prefixPattern.MatchString(c.Prefix) {
+			l.add(pos, "prefix", "category %s: prefix %q is not an ID prefix: capitals and digits, starting with a capital, such as %q", c.Key, c.Prefix, suggestPrefix(c.Key))
+			return ""
+		}
+		for _, o := range l.rev.Categories {
+			if o == c {
+				break
+			}
+			if o.Prefix == c.Prefix {
+				l.add(pos, "prefix", "category %s: prefix %q is category %s's too; every category needs a prefix of its own", c.Key, c.Prefix, o.Key)
+				return ""
+			}
+		}
+		return c.Prefix
+	}
+	for _, lv := range c.Levels {
+		for _, cr := range lv.Criteria {
+			if p, _, ok := SplitID(cr.ID); ok {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// categoryValue returns the value of a category in the revision.
+func (l *linter) categoryValue(c *Category) cue.Value {
+	return l.rev.Value.LookupPath(cue.MakePath(cue.Str("categories"), cue.Str(c.Key)))
+}
+
+// suggestPrefix suggests an ID prefix for a category key: the initials of
+// its words in capitals, or its first two letters.
+func suggestPrefix(key string) string {
+	var b strings.Builder
+	for w := range strings.FieldsFuncSeq(key, func(r rune) bool { return r == '_' || r == '-' }) {
+		b.WriteByte(w[0])
+	}
+	p := b.String()
+	if len(p) < 2 && len(key) >= 2 {
+		p = key[:2]
+	}
+	p = strings.ToUpper(p)
+	if !prefixPattern.MatchString(p) {
+		return "XX"
+	}
+	return p
 }
 
 func (l *linter) level(c *Category, lv *Level) {
@@ -263,13 +335,18 @@ func (l *linter) level(c *Category, lv *Level) {
 }
 
 func (l *linter) criterion(c *Category, lv *Level, cr *Criterion, prefix string) {
-	if !IDPattern.MatchString(cr.ID) {
-		l.add(cr.Pos, "id", "criterion ID %q is malformed: want a category prefix, the level and a name in capitals, such as %s-%s-NAME", cr.ID, cmp.Or(prefix, "XX"), lv.Name)
+	if idPrefix, idLevel, ok := SplitID(cr.ID); !ok {
+		l.add(cr.Pos, "id", "criterion ID %q is malformed: want the category's prefix, the level and a name in capitals, such as %s-%s-NAME",
+			cr.ID, cmp.Or(prefix, c.Prefix, suggestPrefix(c.Key)), lv.Name)
 	} else {
-		if prefix != "" && cr.ID[:2] != prefix {
+		switch {
+		case prefix == "":
+		case c.Prefix != "" && idPrefix != prefix:
+			l.add(cr.Pos, "id", "criterion %s stands in category %s, whose prefix is %s: its ID must start with %s-%s-", cr.ID, c.Key, prefix, prefix, lv.Name)
+		case idPrefix != prefix:
 			l.add(cr.Pos, "id", "criterion %s stands in category %s, whose IDs start with %s-", cr.ID, c.Key, prefix)
 		}
-		if idLevel := cr.ID[3:5]; idLevel != lv.Name {
+		if idLevel != lv.Name {
 			l.add(cr.Pos, "id", "criterion %s stands under %s, but its ID says %s", cr.ID, lv.Name, idLevel)
 		}
 	}
@@ -278,10 +355,11 @@ func (l *linter) criterion(c *Category, lv *Level, cr *Criterion, prefix string)
 			l.add(positionOf(field(cr.Value, what).Pos()), what, "criterion %s: %s %q is not one of %s", cr.ID, what, value, strings.Join(allowed, ", "))
 		}
 	}
-	enum("element", cr.Element, Elements)
-	enum("family", cr.Family, Families)
+	if l.rev.Elements != nil {
+		enum("element", cr.Element, l.rev.Elements)
+	}
 	enum("provenance", cr.Provenance, Provenances)
-	if cr.Family != "" && cr.Family != FamilyCore && slices.Contains(Families, cr.Family) && !slices.Contains(c.Determination.Families, cr.Family) {
+	if cr.Family != "" && cr.Family != FamilyCore && !slices.Contains(c.Determination.Families, cr.Family) {
 		l.add(positionOf(field(cr.Value, "family").Pos()), "family", "criterion %s: family %q is not a family of category %s (%s)", cr.ID, cr.Family, c.Key, familiesText(c))
 	}
 	declared := l.declaredPaths(cr)

@@ -94,7 +94,7 @@ func TestLint(t *testing.T) {
 		name:  "a duplicate ID in two categories",
 		edits: []edit{{sp, `"SP-L3-VOICEPRINT": {`, `"MT-L3-VLM": {`}},
 		want: []want{
-			{"id", "criterion MT-L3-VLM stands in category speaker, whose IDs start with SP-", `"MT-L3-VLM": {`},
+			{"id", "criterion MT-L3-VLM stands in category speaker, whose prefix is SP: its ID must start with SP-L3-", `"MT-L3-VLM": {`},
 			{"duplicate-id", "duplicate criterion ID MT-L3-VLM: it stands under mobile_terminal L3 and under speaker L3", `"MT-L3-VLM": {`},
 		},
 	}, {
@@ -136,7 +136,7 @@ func TestLint(t *testing.T) {
 		edits: []edit{{mt, "element:    \"perception\"\n\t\tfamily:     \"core\"\n\t\tprovenance: \"illustrative\"", "element:    \"perceptoin\"\n\t\tfamily:     \"edge\"\n\t\tprovenance: \"folklore\""}},
 		want: []want{
 			{"element", `criterion MT-L1-VOICE-INPUT: element "perceptoin" is not one of perception, cognition, execution, memory, learning`, "perceptoin"},
-			{"family", `family "edge" is not one of end_side, device_cloud, core`, "edge"},
+			{"family", `criterion MT-L1-VOICE-INPUT: family "edge" is not a family of category mobile_terminal (it names end_side, device_cloud and core)`, "edge"},
 			{"provenance", `provenance "folklore" is not one of normative, informative, illustrative`, "folklore"},
 		},
 	}, {
@@ -148,12 +148,58 @@ func TestLint(t *testing.T) {
 		edits: []edit{{sp, "categories: speaker: levels: L1: criteria: {", "categories: speaker: levels: L0: criteria: {"}},
 		want: []want{
 			{"empty-level", "speaker L1 is normative but has no criteria", `L1: status: "normative"`},
-			{"level", `speaker has a level "L0"; levels are L1, L2, L3, L4`, "L0: criteria"},
+			{"level", `speaker has a level "L0"; levels are named L1, L2 and so on, up to L9`, "L0: criteria"},
 		},
 	}, {
-		name:  "a missing level",
-		edits: []edit{{sp, "\t\tL4: status: \"reserved\"\n", ""}},
-		want:  []want{{"level", "category speaker has no level L4", "categories: speaker: {"}},
+		name:  "a gap in the levels",
+		edits: []edit{{sp, "\t\tL4: status: \"reserved\"\n", "\t\tL6: status: \"reserved\"\n"}},
+		want:  []want{{"level", "category speaker declares L6 but not L4, L5: its levels run from L1 up without a gap", "categories: speaker: {"}},
+	}, {
+		name:  "a level beyond L9",
+		edits: []edit{{sp, "\t\tL4: status: \"reserved\"\n", "\t\tL10: status: \"reserved\"\n"}},
+		want:  []want{{"level", `speaker has a level "L10"; levels are named L1, L2 and so on, up to L9`, "L10: status"}},
+	}, {
+		// A category may declare fewer levels, or more, than another.
+		name:  "three levels in one category and nine in another",
+		edits: []edit{{sp, "\t\tL4: status: \"reserved\"\n", ""}, {mt, "\t\tL4: status: \"reserved\"\n", "\t\tL4: status: \"reserved\"\n\t\tL5: status: \"reserved\"\n\t\tL6: status: \"reserved\"\n\t\tL7: status: \"reserved\"\n\t\tL8: status: \"reserved\"\n\t\tL9: status: \"reserved\"\n"}},
+	}, {
+		name:  "a criterion whose ID carries another prefix",
+		edits: []edit{{sp, `"SP-L1-WAKE": {`, `"SPK-L1-WAKE": {`}},
+		want:  []want{{"id", "criterion SPK-L1-WAKE stands in category speaker, whose prefix is SP: its ID must start with SP-L1-", `"SPK-L1-WAKE": {`}},
+	}, {
+		name:  "a prefix that is not in capitals",
+		edits: []edit{{sp, `prefix: "SP"`, `prefix: "sp"`}},
+		want:  []want{{"prefix", `category speaker: prefix "sp" is not an ID prefix: capitals and digits, starting with a capital, such as "SP"`, `prefix: "sp"`}},
+	}, {
+		name:  "a prefix that another category declares",
+		edits: []edit{{sp, `prefix: "SP"`, `prefix: "MT"`}},
+		want:  []want{{"prefix", `category speaker: prefix "MT" is category mobile_terminal's too; every category needs a prefix of its own`, `prefix: "MT"`}},
+	}, {
+		// Without a declared prefix, a category's IDs share the first one's.
+		name:  "no prefix declared",
+		edits: []edit{{sp, "\tprefix: \"SP\"\n", ""}, {sp, `"SP-L1-WAKE": {`, `"SPK-L1-WAKE": {`}},
+		want:  []want{{"id", "criterion SPK-L1-WAKE stands in category speaker, whose IDs start with SP-", `"SPK-L1-WAKE": {`}},
+	}, {
+		// Without #Element, a criterion may name any element.
+		name: "no #Element declared",
+		edits: []edit{
+			{schema, `#Element: "perception" | "cognition" | "execution" | "memory" | "learning"`, ""},
+			{mt, "element:    \"perception\"", "element:    \"sensing\""},
+		},
+	}, {
+		// Families are the category's to name.
+		name: "families of other names",
+		edits: []edit{
+			{sp, `determination: rule: "cumulative"`, `determination: {rule: "cumulative", families: ["near_field", "far_field"]}`},
+			{sp, "family:     \"core\"\n\t\tclause:     \"GB/Z 177.8 A.2\"", "family:     \"far_field\"\n\t\tclause:     \"GB/Z 177.8 A.2\""},
+		},
+	}, {
+		name:  "core as a determination family",
+		edits: []edit{{sp, `determination: rule: "cumulative"`, `determination: {rule: "cumulative", families: ["core", "Far Field"]}`}},
+		want: []want{
+			{"family", `category speaker: "core" is not a determination family`, "categories: speaker: {"},
+			{"family", `category speaker: determination family "Far Field" is not a name in lower case`, "categories: speaker: {"},
+		},
 	}, {
 		name:  "an unknown level status",
 		edits: []edit{{sp, `L3: status: "normative"`, `L3: status: "normitive"`}},
@@ -245,15 +291,15 @@ func TestLoadErrors(t *testing.T) {
 		name:  "syntax errors in two files",
 		edits: []edit{{mt, `title:      "Accepts spoken instructions"`, `title:      "Accepts spoken instructions`}, {sp, "false_wakes_per_24h: <=3", "false_wakes_per_24h: <=3]"}},
 		want: []string{
-			"cue/revisions/gbz177-2026/mobile_terminal.cue:34:15: string literal not terminated",
-			"cue/revisions/gbz177-2026/speaker.cue:42:50: missing ',' in struct literal",
-			"cue/revisions/gbz177-2026/speaker.cue:240:3: expected '}', found 'EOF'",
+			"cue/revisions/gbz177-2026/mobile_terminal.cue:35:15: string literal not terminated",
+			"cue/revisions/gbz177-2026/speaker.cue:43:50: missing ',' in struct literal",
+			"cue/revisions/gbz177-2026/speaker.cue:241:3: expected '}', found 'EOF'",
 		},
 	}, {
 		name:  "conflicting values",
 		edits: []edit{{mt, `"MT-L2-LLM": {`, `"MT-L2-NPU": {`}, {sp, `title:      "Keeps the context of a session"`, `title:      "Keeps the context of a session"` + "\n\t\ttitle: 3"}},
 		want: []string{
-			`cue/revisions/gbz177-2026/mobile_terminal.cue:131:15: categories.mobile_terminal.levels.L2.criteria."MT-L2-NPU".title: conflicting values`,
+			`cue/revisions/gbz177-2026/mobile_terminal.cue:132:15: categories.mobile_terminal.levels.L2.criteria."MT-L2-NPU".title: conflicting values`,
 			`cue/revisions/gbz177-2026/speaker.cue:`,
 		},
 	}, {
@@ -268,7 +314,7 @@ func TestLoadErrors(t *testing.T) {
 			`cue/revisions/gbz177-2026/schema.cue:20:80: _example.category: conflicting values "vehicle_cockpit" and "toaster"`,
 			`cue/revisions/gbz177-2026/schema.cue:20:100: _example.category: conflicting values "speaker" and "toaster"`,
 			`cue/revisions/gbz177-2026/schema.cue:20:112: _example.category: conflicting values "earphone" and "toaster"`,
-			`cue/revisions/gbz177-2026/schema.cue:177:18: _example.id: invalid value "Bad ID" (out of bound =~"^[a-z0-9][a-z0-9-]*$")`,
+			`cue/revisions/gbz177-2026/schema.cue:181:18: _example.id: invalid value "Bad ID" (out of bound =~"^[a-z0-9][a-z0-9-]*$")`,
 		},
 	}}
 	for _, tc := range tests {

@@ -59,6 +59,7 @@ type fieldMemo struct {
 // which criteria are declared.
 type outline struct {
 	title, status, base string
+	elements            []string
 	measurements        []measurementMemo
 	// categories are in the order of the model.
 	categories []categoryMemo

@@ -37,12 +37,6 @@ const RuleCumulative = "cumulative"
 // The vocabularies of the model, in the order in which they are listed to
 // users.
 var (
-	// LevelNames are the levels of the ladder, lowest first.
-	LevelNames = []string{"L1", "L2", "L3", "L4"}
-	// Elements are the capability elements of GB/Z 177.1.
-	Elements = []string{"perception", "cognition", "execution", "memory", "learning"}
-	// Families are the families of key capabilities of GB/Z 177.2, and core.
-	Families = []string{"end_side", "device_cloud", FamilyCore}
 	// Provenances say where a criterion comes from: the normative or
 	// informative text of the standard, or a placeholder of Ladder's.
 	Provenances = []string{"normative", "informative", "illustrative"}
@@ -51,6 +45,9 @@ var (
 	// RevisionStatuses are the statuses a revision may have.
 	RevisionStatuses = []string{RevisionPublished, RevisionDraft}
 )
+
+// MaxLevels is the most levels a category may declare: L1 to L9.
+const MaxLevels = 9
 
 // Revision is one revision of the standard: a CUE package in
 // cue/revisions/<id>/.
@@ -68,6 +65,10 @@ type Revision struct {
 	Categories []*Category
 	// Measurements is the vocabulary of #Measurements, sorted by name.
 	Measurements []*Measurement
+	// Elements are the capability elements that the revision's #Element
+	// admits, in the order it lists them, or nil if it declares none (then
+	// a criterion may name any element).
+	Elements []string
 	// Device is the #Device schema that every device record must satisfy.
 	Device cue.Value
 	// Value is the whole compiled revision.
@@ -101,6 +102,9 @@ type Category struct {
 	Key   string
 	Title string
 	Part  string
+	// Prefix is the prefix that the IDs of the category's criteria carry,
+	// such as "MT" in MT-L2-LLM, or "" if the category declares none.
+	Prefix string
 	// Determination says how the level of a device is decided.
 	Determination Determination
 	// Levels are the levels the category declares, lowest first.
@@ -277,13 +281,58 @@ func LevelName(rank int) string {
 	return "L" + strconv.Itoa(rank)
 }
 
-// levelNames are the names of the ranks 0 to 9.
-var levelNames = [...]string{"L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9"}
+// levelNames are the names of the ranks 0 to MaxLevels.
+var levelNames = [MaxLevels + 1]string{"L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9"}
 
-// LevelRank returns the rank of a level name: 1 for L1, 2 for L2 and so
-// on, or 0 if it is not one.
+// LevelRank returns the rank of a level name: 1 for L1 up to MaxLevels for
+// L9, or 0 if it is not one ("L0" names no level a category declares).
 func LevelRank(name string) int {
-	return slices.Index(LevelNames, name) + 1
+	if len(name) == 2 && name[0] == 'L' && name[1] >= '1' && name[1] <= '0'+MaxLevels {
+		return int(name[1] - '0')
+	}
+	return 0
+}
+
+// Ladder returns the names of the levels a device may be at when the
+// highest is top: L0 (no level) first, then L1 to Ltop. Matrices,
+// distributions and reports are laid out by it.
+func Ladder(top int) []string {
+	top = min(max(top, 0), MaxLevels)
+	return slices.Clone(levelNames[:top+1])
+}
+
+// Top returns the rank of the category's highest level, 0 if it declares
+// none.
+func (c *Category) Top() int {
+	top := 0
+	for _, l := range c.Levels {
+		top = max(top, l.Rank)
+	}
+	return top
+}
+
+// Top returns the rank of the highest level of any of the revision's
+// categories.
+func (r *Revision) Top() int {
+	top := 0
+	for _, c := range r.Categories {
+		top = max(top, c.Top())
+	}
+	return top
+}
+
+// Families returns the families that the revision's categories name, in the
+// order in which they first appear, without core.
+func (r *Revision) Families() []string {
+	var out []string
+	for _, c := range r.Categories {
+		for _, f := range c.Determination.Families {
+			if f != FamilyCore && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // DeviceFingerprint identifies what the revision's #Device schema admits: it

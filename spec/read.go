@@ -17,7 +17,7 @@ import (
 // The fields that each part of a revision may have.
 var (
 	revisionFields      = []string{"id", "title", "status", "base"}
-	categoryFields      = []string{"title", "part", "determination", "levels"}
+	categoryFields      = []string{"title", "part", "prefix", "determination", "levels"}
 	determinationFields = []string{"rule", "families"}
 	levelFields         = []string{"status", "criteria"}
 	criterionFields     = []string{"title", "element", "family", "clause", "provenance", "require"}
@@ -72,6 +72,7 @@ func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files
 		r.readTop(v)
 		r.readRevision(v.LookupPath(cue.MakePath(cue.Str("revision"))))
 		r.readMeasurements(v.LookupPath(cue.MakePath(cue.Def("Measurements"))))
+		r.readElements(v.LookupPath(cue.MakePath(cue.Def("Element"))))
 		r.rev.Device = v.LookupPath(cue.MakePath(cue.Def("Device")))
 		if !r.rev.Device.Exists() {
 			r.problem(r.rev.Pos, "schema", "the revision defines no #Device schema for device records")
@@ -292,6 +293,20 @@ func docText(groups []*ast.CommentGroup) string {
 	return strings.Join(parts, "\n")
 }
 
+// readElements reads the capability elements that #Element admits, if the
+// revision declares it.
+func (r *reader) readElements(v cue.Value) {
+	if !v.Exists() {
+		return
+	}
+	elements, ok := stringsOf(v)
+	if !ok || len(elements) == 0 {
+		r.problem(r.pos(v), "schema", "#Element must list the capability elements as strings, such as \"perception\" | \"cognition\"; it is %s", describe(v))
+		return
+	}
+	r.rev.Elements = elements
+}
+
 func (r *reader) readCategories(v cue.Value) {
 	if !v.Exists() {
 		r.problem(r.rev.Pos, "structure", "the revision defines no categories")
@@ -314,6 +329,7 @@ func (r *reader) readCategory(key string, v cue.Value) *Category {
 	}
 	c.Title = r.str(v, "title", what, true)
 	c.Part = r.str(v, "part", what, true)
+	c.Prefix = r.str(v, "prefix", what, false)
 	if d := field(v, "determination"); !d.Exists() {
 		r.problem(c.Pos, "structure", "%s has no determination", what)
 	} else if r.checkFields(d, what+" determination", determinationFields) {
@@ -331,7 +347,7 @@ func (r *reader) readCategory(key string, v cue.Value) *Category {
 	}
 	for name, lv := range r.members(levels, what+": levels", "levels by name") {
 		if LevelRank(name) == 0 {
-			r.problem(r.pos(lv), "level", "%s has a level %q; levels are %s", what, name, strings.Join(LevelNames, ", "))
+			r.problem(r.pos(lv), "level", "%s has a level %q; levels are named L1, L2 and so on, up to L%d", what, name, MaxLevels)
 			continue
 		}
 		r.sels[[2]string{key, name}] = lastSelector(lv)

@@ -72,7 +72,7 @@ func (r *reader) recall(c *Criterion, m *critMemo) bool {
 // or criterion is not a regular field.
 func (r *reader) outlineOf() *outline {
 	rev := r.rev
-	o := &outline{title: rev.Title, status: rev.Status, base: rev.Base}
+	o := &outline{title: rev.Title, status: rev.Status, base: rev.Base, elements: rev.Elements}
 	for _, m := range rev.Measurements {
 		mm := measurementMemo{m: *m, sel: r.msels[m.Name], path: pathNames(m.Value)}
 		mm.m.Value, mm.m.Pos = cue.Value{}, Position{}
@@ -114,7 +114,7 @@ func (r *reader) recallOutline(v cue.Value, o *outline) bool {
 		return false
 	}
 	rev.Pos = r.posAt([]string{"revision"}, rv)
-	rev.Title, rev.Status, rev.Base = o.title, o.status, o.base
+	rev.Title, rev.Status, rev.Base, rev.Elements = o.title, o.status, o.base, slices.Clone(o.elements)
 	ms := v.LookupPath(cue.MakePath(cue.Def("Measurements")))
 	for _, mm := range o.measurements {
 		fv := ms.LookupPath(cue.MakePath(mm.sel))
@@ -136,7 +136,7 @@ func (r *reader) recallOutline(v cue.Value, o *outline) bool {
 			return false
 		}
 		c := &Category{
-			Key: cm.c.Key, Title: cm.c.Title, Part: cm.c.Part,
+			Key: cm.c.Key, Title: cm.c.Title, Part: cm.c.Part, Prefix: cm.c.Prefix,
 			Determination: Determination{Rule: cm.c.Determination.Rule, Families: slices.Clone(cm.c.Determination.Families)},
 			Pos:           r.posAt([]string{"categories", cm.c.Key}, cv),
 		}

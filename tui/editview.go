@@ -314,7 +314,7 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	}
 	lines = append(lines, "", st.bold.Render(fmt.Sprintf("%s: %d of %d devices moved", ci.Category, len(ci.Moved), ci.Devices)))
 	var im impactModel
-	lines = append(lines, im.matrixLines(sh, ci)...)
+	lines = append(lines, im.matrixLines(sh, ci, w)...)
 	lines = append(lines, "")
 	for _, mv := range ci.Moved {
 		arrow := st.down.Render(mv.From + "→" + mv.To)

@@ -142,7 +142,7 @@ func (m *impactModel) pane(c *viewContext, p paneID, w, h int) (string, []string
 		if ci == nil {
 			return "", nil
 		}
-		return "Levels · " + ci.Category, m.matrixLines(sh, ci)
+		return "Levels · " + ci.Category, m.matrixLines(sh, ci, w)
 	case movedPane:
 		return m.movedTitle(ci), m.movedLines(sh, ci, w, h)
 	default:
@@ -195,20 +195,23 @@ func countOrDot(n, w int, style lipgloss.Style) string {
 	return style.Render(fmt.Sprintf("%*d", w, n))
 }
 
-func (m *impactModel) matrixLines(sh *shared, ci *evaluator.CategoryImpact) []string {
+// matrixLines lays out a category's level-migration matrix in w cells: a
+// column a level, five cells wide where the levels fit, down to three.
+func (m *impactModel) matrixLines(sh *shared, ci *evaluator.CategoryImpact, w int) []string {
 	st := sh.st
+	cw := min(max((w-9)/max(len(ci.Levels), 1), 3), 5)
 	head := "  from\\to"
-	for _, l := range evaluator.Levels {
-		head += fmt.Sprintf("%5s", l)
+	for _, l := range ci.Levels {
+		head += fmt.Sprintf("%*s", cw, l)
 	}
 	lines := []string{st.dim.Render(head)}
-	for i, from := range evaluator.Levels {
+	for i, from := range ci.Levels {
 		row := "  " + st.levels[i].Render(fmt.Sprintf("%-7s", from))
-		for j := range evaluator.Levels {
+		for j := range ci.Levels {
 			n := ci.Matrix[i][j]
-			cell := fmt.Sprintf("%5s", "·")
+			cell := fmt.Sprintf("%*s", cw, "·")
 			if n > 0 {
-				cell = fmt.Sprintf("%5d", n)
+				cell = fmt.Sprintf("%*d", cw, n)
 			}
 			switch {
 			case n > 0 && j > i:

@@ -2,12 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
 )
 
@@ -177,8 +177,8 @@ func (m *specModel) pane(c *viewContext, p paneID, w, h int) (string, []string) 
 // bar draws a level distribution, the devices at each level, in w cells: a
 // run of each level's mark, as long as its share.
 func bar(dist map[string]int, w int, st *styles) string {
-	counts := make([]int, len(evaluator.Levels))
-	for lvl, name := range evaluator.Levels {
+	counts := make([]int, spec.MaxLevels+1)
+	for lvl, name := range spec.Ladder(spec.MaxLevels) {
 		counts[lvl] = dist[name]
 	}
 	total := 0
@@ -223,8 +223,8 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 		lines = append(lines, lead+name+" "+b+" "+wk)
 	}
 	var legend []string
-	for l, mark := range levelMarks {
-		legend = append(legend, st.levels[l].Render(mark)+" "+evaluator.Levels[l])
+	for l, name := range spec.Ladder(s.work.Revision.Top()) {
+		legend = append(legend, st.levels[l].Render(levelMarks[l])+" "+name)
 	}
 	lines = append(lines, "", "  "+strings.Join(legend, "  "), "")
 	c := sh.category()
@@ -265,6 +265,11 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 		idW = max(idW, len(c.ID))
 	}
 	idW = min(idW, max(w-24, 8))
+	fams := familyNames(sh.category())
+	famW := 0
+	for _, f := range fams {
+		famW = max(famW, ansi.StringWidth(f))
+	}
 	// Each criterion is a row; each level starts with a row of its own.
 	var rows []string
 	var critRow []int
@@ -287,8 +292,8 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 			}
 		}
 		id := fmt.Sprintf("%-*s", idW, truncate(c.ID, idW))
-		row := fmt.Sprintf(" %s %5s%s %s %s %s", id, fmt.Sprintf("%d/%d", pass, of), delta,
-			short(c.Element, 4), fmt.Sprintf("%-5s", familyNames[c.Family]), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
+		row := fmt.Sprintf(" %s %5s%s %s %-*s %s", id, fmt.Sprintf("%d/%d", pass, of), delta,
+			short(c.Element, 4), famW, fams[c.Family], st.badge[c.Provenance].Render(short(c.Provenance, 4)))
 		if rest := w - ansi.StringWidth(row) - 2; rest >= 12 {
 			row += "  " + st.dim.Render(truncate(c.Title, rest))
 		}
@@ -313,8 +318,38 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 	return out
 }
 
-// familyNames are the short names of the families in the criteria pane.
-var familyNames = map[string]string{"end_side": "end", "device_cloud": "cloud", spec.FamilyCore: "core"}
+// familyWidth is the most cells a family's short name takes.
+const familyWidth = 8
+
+// familyNames returns the short names of a category's families (and core)
+// for the criteria pane: for each, the shortest word of its name that fits
+// and that no other family of the category has, else its name cut to fit.
+// So end_side and device_cloud are "end" and "cloud".
+func familyNames(c *spec.Category) map[string]string {
+	out := map[string]string{spec.FamilyCore: spec.FamilyCore}
+	if c == nil {
+		return out
+	}
+	words := map[string]int{}
+	for _, f := range c.Determination.Families {
+		for _, w := range slices.Compact(slices.Sorted(strings.SplitSeq(f, "_"))) {
+			words[w]++
+		}
+	}
+	for _, f := range c.Determination.Families {
+		best := ""
+		for w := range strings.SplitSeq(f, "_") {
+			if w != "" && words[w] == 1 && w != spec.FamilyCore && len(w) <= familyWidth && (best == "" || len(w) < len(best)) {
+				best = w
+			}
+		}
+		if best == "" {
+			best = truncate(f, familyWidth)
+		}
+		out[f] = best
+	}
+	return out
+}
 
 // short cuts a word to n characters.
 func short(s string, n int) string {

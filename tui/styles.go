@@ -21,7 +21,7 @@ type styles struct {
 	status, statusErr lipgloss.Style
 	stale             lipgloss.Style
 	theirs            lipgloss.Style
-	levels            [5]lipgloss.Style
+	levels            [spec.MaxLevels + 1]lipgloss.Style
 	verdicts          map[evaluator.Verdict]lipgloss.Style
 	kinds             map[spec.ChangeKind]lipgloss.Style
 	badge             map[string]lipgloss.Style
@@ -39,8 +39,8 @@ type syntaxStyles struct {
 	keyword, label, str, number, comment, operator, attr lipgloss.Style
 }
 
-// levelMarks draw a level in a bar where color may not show: L0 to L4.
-var levelMarks = [5]string{"·", "░", "▒", "▓", "█"}
+// levelMarks draw a level in a bar where color may not show: L0 to L9.
+var levelMarks = [spec.MaxLevels + 1]string{"·", "░", "▒", "▓", "█", "▚", "▞", "▙", "▟", "▛"}
 
 func newStyles(isDark bool) styles {
 	ld := lipgloss.LightDark(isDark)
@@ -65,7 +65,8 @@ func newStyles(isDark bool) styles {
 		statusErr: lipgloss.NewStyle().Bold(true).Foreground(red),
 		stale:     lipgloss.NewStyle().Foreground(yellow),
 		theirs:    lipgloss.NewStyle().Bold(true).Foreground(magenta),
-		levels:    [5]lipgloss.Style{fg(subtle), fg(blue), fg(cyan), fg(green), fg(magenta)},
+		levels: [spec.MaxLevels + 1]lipgloss.Style{fg(subtle), fg(blue), fg(cyan), fg(green), fg(magenta),
+			fg(yellow), fg(red), fg(accent), fg(blue).Bold(true), fg(green).Bold(true)},
 		verdicts: map[evaluator.Verdict]lipgloss.Style{
 			evaluator.Pass: fg(green), evaluator.Fail: fg(red), evaluator.Missing: fg(yellow),
 		},

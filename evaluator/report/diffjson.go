@@ -59,8 +59,11 @@ type changeJSON struct {
 type levelChangeJSON struct {
 	Category string `json:"category"`
 	Level    string `json:"level"`
-	Before   string `json:"before"`
-	After    string `json:"after"`
+	// Kind is "added" or "removed" for a level that one revision does not
+	// declare; a change of status has none.
+	Kind   string `json:"kind,omitempty"`
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 type categoryChangeJSON struct {
@@ -176,7 +179,11 @@ func newDiffJSON(r *Diff) *diffJSON {
 		})
 	}
 	for _, l := range c.Levels {
-		out.Levels = append(out.Levels, levelChangeJSON{l.Category, l.Level, l.Before, l.After})
+		lj := levelChangeJSON{Category: l.Category, Level: l.Level, Before: l.Before, After: l.After}
+		if l.Kind != spec.Changed {
+			lj.Kind = string(l.Kind)
+		}
+		out.Levels = append(out.Levels, lj)
 	}
 	for _, cc := range c.Categories {
 		out.Categories = append(out.Categories, categoryChangeJSON{cc.Category, cc.Kind, attributesJSON(cc.Attributes)})
@@ -193,8 +200,8 @@ func newDiffJSON(r *Diff) *diffJSON {
 			Moved: []moveJSON{}, Changed: []stayedJSON{}, Criteria: []passesJSON{},
 			OnlyBase: ci.OnlyBase, OnlyTarget: ci.OnlyTarget,
 		}
-		for i, from := range evaluator.Levels {
-			for j, to := range evaluator.Levels {
+		for i, from := range ci.Levels {
+			for j, to := range ci.Levels {
 				if n := ci.Matrix[i][j]; n > 0 {
 					if cj.Matrix[from] == nil {
 						cj.Matrix[from] = map[string]int{}
@@ -290,6 +297,10 @@ func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 			}
 		}
 		for _, l := range c.Levels {
+			if l.Kind != spec.Changed {
+				p("| %s | %s %s | %s | %s |\n", l.Category, l.Level, l.Kind, orNone(l.Before), orNone(l.After))
+				continue
+			}
 			p("| %s | %s status | %s | %s |\n", l.Category, l.Level, orNone(l.Before), orNone(l.After))
 		}
 	}
@@ -312,17 +323,17 @@ func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 	for _, ci := range im.Categories {
 		p("\n### %s\n\n%s, %d moved.\n\n", ci.Category, counted(ci.Devices, "device", "devices"), len(ci.Moved))
 		p("| from \\ to |")
-		for _, l := range evaluator.Levels {
+		for _, l := range ci.Levels {
 			p(" %s |", l)
 		}
 		p("\n|---|")
-		for range evaluator.Levels {
+		for range ci.Levels {
 			p("---:|")
 		}
 		p("\n")
-		for i, from := range evaluator.Levels {
+		for i, from := range ci.Levels {
 			p("| **%s** |", from)
-			for j := range evaluator.Levels {
+			for j := range ci.Levels {
 				if n := ci.Matrix[i][j]; n > 0 {
 					p(" %d |", n)
 				} else {

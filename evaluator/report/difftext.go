@@ -200,8 +200,20 @@ func summaryRows(r *Diff) [][2]string {
 	}
 	rows := [][2]string{{"criteria", joinOrNone(crit, "no change")}}
 	var levels []string
-	if n := len(c.Levels); n > 0 {
-		levels = append(levels, counted(n, "level status changed", "level statuses changed"))
+	for _, k := range []spec.ChangeKind{spec.Added, spec.Removed, spec.Changed} {
+		n := 0
+		for _, l := range c.Levels {
+			if l.Kind == k {
+				n++
+			}
+		}
+		switch {
+		case n == 0:
+		case k == spec.Changed:
+			levels = append(levels, counted(n, "level status changed", "level statuses changed"))
+		default:
+			levels = append(levels, counted(n, "level "+string(k), "levels "+string(k)))
+		}
 	}
 	if n := len(c.Categories); n > 0 {
 		levels = append(levels, counted(n, "category changed", "categories changed"))
@@ -332,7 +344,7 @@ func writeStructureText(t *textWriter, r *Diff) {
 			}
 		}
 		for _, l := range c.Levels {
-			t.row(2, 4, fmt.Sprintf("%s %s: %s → %s", l.Category, l.Level, orNone(l.Before), orNone(l.After)))
+			t.row(2, 4, LevelChangeText(l))
 		}
 	}
 	if len(c.Measurements) > 0 {
@@ -427,17 +439,29 @@ func PassCount(n int) string {
 	return fmt.Sprint(n)
 }
 
+// LevelChangeText describes a change of a level in a line: "speaker L4:
+// reserved → draft", or "robot L5: added (draft)".
+func LevelChangeText(l spec.LevelChange) string {
+	switch l.Kind {
+	case spec.Added:
+		return fmt.Sprintf("%s %s: added (%s)", l.Category, l.Level, orNone(l.After))
+	case spec.Removed:
+		return fmt.Sprintf("%s %s: removed (was %s)", l.Category, l.Level, orNone(l.Before))
+	}
+	return fmt.Sprintf("%s %s: %s → %s", l.Category, l.Level, orNone(l.Before), orNone(l.After))
+}
+
 // matrixRows lays out a category's level-migration matrix: base levels down,
 // target levels across, "." for none.
 func matrixRows(ci *evaluator.CategoryImpact) []string {
 	head := "from\\to"
-	for _, l := range evaluator.Levels {
+	for _, l := range ci.Levels {
 		head += fmt.Sprintf("%4s", l)
 	}
 	rows := []string{head}
-	for i, from := range evaluator.Levels {
+	for i, from := range ci.Levels {
 		row := fmt.Sprintf("%-7s", from)
-		for j := range evaluator.Levels {
+		for j := range ci.Levels {
 			cell := "."
 			if n := ci.Matrix[i][j]; n > 0 {
 				cell = fmt.Sprint(n)

@@ -104,7 +104,7 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 		fmt.Fprintf(w, ", %d %s (see stderr)", len(g.Invalid), Plural(len(g.Invalid), "problem", "problems"))
 	}
 	fmt.Fprintln(w)
-	levels := append([]string{evaluator.LevelNone}, spec.LevelNames...)
+	levels := spec.Ladder(g.Revision.Top())
 	fmt.Fprintf(w, "%-16s %7s", "CATEGORY", "DEVICES")
 	for _, l := range levels {
 		fmt.Fprintf(w, " %4s", l)
@@ -118,8 +118,13 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 			total += counts[l]
 		}
 		fmt.Fprintf(w, "%-16s %7d", c.Key, total)
-		for _, l := range levels {
-			if cl := c.Level(l); cl != nil && cl.Status == spec.LevelReserved {
+		for rank, l := range levels {
+			switch cl := c.Level(l); {
+			case rank > c.Top():
+				// The category's ladder is shorter: no such level.
+				fmt.Fprintf(w, " %4s", "")
+				continue
+			case cl != nil && cl.Status == spec.LevelReserved:
 				fmt.Fprintf(w, " %4s", "-")
 				continue
 			}
@@ -133,12 +138,7 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 // WriteEvalCSV writes eval's CSV: a row a device, for spreadsheets.
 func WriteEvalCSV(w io.Writer, g *Graded) error {
 	cw := csv.NewWriter(w)
-	var families []string
-	for _, f := range spec.Families {
-		if f != spec.FamilyCore {
-			families = append(families, f)
-		}
-	}
+	families := g.Revision.Families()
 	header := []string{"revision", "id", "name", "vendor", "category", "level", "claimed_level", "flags"}
 	header = append(header, families...)
 	cw.Write(append(header, "pass", "fail", "missing", "file"))

@@ -40,19 +40,26 @@ func grade(t testing.TB, std *spec.Standard, corpus *fixtures.Corpus, rev *spec.
 
 // referenceResults are the outcomes of the reference path, which decides
 // every verdict through CUE.
-type referenceResults []*evaluator.Outcome
+type referenceResults struct {
+	rev      *spec.Revision
+	outcomes []*evaluator.Outcome
+}
 
-func (r referenceResults) Outcome(i int) *evaluator.Outcome        { return r[i] }
-func (r referenceResults) OutcomeInto(i int, o *evaluator.Outcome) { *o = *r[i] }
-func (r referenceResults) Level(i int) string                      { return r[i].Level }
+func (r referenceResults) Outcome(i int) *evaluator.Outcome        { return r.outcomes[i] }
+func (r referenceResults) OutcomeInto(i int, o *evaluator.Outcome) { *o = *r.outcomes[i] }
+func (r referenceResults) Level(i int) string                      { return r.outcomes[i].Level }
 
 // Distribution counts the outcomes of a category by level, on its own.
 func (r referenceResults) Distribution(category string) map[string]int {
 	out := map[string]int{}
-	for _, l := range evaluator.Levels {
+	top := 0
+	if c := r.rev.Category(category); c != nil {
+		top = c.Top()
+	}
+	for _, l := range spec.Ladder(top) {
 		out[l] = 0
 	}
-	for _, o := range r {
+	for _, o := range r.outcomes {
 		if o.Device.Category == category {
 			out[o.Level]++
 		}
@@ -73,7 +80,7 @@ func gradeByReference(t testing.TB, std *spec.Standard, corpus *fixtures.Corpus,
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewGraded(rev, devices, referenceResults(outcomes), append(corpus.Problems, problems...))
+	return NewGraded(rev, devices, referenceResults{rev, outcomes}, append(corpus.Problems, problems...))
 }
 
 // firstDifference reports where two outputs part.
