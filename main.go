@@ -36,6 +36,27 @@ var embedded embed.FS
 // builtin is the built-in standard as a workspace's file system.
 var builtin fs.FS = embedded
 
+// starterFiles holds the starting point of a new standard (ladder init
+// --empty): one category of three levels and a small corpus, laid out as
+// a workspace under starter/.
+//
+//go:embed starter
+var starterFiles embed.FS
+
+// starter is the starting point of a new standard as a workspace's file
+// system.
+var starter = mustSub(starterFiles, "starter")
+
+// mustSub returns the subtree of an embedded file system, which is there by
+// construction.
+func mustSub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err) // the go:embed directive guarantees the directory
+	}
+	return sub
+}
+
 // Exit codes, the same for every command.
 const (
 	exitOK    = 0 // the answer is yes, or there is nothing to report

@@ -19,8 +19,10 @@ func TestMain(m *testing.M) {
 }
 
 // runScripts runs the command-line scripts of a command: the files
-// testdata/script/NAME.txtar and NAME_*.txtar. $ROBOTS is a workspace of a
-// second ladder (evaluator/testdata/robots). Besides the standard
+// testdata/script/NAME.txtar and NAME_*.txtar. $AUTONOMY is the workspace
+// of the second example standard (testdata/autonomy), and $ROBOTS that of a
+// ladder written to exercise every construct of CUE (evaluator/testdata/
+// robots). Besides the standard
 // commands, scripts can use:
 //
 //	exits N PROGRAM [ARGS...]   run a program and check its exit code
@@ -44,11 +46,16 @@ func runScripts(t *testing.T, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	autonomy, err := filepath.Abs(filepath.Join("testdata", "autonomy"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Files: mine,
 		Setup: func(env *testscript.Env) error {
-			// A second ladder, written apart from the built-in standard.
+			// Ladders written apart from the built-in standard.
 			env.Setenv("ROBOTS", robots)
+			env.Setenv("AUTONOMY", autonomy)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

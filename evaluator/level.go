@@ -97,9 +97,15 @@ func LevelIndex(level string) int {
 type Gap struct {
 	// Level is the level aimed at.
 	Level string
-	// Reserved reports that the revision reserves the level (or does not
-	// declare it): no device can reach it, and Checks is empty.
+	// Reserved reports that the revision reserves the level, or a level on
+	// the way to it, or that the category does not declare it: no device
+	// can reach it, and Checks is empty.
 	Reserved bool
+	// Blocked is the lowest level on the way that is reserved or not
+	// declared, when Reserved is set; Undeclared reports that the category
+	// does not declare it.
+	Blocked    string
+	Undeclared bool
 	// Checks are the criteria of the levels above the device's, up to and
 	// including Level, that the device does not pass, by level and ID.
 	Checks []Check
@@ -127,7 +133,7 @@ func (o *Outcome) Gap(target string) *Gap {
 	g := &Gap{Level: spec.LevelName(want)}
 	for r := rank + 1; r <= want; r++ {
 		if l := o.Category.Level(spec.LevelName(r)); l == nil || l.Status == spec.LevelReserved {
-			g.Reserved = true
+			g.Reserved, g.Blocked, g.Undeclared = true, spec.LevelName(r), l == nil
 			return g
 		}
 	}

@@ -125,6 +125,35 @@ func TestViewsGolden(t *testing.T) {
 	}
 }
 
+// TestViewsGoldenSecondLadder renders every view at 80×24 and 120×40 on the
+// second example standard: categories of five, three and four levels,
+// families of other names, nested measurements, Chinese vendor names. Run go
+// test ./tui -run TestViewsGoldenSecondLadder -update to accept a change.
+func TestViewsGoldenSecondLadder(t *testing.T) {
+	cfg := Config{
+		Workspace:  spec.NewWorkspace(os.DirFS(spectest.Autonomy(t)), "autonomy"),
+		JournalDir: t.TempDir(),
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for v := range numViews {
+			t.Run(fmt.Sprintf("%s-%dx%d", v, size[0], size[1]), func(t *testing.T) {
+				m := start(t, cfg, size[0], size[1], func(s *session) { s.took = 2100 * time.Microsecond })
+				switch v {
+				case deviceView:
+					// A vehicle that the draft's L4 and L5 move up.
+					m.openDevice("pv-kestrila-pod")
+				case editView:
+					openCriterion(t, m, "PV-L3-HIGHWAY-TAKEOVER")
+				}
+				m.switchTo(v)
+				out := screen(m)
+				checkSize(t, out, size[0], size[1])
+				golden.RequireEqual(t, out)
+			})
+		}
+	}
+}
+
 // openCriterion opens the file of a criterion of the working revision in
 // the editor, as enter in Spec does.
 func openCriterion(t testing.TB, m *App, id string) {

@@ -173,7 +173,7 @@ func (m *diffModel) changesLines(sh *shared, w, h int) []string {
 	if len(chs) == 0 {
 		lines := []string{st.dim.Render(" No criterion changed.")}
 		for _, l := range sh.s.diff().changes.Levels {
-			lines = append(lines, fmt.Sprintf(" %s %s: %s → %s", l.Category, l.Level, l.Before, l.After))
+			lines = append(lines, " "+truncate(report.LevelChangeText(l), max(w-1, 1)))
 		}
 		return lines
 	}
@@ -235,6 +235,19 @@ func (m *diffModel) changeLines(sh *shared, w int) []string {
 				}
 			}
 		}
+	}
+	// The levels of the criterion's category that changed: added, removed
+	// or of another status.
+	first := true
+	for _, l := range sh.s.diff().changes.Levels {
+		if l.Category != c.Category {
+			continue
+		}
+		if first {
+			lines = append(lines, "", st.dim.Render("levels of "+c.Category+":"))
+			first = false
+		}
+		lines = append(lines, wrapText(strings.TrimPrefix(report.LevelChangeText(l), l.Category+" "), w)...)
 	}
 	return lines
 }

@@ -226,7 +226,21 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 	for l, name := range spec.Ladder(s.work.Revision.Top()) {
 		legend = append(legend, st.levels[l].Render(levelMarks[l])+" "+name)
 	}
-	lines = append(lines, "", "  "+strings.Join(legend, "  "), "")
+	// The legend, on as many rows as the levels need.
+	lines = append(lines, "")
+	row := ""
+	for _, item := range legend {
+		if row != "" && ansi.StringWidth(row)+2+ansi.StringWidth(item) > w {
+			lines = append(lines, row)
+			row = ""
+		}
+		if row == "" {
+			row = "  " + item
+		} else {
+			row += "  " + item
+		}
+	}
+	lines = append(lines, row, "")
 	c := sh.category()
 	if c == nil {
 		return lines
@@ -237,16 +251,47 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 	}
 	bd, wd := s.baseState.Distribution(c.Key), s.workState.Distribution(c.Key)
 	lines = append(lines, st.dim.Render(fmt.Sprintf("  %-17s %2s %s", "level", "cr", "devices")))
-	for _, l := range c.Levels {
-		status := l.Status
-		if bl := s.base.Revision.Category(c.Key); bl != nil {
-			if old := bl.Level(l.Name); old != nil && old.Status != l.Status {
-				status = old.Status + "→" + l.Status
-			}
+	bc := s.base.Revision.Category(c.Key)
+	for rank := 1; rank <= max(c.Top(), baseTop(bc)); rank++ {
+		name := spec.LevelName(rank)
+		l, old := c.Level(name), (*spec.Level)(nil)
+		if bc != nil {
+			old = bc.Level(name)
 		}
-		lines = append(lines, fmt.Sprintf("  %s %-14s %2d %3d → %d", st.levels[l.Rank].Render(l.Name), status, len(l.Criteria), bd[l.Name], wd[l.Name]))
+		// A level that one revision does not declare counts no devices
+		// there: "–".
+		before, after, crits := "–", "–", 0
+		var status string
+		switch {
+		case l == nil && old == nil:
+			continue
+		case l == nil:
+			status = "removed"
+		case old == nil && bc != nil:
+			status = "added, " + l.Status
+		case old != nil && old.Status != l.Status:
+			status = old.Status + "→" + l.Status
+		default:
+			status = l.Status
+		}
+		if old != nil || bc == nil {
+			before = fmt.Sprint(bd[name])
+		}
+		if l != nil {
+			after, crits = fmt.Sprint(wd[name]), len(l.Criteria)
+		}
+		lines = append(lines, fmt.Sprintf("  %s %-14s %2d %3s → %s", st.levels[rank].Render(name), status, crits, before, after))
 	}
 	return lines
+}
+
+// baseTop returns the highest level of a category of the base revision, 0
+// if the base does not have the category.
+func baseTop(c *spec.Category) int {
+	if c == nil {
+		return 0
+	}
+	return c.Top()
 }
 
 func (m *specModel) criteriaTitle(sh *shared) string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/fixtures"
+	"github.com/ladderworks/ladder/spec"
 )
 
 // Check is the report of ladder check: a vendor's devices under each
@@ -193,8 +194,12 @@ func (r *Check) writeOutcomeText(w io.Writer, gr *Graded, o *evaluator.Outcome) 
 	switch {
 	case g == nil:
 		return
+	case g.Undeclared:
+		fmt.Fprintf(w, "    %s has no %s in %s: its levels run to %s, so no device can reach %s\n",
+			o.Category.Key, g.Blocked, rev.ID, spec.LevelName(o.Category.Top()), g.Level)
+		return
 	case g.Reserved:
-		fmt.Fprintf(w, "    %s is reserved in %s: no device can reach it yet\n", g.Level, rev.ID)
+		fmt.Fprintf(w, "    %s is reserved in %s: no device can reach it yet\n", g.Blocked, rev.ID)
 		return
 	}
 	fmt.Fprintf(w, "    to reach %s, meet %d %s:\n", g.Level, len(g.Checks), Plural(len(g.Checks), "criterion", "criteria"))

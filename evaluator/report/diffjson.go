@@ -322,25 +322,9 @@ func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 	p("\n## Impact on %s\n\nCorpus: %s.\n", counted(im.Devices, "device", "devices"), mdText(r.Corpus))
 	for _, ci := range im.Categories {
 		p("\n### %s\n\n%s, %d moved.\n\n", ci.Category, counted(ci.Devices, "device", "devices"), len(ci.Moved))
-		p("| from \\ to |")
-		for _, l := range ci.Levels {
-			p(" %s |", l)
-		}
-		p("\n|---|")
-		for range ci.Levels {
-			p("---:|")
-		}
-		p("\n")
-		for i, from := range ci.Levels {
-			p("| **%s** |", from)
-			for j := range ci.Levels {
-				if n := ci.Matrix[i][j]; n > 0 {
-					p(" %d |", n)
-				} else {
-					p(" · |")
-				}
-			}
-			p("\n")
+		if ci.Devices > 0 {
+			// With no device graded under both, there is nothing to count.
+			mdMatrix(p, ci)
 		}
 		if len(ci.Moved) > 0 {
 			p("\n| device | from | to | because |\n|---|---|---|---|\n")
@@ -358,7 +342,7 @@ func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 				passes = append(passes, cp)
 			}
 		}
-		if len(passes) > 0 {
+		if len(passes) > 0 && ci.Devices > 0 {
 			p("\n| criterion | passes before | passes after |\n|---|---:|---:|\n")
 			for _, cp := range passes {
 				p("| `%s` | %s | %s |\n", cp.ID, PassCount(cp.Before), PassCount(cp.After))
@@ -445,4 +429,28 @@ func oneLine(s string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// mdMatrix writes a category's level-migration matrix as a Markdown table.
+func mdMatrix(p func(string, ...any), ci *evaluator.CategoryImpact) {
+	p("| from \\ to |")
+	for _, l := range ci.Levels {
+		p(" %s |", l)
+	}
+	p("\n|---|")
+	for range ci.Levels {
+		p("---:|")
+	}
+	p("\n")
+	for i, from := range ci.Levels {
+		p("| **%s** |", from)
+		for j := range ci.Levels {
+			if n := ci.Matrix[i][j]; n > 0 {
+				p(" %d |", n)
+			} else {
+				p(" · |")
+			}
+		}
+		p("\n")
+	}
 }

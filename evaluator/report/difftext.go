@@ -378,8 +378,11 @@ func writeImpactText(t *textWriter, r *Diff) {
 		}
 		t.blank()
 		t.row(2, 4, t.st.sub.Render(head))
-		for _, row := range matrixRows(ci) {
-			t.line(4, row)
+		if ci.Devices > 0 {
+			// With no device graded under both, there is nothing to count.
+			for _, row := range matrixRows(ci) {
+				t.line(4, row)
+			}
 		}
 		if len(ci.Moved) > 0 {
 			t.line(4, "moved")
@@ -401,7 +404,7 @@ func writeImpactText(t *textWriter, r *Diff) {
 				passes = append(passes, p)
 			}
 		}
-		if len(passes) > 0 {
+		if len(passes) > 0 && ci.Devices > 0 {
 			t.line(4, "pass counts that changed")
 			idw := 0
 			for _, p := range passes {

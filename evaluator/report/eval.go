@@ -105,26 +105,26 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 	}
 	fmt.Fprintln(w)
 	levels := spec.Ladder(g.Revision.Top())
-	fmt.Fprintf(w, "%-16s %7s", "CATEGORY", "DEVICES")
+	by := g.Summary()
+	keyW := 16
+	for key := range by {
+		keyW = max(keyW, len(key))
+	}
+	fmt.Fprintf(w, "%-*s %7s", keyW, "CATEGORY", "DEVICES")
 	for _, l := range levels {
 		fmt.Fprintf(w, " %4s", l)
 	}
 	fmt.Fprintln(w)
-	by := g.Summary()
 	for _, c := range g.Revision.Categories {
 		counts := by[c.Key]
 		total := 0
 		for _, l := range levels {
 			total += counts[l]
 		}
-		fmt.Fprintf(w, "%-16s %7d", c.Key, total)
-		for rank, l := range levels {
-			switch cl := c.Level(l); {
-			case rank > c.Top():
-				// The category's ladder is shorter: no such level.
-				fmt.Fprintf(w, " %4s", "")
-				continue
-			case cl != nil && cl.Status == spec.LevelReserved:
+		fmt.Fprintf(w, "%-*s %7d", keyW, c.Key, total)
+		// A category with fewer levels than another ends its row early.
+		for _, l := range levels[:c.Top()+1] {
+			if cl := c.Level(l); cl != nil && cl.Status == spec.LevelReserved {
 				fmt.Fprintf(w, " %4s", "-")
 				continue
 			}

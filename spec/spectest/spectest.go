@@ -19,6 +19,22 @@ const (
 	Draft   = "gbz177-l4-draft"
 )
 
+// The revisions of the second example standard, testdata/autonomy: a ladder
+// that is not GB/Z 177 (three categories of five, three and four levels,
+// families of their own, nested measurements). The draft has one level more
+// than the edition.
+const (
+	AutonomyEdition = "autonomy-2026"
+	AutonomyDraft   = "autonomy-2027-draft"
+)
+
+// Autonomy returns the directory of the second example standard, a
+// workspace of its own.
+func Autonomy(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(Root(t), "testdata", "autonomy")
+}
+
 // Timeout bounds the compilation of a revision in tests: far more than
 // any revision of the built-in standard needs.
 const Timeout = time.Minute
