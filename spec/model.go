@@ -103,7 +103,7 @@ type Category struct {
 	Title string
 	Part  string
 	// Prefix is the prefix that the IDs of the category's criteria carry,
-	// such as "MT" in MT-L2-LLM, or "" if the category declares none.
+	// such as "DR" in DR-L2-OBSTACLES, or "" if the category declares none.
 	Prefix string
 	// Determination says how the level of a device is decided.
 	Determination Determination

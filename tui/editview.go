@@ -21,7 +21,7 @@ import (
 // built-in editor, beside what the edit does to the corpus.
 type editModel struct {
 	// files are the files opened, by key: their path in the workspace,
-	// such as cue/revisions/gbz177-l4-draft/mobile_terminal.cue.
+	// such as cue/revisions/draft-1/thermostat.cue.
 	files map[string]*openFile
 	// cur is the key of the file shown.
 	cur string
@@ -431,7 +431,7 @@ func (m *editModel) openAt(f *openFile, line int) {
 }
 
 // categoryOfKey returns the category a file is named after, such as
-// mobile_terminal for .../mobile_terminal.cue, or "".
+// thermostat for .../thermostat.cue, or "".
 func categoryOfKey(key string) string {
 	return strings.TrimSuffix(path.Base(key), ".cue")
 }

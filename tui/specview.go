@@ -369,7 +369,7 @@ const familyWidth = 8
 // familyNames returns the short names of a category's families (and core)
 // for the criteria pane: for each, the shortest word of its name that fits
 // and that no other family of the category has, else its name cut to fit.
-// So end_side and device_cloud are "end" and "cloud".
+// So near_field and far_field are "near" and "far".
 func familyNames(c *spec.Category) map[string]string {
 	out := map[string]string{spec.FamilyCore: spec.FamilyCore}
 	if c == nil {

@@ -442,7 +442,7 @@ func PassCount(n int) string {
 	return fmt.Sprint(n)
 }
 
-// LevelChangeText describes a change of a level in a line: "speaker L4:
+// LevelChangeText describes a change of a level in a line: "drone L4:
 // reserved → draft", or "robot L5: added (draft)".
 func LevelChangeText(l spec.LevelChange) string {
 	switch l.Kind {

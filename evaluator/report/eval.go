@@ -65,7 +65,7 @@ func WriteEvalJSON(w io.Writer, g *Graded) error {
 }
 
 // familyText lists the levels of an outcome's families, such as
-// "end_side L2, device_cloud L3", or "-".
+// "highway L2, urban L3", or "-".
 func familyText(o *evaluator.Outcome) string {
 	if len(o.Families) == 0 {
 		return "-"
