@@ -3,6 +3,8 @@ package spec
 import (
 	"bytes"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/load"
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 var wantCategories = []string{"mobile_terminal", "microcomputer", "television", "glasses", "vehicle_cockpit", "speaker", "earphone"}
@@ -193,42 +196,124 @@ func TestDraftHasEveryKindOfChange(t *testing.T) {
 	}
 }
 
-// TestBuiltinIsFormatted checks that `cue fmt` would leave every file of the
-// built-in standard as it is.
-func TestBuiltinIsFormatted(t *testing.T) {
-	err := fs.WalkDir(repo, "cue", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".cue") {
-			return err
-		}
-		src, err := fs.ReadFile(repo, p)
+// standards are the standards this repository holds as workspaces: the
+// built-in one, the starting point that init --empty writes, and the second
+// example, which is not GB/Z 177.
+var standards = []struct {
+	dir  string
+	revs []string
+}{
+	{"..", []string{edition, draft}},
+	{"../starter", []string{"draft-1"}},
+	{"../testdata/autonomy", []string{spectest.AutonomyEdition, spectest.AutonomyDraft}},
+}
+
+// TestStandardsAreFormatted checks that `cue fmt` would leave every file of
+// each standard as it is.
+func TestStandardsAreFormatted(t *testing.T) {
+	for _, std := range standards {
+		root := os.DirFS(std.dir)
+		err := fs.WalkDir(root, "cue", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".cue") {
+				return err
+			}
+			src, err := fs.ReadFile(root, p)
+			if err != nil {
+				return err
+			}
+			got, err := format.Source(src)
+			if err != nil {
+				t.Errorf("%s/%s: %v", std.dir, p, err)
+			} else if !bytes.Equal(got, src) {
+				t.Errorf("%s/%s is not formatted as cue fmt formats it", std.dir, p)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		got, err := format.Source(src)
-		if err != nil {
-			t.Errorf("%s: %v", p, err)
-		} else if !bytes.Equal(got, src) {
-			t.Errorf("%s is not formatted as cue fmt formats it", p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
-// TestBuiltinPassesCueVet runs what `cue vet -c=false ./revisions/<id>`
-// runs in cue/, through CUE's own loader reading the files from disk.
-func TestBuiltinPassesCueVet(t *testing.T) {
+// TestStandardsPassCueVet runs what `cue vet -c=false ./revisions/<id>`
+// runs in each standard's cue/, through CUE's own loader reading the files
+// from disk.
+func TestStandardsPassCueVet(t *testing.T) {
 	ctx := cuecontext.New()
-	for _, id := range []string{edition, draft} {
-		insts := load.Instances([]string{"./revisions/" + id}, &load.Config{Dir: "../cue"})
-		if err := insts[0].Err; err != nil {
-			t.Fatalf("%s: %v", id, err)
+	for _, std := range standards {
+		for _, id := range std.revs {
+			insts := load.Instances([]string{"./revisions/" + id}, &load.Config{Dir: filepath.Join(std.dir, "cue")})
+			if err := insts[0].Err; err != nil {
+				t.Fatalf("%s: %v", id, err)
+			}
+			v := ctx.BuildInstance(insts[0])
+			if err := v.Validate(cue.Attributes(true), cue.Definitions(true), cue.Hidden(true), cue.Concrete(false)); err != nil {
+				t.Errorf("cue vet -c=false ./revisions/%s in %s: %v", id, std.dir, err)
+			}
 		}
-		v := ctx.BuildInstance(insts[0])
-		if err := v.Validate(cue.Attributes(true), cue.Definitions(true), cue.Hidden(true), cue.Concrete(false)); err != nil {
-			t.Errorf("cue vet -c=false ./revisions/%s: %v", id, err)
-		}
+	}
+}
+
+// TestExampleStandards checks that the starter and the second example
+// load and lint clean, and have what they are there to show: levels other
+// than four, families of their own, nested measurements, prefixes.
+func TestExampleStandards(t *testing.T) {
+	type want struct {
+		rev      string
+		tops     map[string]int
+		families map[string][]string
+		prefixes map[string]string
+	}
+	for _, w := range []want{
+		{"draft-1", map[string]int{"thermostat": 3}, map[string][]string{}, map[string]string{"thermostat": "TH"}},
+		{spectest.AutonomyEdition,
+			map[string]int{"passenger_vehicle": 4, "delivery_robot": 3, "farm_tractor": 4},
+			map[string][]string{"passenger_vehicle": {"highway", "urban"}, "farm_tractor": {"field", "transport"}},
+			map[string]string{"passenger_vehicle": "PV", "delivery_robot": "DR", "farm_tractor": "FT"}},
+		{spectest.AutonomyDraft,
+			map[string]int{"passenger_vehicle": 5, "delivery_robot": 3, "farm_tractor": 4},
+			map[string][]string{"passenger_vehicle": {"highway", "urban"}, "farm_tractor": {"field", "transport"}},
+			map[string]string{"passenger_vehicle": "PV", "delivery_robot": "DR", "farm_tractor": "FT"}},
+	} {
+		t.Run(w.rev, func(t *testing.T) {
+			dir := "../starter"
+			if w.rev != "draft-1" {
+				dir = "../testdata/autonomy"
+			}
+			ws := NewWorkspace(os.DirFS(dir), "")
+			ids, err := ws.Revisions()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rev := mustLoad(t, os.DirFS(dir), w.rev)
+			if f := Lint(rev, ids); len(f) > 0 {
+				t.Errorf("Lint: %v", f)
+			}
+			if len(rev.Categories) != len(w.tops) {
+				t.Errorf("%d categories, want %d", len(rev.Categories), len(w.tops))
+			}
+			nested := false
+			for _, c := range rev.Categories {
+				if c.Top() != w.tops[c.Key] || len(c.Levels) != c.Top() {
+					t.Errorf("%s: levels %d, top L%d, want L1 to L%d", c.Key, len(c.Levels), c.Top(), w.tops[c.Key])
+				}
+				if !slices.Equal(c.Determination.Families, w.families[c.Key]) {
+					t.Errorf("%s: families %v, want %v", c.Key, c.Determination.Families, w.families[c.Key])
+				}
+				if c.Prefix != w.prefixes[c.Key] {
+					t.Errorf("%s: prefix %q, want %q", c.Key, c.Prefix, w.prefixes[c.Key])
+				}
+				for _, l := range c.Levels {
+					for _, cr := range l.Criteria {
+						for _, f := range cr.Fields {
+							nested = nested || len(f.Labels) > 2
+						}
+					}
+				}
+			}
+			if !nested {
+				t.Error("no criterion tests a nested measurement")
+			}
+		})
 	}
 }
