@@ -387,3 +387,88 @@ func TestFlow(t *testing.T) {
 		t.Errorf("the device view does not say the device moved down:\n%s", out)
 	}
 }
+
+// TestNewCategoryInEveryView adds a category to a workspace in CUE alone (a
+// file with its criteria, its key in #CategoryKey, a measurement, and its
+// devices) and finds it in every view: no Go code knows the categories.
+func TestNewCategoryInEveryView(t *testing.T) {
+	draft := func(name string) string { return spectest.RevFile(spectest.Draft, name) }
+	device := func(id, claim string, steps, days float64) spectest.Edit {
+		return spectest.Edit{File: "fixtures/devices/smart_watch/" + id + ".json", New: fmt.Sprintf(
+			`{"id": %q, "name": "Watch %s", "vendor": "Tindrel", "category": "smart_watch", "claimed_level": %q,
+			 "measurements": {"wake_rate_quiet_pct": %g, "battery_days": %g}}`, id, id, claim, steps, days)}
+	}
+	dir := spectest.Dir(t,
+		spectest.Replace(draft("schema.cue"), `| "speaker" | "earphone"`, `| "speaker" | "earphone" | "smart_watch"`),
+		spectest.Replace(draft("schema.cue"), "#Measurements: {", "#Measurements: {\n\tbattery_days?: number & >=0 & <=60 @unit(days)\n"),
+		spectest.Edit{File: draft("smart_watch.cue"), New: `package standard
+
+categories: smart_watch: {
+	title:  "Smart watch"
+	part:   "GB/Z 177.10"
+	prefix: "SW"
+	determination: rule: "cumulative"
+	levels: {
+		L1: status: "draft"
+		L2: status: "draft"
+	}
+}
+
+categories: smart_watch: levels: L1: criteria: "SW-L1-WAKE": {
+	title:      "Wakes to a spoken command"
+	element:    "perception"
+	family:     "core"
+	provenance: "illustrative"
+	require: measurements: wake_rate_quiet_pct: >=90
+}
+
+categories: smart_watch: levels: L2: criteria: "SW-L2-BATTERY": {
+	title:      "Lasts two days on a charge"
+	element:    "execution"
+	family:     "core"
+	provenance: "illustrative"
+	require: measurements: battery_days: >=2
+}
+`},
+		device("sw-one", "L1", 95, 1),
+		device("sw-two", "L2", 96, 3),
+	)
+	m := start(t, diskConfig(t, dir, t.TempDir()), 120, 40, nil)
+	if m.s.work.Revision.Category("smart_watch") == nil {
+		t.Fatal("the working revision has no smart_watch")
+	}
+	// Select the category in Spec, as a user would.
+	for range len(m.s.work.Revision.Categories) {
+		if c := m.sh.category(); c != nil && c.Key == "smart_watch" {
+			break
+		}
+		press(m, "down")
+	}
+	want := map[viewID][]string{
+		specView:   {"smart_watch", "SW-L1-WAKE", "SW-L2-BATTERY", "2/2", "L2 added, draft"},
+		impactView: {"smart_watch", "Levels · smart_watch", "from\\to   L0   L1   L2  "},
+		diffView:   {"SW-L1-WAKE", "SW-L2-BATTERY"},
+		corpusView: {"sw-one", "sw-two"},
+		deviceView: {"sw-two", "SW-L2-BATTERY", "at the top of its ladder"},
+		editView:   {"smart_watch.cue", "battery_days: >=2"},
+	}
+	for v := range numViews {
+		m.switchTo(v)
+		switch v {
+		case diffView:
+			press(m, "end") // the new category's criteria come last
+		case corpusView:
+			press(m, "/", "s", "w", "-", "enter")
+		case deviceView:
+			m.openDevice("sw-two")
+		case editView:
+			openCriterion(t, m, "SW-L2-BATTERY")
+		}
+		out := screen(m)
+		for _, s := range want[v] {
+			if !strings.Contains(out, s) {
+				t.Errorf("%s view does not show %q:\n%s", v, s, out)
+			}
+		}
+	}
+}

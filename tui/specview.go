@@ -267,14 +267,14 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 			continue
 		case l == nil:
 			status = "removed"
-		case old == nil && bc != nil:
+		case old == nil:
 			status = "added, " + l.Status
-		case old != nil && old.Status != l.Status:
+		case old.Status != l.Status:
 			status = old.Status + "→" + l.Status
 		default:
 			status = l.Status
 		}
-		if old != nil || bc == nil {
+		if old != nil {
 			before = fmt.Sprint(bd[name])
 		}
 		if l != nil {
