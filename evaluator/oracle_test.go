@@ -114,9 +114,10 @@ func loadWorkspace(t *testing.T, ws *spec.Workspace) (*spec.Standard, map[string
 }
 
 // TestRevisionsAgreeWithOracle decides every (device, criterion) pair of
-// the built-in revisions, and of a second ladder written apart from them
-// (testdata/robots: three categories of its own, and every construct of
-// the verdict rule), three ways.
+// the built-in revisions, of a ladder written apart from them to use every
+// construct of the verdict rule (testdata/robots), of the second example
+// standard (five, three and four levels, nested measurements) and of the
+// starter, three ways.
 func TestRevisionsAgreeWithOracle(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -124,6 +125,8 @@ func TestRevisionsAgreeWithOracle(t *testing.T) {
 	}{
 		{"builtin", spec.NewWorkspace(spectest.FS(t), "")},
 		{"robots", spec.NewWorkspace(os.DirFS("testdata/robots"), "testdata/robots")},
+		{"autonomy", spec.NewWorkspace(os.DirFS(spectest.Autonomy(t)), "autonomy")},
+		{"starter", spec.NewWorkspace(os.DirFS("../starter"), "starter")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			std, devices := loadWorkspace(t, tc.ws)
