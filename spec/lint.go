@@ -246,6 +246,9 @@ func (l *linter) determination(c *Category) {
 // ladder checks that a category's levels run from L1 up without a gap.
 func (l *linter) ladder(c *Category) {
 	if len(c.Levels) == 0 {
+		if !field(l.categoryValue(c), "levels").Exists() {
+			return // reading the revision found it
+		}
 		l.add(c.Pos, "level", "category %s declares no levels; declare L1 and up, such as levels: L1: {status: %q, criteria: {...}}", c.Key, LevelNormative)
 		return
 	}

@@ -155,6 +155,10 @@ func TestLint(t *testing.T) {
 		edits: []edit{{sp, "\t\tL4: status: \"reserved\"\n", "\t\tL6: status: \"reserved\"\n"}},
 		want:  []want{{"level", "category speaker declares L6 but not L4, L5: its levels run from L1 up without a gap", "categories: speaker: {"}},
 	}, {
+		name:  "no levels",
+		edits: []edit{{sp, "\tlevels: {\n\t\tL1: status: \"normative\"\n\t\tL2: status: \"normative\"\n\t\tL3: status: \"normative\"\n\t\tL4: status: \"reserved\"\n\t}\n", ""}, {sp, "categories: speaker: levels: L1: criteria: {", "_l1: {"}, {sp, "categories: speaker: levels: L2: criteria: {", "_l2: {"}, {sp, "categories: speaker: levels: L3: criteria: {", "_l3: {"}},
+		want:  []want{{"structure", "category speaker has no levels", "categories: speaker: {"}},
+	}, {
 		name:  "a level beyond L9",
 		edits: []edit{{sp, "\t\tL4: status: \"reserved\"\n", "\t\tL10: status: \"reserved\"\n"}},
 		want:  []want{{"level", `speaker has a level "L10"; levels are named L1, L2 and so on, up to L9`, "L10: status"}},
