@@ -73,7 +73,7 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 		return e.errorf("%v", err)
 	}
 	r := &report.Check{Target: target, Explain: explain}
-	known := fixtures.NewVocabulary(std.Revisions...)
+	known := fixtures.VocabularyOf(std)
 	for _, rev := range revs {
 		g, err := evaluator.Grade(context.Background(), rev, corpus.Records, known)
 		if err != nil {

@@ -126,7 +126,10 @@ func diff(e *env, dir string, args, corpusPaths []string, opts report.TextOption
 	r.Corpus = strings.Join(append([]string{ws.DisplayPath(fixtures.DevicesDir)}, corpusPaths...), ", ")
 	// Measurements that any revision defines, those read from git too,
 	// are ignored by a revision that does not.
-	known := fixtures.NewVocabulary(append(slices.Clone(std.Revisions), r.BaseRev, r.TargetRev)...)
+	known := fixtures.VocabularyOf(std)
+	for _, name := range slices.Concat(r.BaseRev.Measurements, r.TargetRev.Measurements) {
+		known[name.Name] = true
+	}
 	c, err := evaluator.Compare(context.Background(), corpus, known, r.BaseRev, r.TargetRev)
 	if err != nil {
 		return e.errorf("%v", err)

@@ -66,7 +66,7 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 	// on the 2-core development machine), but still within 768 MiB.
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(768 << 20)
-	gr, err := evaluator.Grade(context.Background(), rev, corpus.Records, fixtures.NewVocabulary(std.Revisions...))
+	gr, err := evaluator.Grade(context.Background(), rev, corpus.Records, fixtures.VocabularyOf(std))
 	if err != nil {
 		return e.errorf("%v", err)
 	}

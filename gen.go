@@ -93,7 +93,7 @@ func learn(e *env, ws *spec.Workspace, std *spec.Standard, rev *spec.Revision, g
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	known := fixtures.NewVocabulary(std.Revisions...)
+	known := fixtures.VocabularyOf(std)
 	var opts fixtures.ValidateOptions
 	// A schema the compiler does not model is checked through CUE.
 	if check, err := evaluator.CompileSchema(rev, known); err == nil {

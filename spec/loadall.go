@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/parser"
 )
 
 // Standard is every revision of a workspace, loaded.
@@ -19,6 +22,10 @@ type Standard struct {
 	Revisions []*Revision
 	// Broken holds why the revisions that do not load failed.
 	Broken map[string]error
+	// Declared holds, for each revision that does not load, the names of
+	// the measurements its source declares in #Measurements, as far as
+	// the source parses: a device record that holds one is not misspelt.
+	Declared map[string][]string
 }
 
 // LoadAll loads every revision of the workspace, each within timeout. A
@@ -32,7 +39,7 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("the workspace holds no revisions under %s", RevisionsDir)
 	}
-	s := &Standard{IDs: ids, Broken: map[string]error{}}
+	s := &Standard{IDs: ids, Broken: map[string]error{}, Declared: map[string][]string{}}
 	for i, id := range ids {
 		ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
 			fmt.Errorf("it did not compile within %v (try ladder vet --rev %s)", timeout, id))
@@ -41,6 +48,7 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 		cancel()
 		if err != nil {
 			s.Broken[id] = err
+			s.Declared[id] = w.declaredMeasurements(id)
 			if timedOut {
 				// The abandoned compilation still holds the workspace:
 				// the revisions after it cannot load either.
@@ -53,6 +61,13 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 		}
 		s.Revisions = append(s.Revisions, rev)
 	}
+	s.sort()
+	return s, nil
+}
+
+// sort orders the loaded revisions oldest first: a draft after the
+// revision it was forked from, and otherwise by ID.
+func (s *Standard) sort() {
 	depth := func(r *Revision) int {
 		d := 0
 		for seen := map[string]bool{}; r != nil && r.Base != "" && !seen[r.ID]; d++ {
@@ -64,7 +79,29 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 	slices.SortStableFunc(s.Revisions, func(a, b *Revision) int {
 		return cmp.Or(cmp.Compare(depth(a), depth(b)), strings.Compare(a.ID, b.ID))
 	})
-	return s, nil
+}
+
+// With returns the standard with rev in place of the revision of its ID (a
+// version of it compiled later, such as an edit), or added where that
+// revision did not load. The standard itself does not change.
+func (s *Standard) With(rev *Revision) *Standard {
+	out := &Standard{IDs: s.IDs, Revisions: slices.Clone(s.Revisions), Broken: map[string]error{}, Declared: map[string][]string{}}
+	for id, err := range s.Broken {
+		if id != rev.ID {
+			out.Broken[id] = err
+			out.Declared[id] = s.Declared[id]
+		}
+	}
+	if i := slices.IndexFunc(out.Revisions, func(r *Revision) bool { return r.ID == rev.ID }); i >= 0 {
+		out.Revisions[i] = rev
+		return out
+	}
+	out.Revisions = append(out.Revisions, rev)
+	if !slices.Contains(out.IDs, rev.ID) {
+		out.IDs = slices.Sorted(slices.Values(append(slices.Clone(out.IDs), rev.ID)))
+	}
+	out.sort()
+	return out
 }
 
 // Loaded returns the loaded revision with the given ID, or nil.
@@ -115,4 +152,45 @@ func (s *Standard) Choose(id string, statuses ...string) (*Revision, error) {
 		errs = append(errs, s.Broken[id])
 	}
 	return nil, errors.Join(errs...)
+}
+
+// declaredMeasurements returns the names of the measurements that a
+// revision's source declares in a top-level #Measurements struct, read by
+// the parser alone: for a revision that does not compile, as far as its
+// files parse.
+func (w *Workspace) declaredMeasurements(id string) []string {
+	files, err := w.readRevisionFiles(id)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, f := range files {
+		// A file with a syntax error still gives what parsed before it.
+		af, _ := parser.ParseFile(f.Name, f.Data)
+		if af == nil {
+			continue
+		}
+		for _, d := range af.Decls {
+			fd, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			if name, _, _ := ast.LabelName(fd.Label); name != "#Measurements" {
+				continue
+			}
+			st, ok := fd.Value.(*ast.StructLit)
+			if !ok {
+				continue
+			}
+			for _, e := range st.Elts {
+				if mf, ok := e.(*ast.Field); ok {
+					if name, _, err := ast.LabelName(mf.Label); err == nil && name != "" {
+						names = append(names, name)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }

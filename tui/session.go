@@ -106,7 +106,7 @@ func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 		if err != nil {
 			return loadedMsg{err: err, fromLoad: true}
 		}
-		cmp, err := evaluator.Compare(context.Background(), corpus, fixtures.NewVocabulary(std.Revisions...), base, work)
+		cmp, err := evaluator.Compare(context.Background(), corpus, fixtures.VocabularyOf(std), base, work)
 		if err != nil {
 			return loadedMsg{err: err, fromLoad: true}
 		}
@@ -117,7 +117,7 @@ func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 // reevaluate evaluates the corpus of a session under other revisions.
 func reevaluate(prev *session, base, work *spec.Revision) tea.Cmd {
 	return func() tea.Msg {
-		cmp, err := evaluator.Compare(context.Background(), prev.cmp.Corpus(), fixtures.NewVocabulary(prev.std.Revisions...), base, work)
+		cmp, err := evaluator.Compare(context.Background(), prev.cmp.Corpus(), fixtures.VocabularyOf(prev.std), base, work)
 		if err != nil {
 			return loadedMsg{err: err}
 		}
