@@ -49,10 +49,9 @@ func Compare(ctx context.Context, corpus *fixtures.Corpus, known fixtures.Vocabu
 // WithTarget returns the comparison with another version of the target
 // revision, such as a drafter's edit, compiled. Its verdicts come from the
 // target's engine, which re-checks only what the edit can change; the
-// corpus is validated again only when the #Device schema changed. All are
-// the workspace's revisions, which decide the measurements that are known
-// when it did.
-func (c *Comparison) WithTarget(ctx context.Context, rev *spec.Revision, all []*spec.Revision) (*Comparison, error) {
+// corpus is validated again only when the #Device schema changed, against
+// known, the measurements of the workspace's revisions with rev among them.
+func (c *Comparison) WithTarget(ctx context.Context, rev *spec.Revision, known fixtures.Vocabulary) (*Comparison, error) {
 	start := time.Now()
 	n := &Comparison{corpus: c.corpus, known: c.known, Base: c.Base}
 	checks := 0
@@ -64,13 +63,7 @@ func (c *Comparison) WithTarget(ctx context.Context, rev *spec.Revision, all []*
 		n.Target = &Grading{Revision: rev, Devices: c.Target.Devices, Invalid: c.Target.Invalid, Engine: c.Target.Engine, Checks: delta.Checks}
 		checks = delta.Checks
 	} else {
-		revs := slices.Clone(all)
-		for i, r := range revs {
-			if r.ID == rev.ID {
-				revs[i] = rev
-			}
-		}
-		n.known = fixtures.NewVocabulary(revs...)
+		n.known = known
 		g, err := Grade(ctx, rev, c.corpus.Records, n.known)
 		if err != nil {
 			return nil, err

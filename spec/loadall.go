@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,10 +23,19 @@ type Standard struct {
 	Revisions []*Revision
 	// Broken holds why the revisions that do not load failed.
 	Broken map[string]error
-	// Declared holds, for each revision that does not load, the names of
-	// the measurements its source declares in #Measurements, as far as
-	// the source parses: a device record that holds one is not misspelt.
-	Declared map[string][]string
+	// Declared holds, for each revision that does not load, what its
+	// source declares, as far as it parses.
+	Declared map[string]*Declared
+}
+
+// Declared is what the source of a revision that does not compile says of
+// it, read by the parser alone.
+type Declared struct {
+	// Status and Base are the strings of its revision block, or "".
+	Status, Base string
+	// Measurements are the names of the fields of its #Measurements: a
+	// device record that holds one is not misspelt.
+	Measurements []string
 }
 
 // LoadAll loads every revision of the workspace, each within timeout. A
@@ -39,7 +49,7 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("the workspace holds no revisions under %s", RevisionsDir)
 	}
-	s := &Standard{IDs: ids, Broken: map[string]error{}, Declared: map[string][]string{}}
+	s := &Standard{IDs: ids, Broken: map[string]error{}, Declared: map[string]*Declared{}}
 	for i, id := range ids {
 		ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
 			fmt.Errorf("it did not compile within %v (try ladder vet --rev %s)", timeout, id))
@@ -48,7 +58,7 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 		cancel()
 		if err != nil {
 			s.Broken[id] = err
-			s.Declared[id] = w.declaredMeasurements(id)
+			s.Declared[id] = w.declared(id)
 			if timedOut {
 				// The abandoned compilation still holds the workspace:
 				// the revisions after it cannot load either.
@@ -85,7 +95,7 @@ func (s *Standard) sort() {
 // version of it compiled later, such as an edit), or added where that
 // revision did not load. The standard itself does not change.
 func (s *Standard) With(rev *Revision) *Standard {
-	out := &Standard{IDs: s.IDs, Revisions: slices.Clone(s.Revisions), Broken: map[string]error{}, Declared: map[string][]string{}}
+	out := &Standard{IDs: s.IDs, Revisions: slices.Clone(s.Revisions), Broken: map[string]error{}, Declared: map[string]*Declared{}}
 	for id, err := range s.Broken {
 		if id != rev.ID {
 			out.Broken[id] = err
@@ -154,43 +164,136 @@ func (s *Standard) Choose(id string, statuses ...string) (*Revision, error) {
 	return nil, errors.Join(errs...)
 }
 
-// declaredMeasurements returns the names of the measurements that a
-// revision's source declares in a top-level #Measurements struct, read by
-// the parser alone: for a revision that does not compile, as far as its
-// files parse.
-func (w *Workspace) declaredMeasurements(id string) []string {
+// declared reads what the source of a revision declares, by the parser
+// alone: for a revision that does not compile, as far as its files parse.
+func (w *Workspace) declared(id string) *Declared {
+	d := &Declared{}
 	files, err := w.readRevisionFiles(id)
 	if err != nil {
-		return nil
+		return d
 	}
-	var names []string
 	for _, f := range files {
 		// A file with a syntax error still gives what parsed before it.
 		af, _ := parser.ParseFile(f.Name, f.Data)
 		if af == nil {
 			continue
 		}
-		for _, d := range af.Decls {
-			fd, ok := d.(*ast.Field)
+		for _, decl := range af.Decls {
+			fd, ok := decl.(*ast.Field)
 			if !ok {
-				continue
-			}
-			if name, _, _ := ast.LabelName(fd.Label); name != "#Measurements" {
 				continue
 			}
 			st, ok := fd.Value.(*ast.StructLit)
 			if !ok {
 				continue
 			}
-			for _, e := range st.Elts {
-				if mf, ok := e.(*ast.Field); ok {
-					if name, _, err := ast.LabelName(mf.Label); err == nil && name != "" {
-						names = append(names, name)
+			switch name, _, _ := ast.LabelName(fd.Label); name {
+			case "#Measurements":
+				for _, e := range st.Elts {
+					if mf, ok := e.(*ast.Field); ok {
+						if name, _, err := ast.LabelName(mf.Label); err == nil && name != "" {
+							d.Measurements = append(d.Measurements, name)
+						}
 					}
+				}
+			case "revision":
+				// The block that names the revision's id says its status
+				// and base; others (in conflict, perhaps) fill what it
+				// leaves out.
+				fields := map[string]string{}
+				for _, e := range st.Elts {
+					rf, ok := e.(*ast.Field)
+					if !ok {
+						continue
+					}
+					if lit, ok := rf.Value.(*ast.BasicLit); ok {
+						if value, err := strconv.Unquote(lit.Value); err == nil {
+							name, _, _ := ast.LabelName(rf.Label)
+							fields[name] = value
+						}
+					}
+				}
+				_, main := fields["id"]
+				if main || d.Status == "" {
+					d.Status = cmp.Or(fields["status"], d.Status)
+				}
+				if main || d.Base == "" {
+					d.Base = cmp.Or(fields["base"], d.Base)
 				}
 			}
 		}
 	}
-	slices.Sort(names)
-	return slices.Compact(names)
+	slices.Sort(d.Measurements)
+	d.Measurements = slices.Compact(d.Measurements)
+	return d
+}
+
+// ChooseID returns the ID of the revision named id, whether it loads or not,
+// or, when id is "", of the newest revision with the first of the statuses
+// that has one, among those that load and those that do not (whose status
+// and base their source declares): the revision a drafter means, which
+// may be one that does not compile yet. It fails with an
+// [*UnknownRevisionError] for an ID the workspace does not hold.
+func (s *Standard) ChooseID(id string, statuses ...string) (string, error) {
+	if id != "" {
+		if !slices.Contains(s.IDs, id) {
+			return "", &UnknownRevisionError{ID: id, Available: s.IDs}
+		}
+		return id, nil
+	}
+	all := s.byAge()
+	for _, status := range statuses {
+		for i := len(all) - 1; i >= 0; i-- {
+			if s.status(all[i]) == status {
+				return all[i], nil
+			}
+		}
+	}
+	if len(all) == 0 {
+		return "", fmt.Errorf("the workspace holds no revisions under %s", RevisionsDir)
+	}
+	return all[len(all)-1], nil
+}
+
+// status and base return what a revision says of itself: the loaded
+// model's, or its source's where it does not load.
+func (s *Standard) status(id string) string {
+	if r := s.Loaded(id); r != nil {
+		return r.Status
+	}
+	if d := s.Declared[id]; d != nil {
+		return d.Status
+	}
+	return ""
+}
+
+func (s *Standard) base(id string) string {
+	if r := s.Loaded(id); r != nil {
+		return r.Base
+	}
+	if d := s.Declared[id]; d != nil {
+		return d.Base
+	}
+	return ""
+}
+
+// byAge returns the IDs of every revision, loaded or not, oldest first, as
+// the loaded revisions are ordered.
+func (s *Standard) byAge() []string {
+	depth := func(id string) int {
+		d := 0
+		for seen := map[string]bool{}; id != "" && !seen[id]; d++ {
+			seen[id] = true
+			id = s.base(id)
+			if !slices.Contains(s.IDs, id) {
+				break
+			}
+		}
+		return d
+	}
+	ids := slices.Clone(s.IDs)
+	slices.SortStableFunc(ids, func(a, b string) int {
+		return cmp.Or(cmp.Compare(depth(a), depth(b)), strings.Compare(a, b))
+	})
+	return ids
 }

@@ -29,11 +29,25 @@ func TestLoadAllKeepsWhatABrokenRevisionDeclares(t *testing.T) {
 			if std.Broken[draft] == nil || std.Loaded(draft) != nil {
 				t.Fatalf("the draft loaded: broken %v", std.Broken)
 			}
-			got := std.Declared[draft]
+			d := std.Declared[draft]
+			if d == nil || d.Status != RevisionDraft || d.Base != edition {
+				t.Fatalf("declared %+v, want status draft and base %s", d, edition)
+			}
+			got := d.Measurements
 			for _, want := range []string{"personal_model", "npu_tops_int8", "wake_rate_quiet_pct"} {
 				if !slices.Contains(got, want) {
 					t.Errorf("declared measurements lack %s: %v", want, got)
 				}
+			}
+			// The drafter's revision is the draft, though it does not load.
+			if id, err := std.ChooseID("", RevisionDraft, RevisionPublished); id != draft || err != nil {
+				t.Errorf("ChooseID() = %q, %v; want the broken draft", id, err)
+			}
+			if r, _ := std.Choose("", RevisionDraft, RevisionPublished); r == nil || r.ID != edition {
+				t.Errorf("Choose() = %v, want the edition, the newest that loads", r)
+			}
+			if id, err := std.ChooseID("nope"); err == nil {
+				t.Errorf("ChooseID(nope) = %q, want an error", id)
 			}
 			if len(std.Declared) != 1 {
 				t.Errorf("declared measurements of %d revisions, want the broken one's", len(std.Declared))
@@ -60,7 +74,7 @@ func TestStandardWith(t *testing.T) {
 
 	// A revision that did not load comes back, in its place among the
 	// others, and is no longer broken.
-	broken := &Standard{IDs: std.IDs, Revisions: std.Revisions[:1], Broken: map[string]error{draft: errBroken}, Declared: map[string][]string{draft: {"x"}}}
+	broken := &Standard{IDs: std.IDs, Revisions: std.Revisions[:1], Broken: map[string]error{draft: errBroken}, Declared: map[string]*Declared{draft: {Measurements: []string{"x"}}}}
 	back := broken.With(edited)
 	if back.Loaded(draft) != edited || back.Broken[draft] != nil || back.Declared[draft] != nil {
 		t.Errorf("With of a broken revision: loaded %v, broken %v, declared %v", back.Loaded(draft), back.Broken, back.Declared)

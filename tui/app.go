@@ -81,6 +81,9 @@ type App struct {
 	recovered bool
 	// afterWorkspace continues what asked for a workspace to be made.
 	afterWorkspace func(*App) tea.Cmd
+	// tick schedules a message after a delay: tea.Tick, which tests
+	// replace so that they can run every other command at once.
+	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 // shared is the state that views share and the root owns.
@@ -102,7 +105,7 @@ func New(cfg Config) *App {
 	if cfg.Workspace == nil {
 		cfg.Workspace = spec.NewWorkspace(cfg.Builtin, "")
 	}
-	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true}
+	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true, tick: tea.Tick}
 	m.setWorkspace(cfg.Workspace)
 	m.help.Styles = m.st.help
 	m.sh.st = &m.st

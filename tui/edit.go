@@ -179,7 +179,7 @@ func (m *App) edited() tea.Cmd {
 	key, fv := f.key, f.buf.Version()
 	return tea.Batch(
 		m.compileNow(),
-		tea.Tick(journalDelay, func(time.Time) tea.Msg { return journalTickMsg{key, fv} }),
+		m.tick(journalDelay, func(time.Time) tea.Msg { return journalTickMsg{key, fv} }),
 	)
 }
 
@@ -582,7 +582,7 @@ func (m *App) poll() tea.Cmd {
 	if m.cfg.Workspace.Dir() == "" {
 		return nil
 	}
-	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
+	return m.tick(pollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
 }
 
 // scan reads the sizes and times of the workspace's CUE files, and the

@@ -139,11 +139,12 @@ func sessionOf(std *spec.Standard, cmp *evaluator.Comparison) *session {
 // withWorking returns the session with another version of the working
 // revision: an edit, compiled and evaluated incrementally.
 func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session, error) {
-	cmp, err := s.cmp.WithTarget(ctx, rev, s.std.Revisions)
+	std := s.std.With(rev)
+	cmp, err := s.cmp.WithTarget(ctx, rev, fixtures.VocabularyOf(std))
 	if err != nil {
 		return nil, err
 	}
-	return sessionOf(s.std, cmp), nil
+	return sessionOf(std, cmp), nil
 }
 
 // diffs are the differences between the two revisions of a session.

@@ -1,0 +1,179 @@
+package tui
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/spectest"
+)
+
+// The tests of this file hold that the workbench tells the truth after
+// every action: whatever was done, every view shows what a fresh start on
+// the same files would show.
+
+// noTick stands for tea.Tick in tests: the journal's and the watcher's
+// ticks never come, so that settle can run every other command at once.
+func noTick(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+
+// cmdType is the type of a command, to find the sequences of tea.Sequence.
+var cmdType = reflect.TypeFor[tea.Cmd]()
+
+// settle runs a command as the program would, and the commands of the
+// messages it leads to, until none is left; tea.Quit ends it.
+func settle(t testing.TB, m *App, cmd tea.Cmd) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10000 {
+			t.Fatal("the workbench's commands do not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case tea.QuitMsg:
+			return
+		default:
+			// tea.Sequence's message is a slice of commands.
+			if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == cmdType {
+				for i := range v.Len() {
+					queue = append(queue, v.Index(i).Interface().(tea.Cmd))
+				}
+				continue
+			}
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// startSettled starts the workbench on a configuration at a size, as the
+// program does, with every command of its start run.
+func startSettled(t testing.TB, cfg Config, w, h int) *App {
+	t.Helper()
+	m := New(cfg)
+	m.tick = noTick
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	settle(t, m, load(m.cfg, m.ws))
+	if m.s == nil {
+		t.Fatalf("the workbench did not start: %v", m.err)
+	}
+	return m
+}
+
+// type_ presses keys by name, one at a time, running what each leads to.
+func type_(t testing.TB, m *App, names ...string) {
+	t.Helper()
+	for _, k := range names {
+		msg, ok := keys[k]
+		if !ok {
+			msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+		}
+		_, cmd := m.Update(msg)
+		settle(t, m, cmd)
+	}
+}
+
+// truthful checks that the session on screen is what a fresh start on the
+// workspace's files shows for the same two revisions: every device's level
+// under each, every criterion's text and pass count, and the changes
+// between them. It checks the Spec view's drawing of a criterion too.
+func truthful(t *testing.T, m *App, dir string) {
+	t.Helper()
+	if m.compileErr != nil || m.err != nil {
+		t.Fatalf("the workbench shows an error: %v %v", m.compileErr, m.err)
+	}
+	ws, err := spec.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Workspace: ws, Base: m.s.base.Revision.ID, Working: m.s.work.Revision.ID, Timeout: spectest.Timeout}
+	msg := load(cfg, ws)().(loadedMsg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	fresh := msg.s
+	for _, r := range fresh.devices {
+		got := m.s.byID[r.dev.ID]
+		if got == nil || got.from != r.from || got.to != r.to {
+			t.Errorf("device %s: the workbench shows %v, a fresh start %s → %s", r.dev.ID, got, r.from, r.to)
+		}
+	}
+	if len(m.s.devices) != len(fresh.devices) {
+		t.Errorf("%d devices, a fresh start %d", len(m.s.devices), len(fresh.devices))
+	}
+	for _, want := range fresh.work.Revision.Criteria() {
+		got := m.s.work.Revision.Criterion(want.ID)
+		if got == nil || got.Source != want.Source {
+			t.Errorf("criterion %s: the workbench shows %q, the disk has %q", want.ID, sourceOf(got), want.Source)
+			continue
+		}
+		gp, gof, _ := m.s.workState.Passes(want.ID)
+		fp, fof, _ := fresh.workState.Passes(want.ID)
+		if gp != fp || gof != fof {
+			t.Errorf("criterion %s passes %d/%d, a fresh start %d/%d", want.ID, gp, gof, fp, fof)
+		}
+	}
+	if g, f := len(m.s.diff().changes.Criteria), len(fresh.diff().changes.Criteria); g != f {
+		t.Errorf("%d criterion changes, a fresh start %d", g, f)
+	}
+}
+
+func sourceOf(c *spec.Criterion) string {
+	if c == nil {
+		return "(none)"
+	}
+	return c.Source
+}
+
+// editThreshold opens MT-L3-LLM and sets its bound to n, with the keys.
+func editThreshold(t *testing.T, m *App, n string) {
+	t.Helper()
+	type_(t, m, "1")
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	type_(t, m, "backspace")
+	for _, r := range n {
+		type_(t, m, string(r))
+	}
+}
+
+// TestSavedEditSurvivesSwitches is point 1 of the issue: edit, save, leave
+// the editor, switch the working revision away and back; every view shows
+// the saved text and its counts.
+func TestSavedEditSurvivesSwitches(t *testing.T) {
+	dir := spectest.Dir(t)
+	m := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+	editThreshold(t, m, "50")
+	type_(t, m, "ctrl+s")
+	if !strings.Contains(m.notice, "saved") {
+		t.Fatalf("no save: %q %v", m.notice, m.err)
+	}
+	type_(t, m, "esc")
+	type_(t, m, "w")
+	if m.s.work.Revision.ID == spectest.Draft {
+		t.Fatal("w did not switch the working revision")
+	}
+	type_(t, m, "w")
+	if m.s.work.Revision.ID != spectest.Draft {
+		t.Fatalf("w w ends on %s", m.s.work.Revision.ID)
+	}
+	truthful(t, m, dir)
+	type_(t, m, "2")
+	pass, _, _ := m.s.workState.Passes("MT-L3-LLM")
+	got := regexp.MustCompile(`MT-L3-LLM +\d+ → (\d+) `).FindStringSubmatch(screen(m))
+	if got == nil || got[1] != fmt.Sprint(pass) {
+		t.Errorf("the Impact view's pass counts show %q for MT-L3-LLM, want → %d:\n%s", got, pass, screen(m))
+	}
+}
