@@ -39,6 +39,10 @@ type App struct {
 
 	// s is the last session evaluated; nil until the first arrives.
 	s *session
+	// workID is the revision the drafter works on: the session's working
+	// revision, unless it does not compile (compileErr says why), when the
+	// session shows the newest that does. Compilations are of it.
+	workID string
 	// err is the error of the last load or evaluation, shown in the status
 	// line; the views keep showing s, marked stale.
 	err error
@@ -234,7 +238,16 @@ func (m *App) loaded(msg loadedMsg) tea.Cmd {
 	}
 	if msg.s != nil {
 		m.takeSession(msg.s)
-		m.compileErr = nil
+		// A new evaluation, not an edit's: no keystroke led to it.
+		m.editCost = 0
+		if msg.workID != "" {
+			m.workID = msg.workID
+		}
+		m.compileErr = msg.workErr
+		m.placeProblems()
+		if msg.workErr != nil {
+			cmds = append(cmds, m.openProblem())
+		}
 	}
 	cmds = append(cmds, m.nextWorkspaceJob(m.version))
 	return tea.Batch(cmds...)
@@ -628,6 +641,9 @@ func (m *App) renderStatus(r rect) string {
 	switch {
 	case m.err != nil && m.s != nil:
 		status = m.st.statusErr.Render(" " + firstLine(m.err.Error()))
+	case m.compileErr != nil && m.s != nil && m.s.work.Revision.ID != m.workID:
+		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) +
+			m.st.stale.Render(" · showing "+m.s.work.Revision.ID+" meanwhile")
 	case m.compileErr != nil:
 		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) + m.st.stale.Render(" · results are stale")
 	case m.notice != "":

@@ -155,6 +155,7 @@ func (m *App) fileOpened(msg fileOpenedMsg) tea.Cmd {
 		return nil
 	}
 	f := &openFile{key: msg.key, rev: revisionOfKey(msg.key), buf: editbuf.New(string(msg.data)), disk: msg.data, stamp: msg.stamp}
+	f.errs, f.findings = m.problemsOf(msg.key)
 	f.highlightLines(m.st.syntax, true)
 	m.edit.openAt(f, msg.line)
 	m.showEdit()
@@ -174,6 +175,11 @@ func (m *App) showEdit() {
 func (m *App) edited() tea.Cmd {
 	f := m.edit.file()
 	f.highlightLines(m.st.syntax, false)
+	if f.rev != "" && f.rev != m.workID {
+		// The results follow the revision being edited.
+		m.workID = f.rev
+		m.notice = "the working revision is now " + f.rev + ", whose file you edit"
+	}
 	m.version++
 	m.editAt = time.Now()
 	key, fv := f.key, f.buf.Version()
@@ -206,13 +212,13 @@ func (m *App) compileNow() tea.Cmd {
 		return nil
 	}
 	m.wsBusy, m.compiling = true, true
-	ws, ov, prev, texts, v, at := m.ws, m.ov, m.s, m.texts(), m.version, m.editAt
+	ws, ov, prev, texts, v, at, id := m.ws, m.ov, m.s, m.texts(), m.version, m.editAt, m.workID
 	timeout := m.cfg.Timeout
 	return func() tea.Msg {
 		ov.set(texts)
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		rev, err := ws.LoadContext(ctx, prev.work.Revision.ID)
+		rev, err := ws.LoadContext(ctx, id)
 		if err != nil {
 			return compiledMsg{version: v, err: err, editAt: at}
 		}
@@ -223,22 +229,60 @@ func (m *App) compileNow() tea.Cmd {
 
 func (m *App) compiled(msg compiledMsg) tea.Cmd {
 	m.wsBusy, m.compiling = false, false
-	for _, f := range m.edit.files {
-		f.errs = nil
-	}
 	if msg.err != nil {
 		m.compileErr = msg.err
-		for key, errs := range errorsByFile(msg.err, filepath.ToSlash(m.cfg.Workspace.Root())) {
-			if f := m.edit.files[key]; f != nil {
-				f.errs = errs
-			}
-		}
 	} else {
 		m.compileErr = nil
 		m.takeSession(msg.s)
 		m.editCost = time.Since(msg.editAt)
 	}
+	m.placeProblems()
 	return m.nextWorkspaceJob(msg.version)
+}
+
+// placeProblems gives each open file the compile errors and vet's findings
+// that are in it: of the last compilation of the working revision, or of
+// the session's working revision when it compiled.
+func (m *App) placeProblems() {
+	for key, f := range m.edit.files {
+		f.errs, f.findings = m.problemsOf(key)
+	}
+}
+
+// problemsOf returns the compile errors and vet's findings in a file.
+func (m *App) problemsOf(key string) ([]*spec.Error, []spec.Finding) {
+	root := filepath.ToSlash(m.cfg.Workspace.Root())
+	if m.compileErr != nil {
+		return errorsByFile(m.compileErr, root)[key], nil
+	}
+	if m.s == nil || m.s.work.Revision.ID != m.workID {
+		return nil, nil
+	}
+	var out []spec.Finding
+	for _, f := range m.s.findings {
+		if m.keyOf(f.Pos.File) == key {
+			out = append(out, f)
+		}
+	}
+	return nil, out
+}
+
+// openProblem opens the file of the first compile error of the working
+// revision in the editor, at its line: a revision that does not compile is
+// shown where it can be fixed.
+func (m *App) openProblem() tea.Cmd {
+	var le *spec.LoadError
+	if !errors.As(m.compileErr, &le) || len(le.Errs) == 0 {
+		return nil
+	}
+	e := le.Errs[0]
+	key := m.keyOf(e.Pos.File)
+	if f := m.edit.files[key]; f != nil {
+		m.edit.openAt(f, e.Pos.Line)
+		m.showEdit()
+		return nil
+	}
+	return m.readFile(key, e.Pos.Line)
 }
 
 // nextWorkspaceJob starts what waited for the workspace: a reload, or a
@@ -260,11 +304,11 @@ func (m *App) nextWorkspaceJob(done int) tea.Cmd {
 // reload loads every revision again, as after a change on disk, keeping the
 // revisions compared and the edits.
 func (m *App) reload() tea.Cmd {
-	var base, work string
+	var base string
 	if m.s != nil {
-		base, work = m.s.base.Revision.ID, m.s.work.Revision.ID
+		base = m.s.base.Revision.ID
 	}
-	return m.reloadWith(base, work)
+	return m.reloadWith(base, m.workID)
 }
 
 // reloadWith reloads the standard comparing the given revisions, or the
@@ -344,6 +388,40 @@ func (m *App) save(then tea.Cmd) tea.Cmd {
 		m.askWorkspace(func(m *App) tea.Cmd { return m.save(then) })
 		return nil
 	}
+	if m.compileErr != nil {
+		m.askSaveBroken(then)
+		return nil
+	}
+	return m.saveFiles(files, then)
+}
+
+// askSaveBroken asks before saving edits with which the working revision
+// does not compile: saved, it stays in the workbench with its errors, but
+// the commands refuse it until it is fixed.
+func (m *App) askSaveBroken(then tea.Cmd) {
+	n := 1
+	var le *spec.LoadError
+	if errors.As(m.compileErr, &le) {
+		n = len(le.Errs)
+	}
+	body := []string{
+		fmt.Sprintf("With your edits, %s does not compile (%d %s):", m.workID, n, plural(n, "error", "errors")),
+		"  " + firstLine(m.compileErr.Error()),
+		"",
+		"Saved as it is, it stays open here with its errors until you fix it, and",
+		"ladder eval, diff and check refuse it meanwhile. Save it anyway?",
+	}
+	m.dlg = &dialog{
+		title: "Save a revision that does not compile?",
+		body:  body,
+		choices: []choice{{m.keys.SaveBroken, func(m *App) tea.Cmd {
+			return m.saveFiles(m.edit.modified(), then)
+		}}},
+	}
+}
+
+// saveFiles saves files atomically, then runs then.
+func (m *App) saveFiles(files []*openFile, then tea.Cmd) tea.Cmd {
 	type job struct {
 		key, path string
 		data      []byte

@@ -46,8 +46,10 @@ type openFile struct {
 	// changedOnDisk is set when another program changed the file while it
 	// had unsaved edits here.
 	changedOnDisk bool
-	// errs are the compile errors in the file, from the last compilation.
-	errs []*spec.Error
+	// errs are the compile errors in the file, from the last compilation,
+	// and findings vet's findings in it, when the revision compiled.
+	errs     []*spec.Error
+	findings []spec.Finding
 	// hl are the buffer's lines, colored, as of version hlVersion.
 	hl        []string
 	hlVersion int
@@ -190,9 +192,12 @@ func (m *editModel) editorLines(sh *shared, w, h int) []string {
 	if f == nil {
 		return []string{st.dim.Render(" Select a criterion in Spec and press enter to edit it here.")}
 	}
-	errLines := map[int]bool{}
+	errLines, findingLines := map[int]bool{}, map[int]bool{}
 	for _, e := range f.errs {
 		errLines[e.Pos.Line] = true
+	}
+	for _, fd := range f.findings {
+		findingLines[fd.Pos.Line] = true
 	}
 	gw := f.gutterWidth()
 	cur := f.buf.Cursor()
@@ -205,6 +210,8 @@ func (m *editModel) editorLines(sh *shared, w, h int) []string {
 		switch {
 		case errLines[i+1]:
 			mark = st.statusErr.Render("●")
+		case findingLines[i+1]:
+			mark = st.stale.Render("▲")
 		}
 		if i == cur.Line {
 			num = st.bold.Render(num)
@@ -239,7 +246,15 @@ func (m *editModel) editorStatus(sh *shared, w int) string {
 	if errAt != nil {
 		return st.statusErr.Render(fmt.Sprintf("● %d:%d %s", errAt.Pos.Line, errAt.Pos.Column, errAt.Msg))
 	}
+	for _, fd := range f.findings {
+		if fd.Pos.Line == c.Line+1 {
+			return st.stale.Render(fmt.Sprintf("▲ %d:%d %s", fd.Pos.Line, fd.Pos.Column, fd.Msg))
+		}
+	}
 	var state []string
+	if n := len(f.findings); n > 0 {
+		state = append(state, st.stale.Render(fmt.Sprintf("▲ %d %s of vet in this file", n, plural(n, "finding", "findings"))))
+	}
 	if f.buf.Modified() {
 		state = append(state, "modified")
 	}
@@ -304,6 +319,16 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 		}
 	case c.editCost > 0:
 		lines = append(lines, st.dim.Render(fmt.Sprintf("keystroke → results in %s", formatDuration(c.editCost))))
+	}
+	// What vet finds in the file: criteria that can never pass, fields
+	// that no measurement is, and the rest.
+	if f := m.file(); f != nil && len(f.findings) > 0 {
+		lines = append(lines, "", st.stale.Render(fmt.Sprintf("vet finds %d %s in this file:", len(f.findings), plural(len(f.findings), "problem", "problems"))))
+		for _, fd := range f.findings {
+			for _, l := range wrapText(fmt.Sprintf("▲ %d:%d %s", fd.Pos.Line, fd.Pos.Column, fd.Msg), w) {
+				lines = append(lines, st.stale.Render(l))
+			}
+		}
 	}
 	if sh.s == nil {
 		return lines

@@ -37,12 +37,14 @@ type keyMap struct {
 	Newline, InsertTab, Backspace, DeleteChar     key.Binding
 	// The answers of the dialogs: a save that would overwrite another
 	// program's change, an unsaved edit to recover, a quit with unsaved
-	// edits, an edit of a published revision, a draft to delete.
+	// edits, an edit of a published revision, a draft to delete, a save of
+	// a revision that does not compile.
 	Overwrite, ReloadTheirs, SaveElsewhere key.Binding
 	Recover, DiscardEdit                   key.Binding
 	SaveQuit, DiscardQuit                  key.Binding
 	UnlockRevision                         key.Binding
 	DeleteDraft                            key.Binding
+	SaveBroken                             key.Binding
 	// The keys of every dialog.
 	Cancel, ScrollUp, ScrollDown, Submit key.Binding
 	// Global.
@@ -129,6 +131,7 @@ func defaultKeyMap() keyMap {
 		DiscardQuit:    b([]string{"d"}, "d", "discard and quit"),
 		UnlockRevision: b([]string{"u"}, "u", "unlock it for this session"),
 		DeleteDraft:    b([]string{"y"}, "y", "delete it"),
+		SaveBroken:     b([]string{"s"}, "s", "save it anyway"),
 
 		Cancel:     b([]string{"esc"}, "esc", "cancel"),
 		ScrollUp:   b([]string{"pgup", "ctrl+u"}, "pgup/ctrl+u", "scroll up"),
@@ -174,6 +177,7 @@ func (k keyMap) dialogAnswers() []keyGroup {
 		{"Quit with unsaved edits?", []key.Binding{k.SaveQuit, k.DiscardQuit}},
 		{"Edit a published revision?", []key.Binding{k.UnlockRevision}},
 		{"Delete the draft?", []key.Binding{k.DeleteDraft}},
+		{"Save a revision that does not compile?", []key.Binding{k.SaveBroken}},
 	}
 }
 

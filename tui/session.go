@@ -60,6 +60,8 @@ type session struct {
 	// checks and took are the cost of the evaluation that made the session.
 	checks int
 	took   time.Duration
+	// findings are vet's findings on the working revision.
+	findings []spec.Finding
 }
 
 // deviceRow is one device and where it stands under each revision.
@@ -84,44 +86,90 @@ type loadedMsg struct {
 	// fromLoad is set when the workspace was loaded for it (at the start
 	// and on reloads), which held the workspace.
 	fromLoad bool
+	// workID is the revision the drafter works on; workErr is set when it
+	// does not compile, and the session then shows the newest that does.
+	workID  string
+	workErr error
 }
 
 // load reads the workspace (through ws, which holds the edits) and the
-// corpus, and evaluates both revisions.
+// corpus, and evaluates both revisions. The base may come from git
+// (ID@REV); the working revision is the workspace's, and when it does not
+// compile the session shows another, with why.
 func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 	return func() tea.Msg {
+		fail := func(err error) tea.Msg { return loadedMsg{err: err, fromLoad: true} }
 		std, err := ws.LoadAll(cfg.Timeout)
 		if err != nil {
-			return loadedMsg{err: fmt.Errorf("%s: %w", ws.Describe(), err), fromLoad: true}
+			return fail(fmt.Errorf("%s: %w", ws.Describe(), err))
 		}
 		corpus, err := fixtures.LoadCorpus(cfg.Workspace, true, cfg.Corpus)
 		if err != nil {
-			return loadedMsg{err: err, fromLoad: true}
+			return fail(err)
 		}
-		base, err := std.Choose(cfg.Base, spec.RevisionPublished)
+		base, err := chooseBase(std, ws, cfg)
 		if err != nil {
-			return loadedMsg{err: err, fromLoad: true}
+			return fail(fmt.Errorf("the base revision: %w", err))
 		}
-		work, err := std.Choose(cfg.Working, spec.RevisionDraft, spec.RevisionPublished)
+		if ref := spec.ParseRevisionRef(cfg.Working); ref.Git != "" {
+			return fail(fmt.Errorf("the working revision %s: it is edited, so it is one of the workspace's, not one from git; give %s as --base", cfg.Working, cfg.Working))
+		}
+		workID, err := std.ChooseID(cfg.Working, spec.RevisionDraft, spec.RevisionPublished)
 		if err != nil {
-			return loadedMsg{err: err, fromLoad: true}
+			return fail(fmt.Errorf("the working revision: %w", err))
 		}
-		cmp, err := evaluator.Compare(context.Background(), corpus, fixtures.VocabularyOf(std), base, work)
+		msg := loadedMsg{fromLoad: true, workID: workID}
+		work := std.Loaded(workID)
+		if work == nil {
+			// Shown meanwhile: the newest revision that compiles.
+			msg.workErr = std.Broken[workID]
+			if work, err = std.Choose("", spec.RevisionDraft, spec.RevisionPublished); err != nil {
+				return fail(err)
+			}
+		}
+		cmp, err := evaluator.Compare(context.Background(), corpus, vocabulary(std, base), base, work)
 		if err != nil {
-			return loadedMsg{err: err, fromLoad: true}
+			return fail(err)
 		}
-		return loadedMsg{s: sessionOf(std, cmp), fromLoad: true}
+		msg.s = sessionOf(std, cmp)
+		if msg.workErr == nil {
+			msg.s.findings = spec.Lint(work, std.IDs)
+		}
+		return msg
 	}
+}
+
+// vocabulary is the measurements that the revisions of a standard define,
+// and a base's, which may come from git: a measurement only one of them
+// defines is ignored by the others, not misspelt.
+func vocabulary(std *spec.Standard, base *spec.Revision) fixtures.Vocabulary {
+	known := fixtures.VocabularyOf(std)
+	for _, m := range base.Measurements {
+		known[m.Name] = true
+	}
+	return known
+}
+
+// chooseBase returns the base revision that the configuration names: one of
+// the workspace's, or one from its git history (ID@REV), or by default the
+// newest published one.
+func chooseBase(std *spec.Standard, ws *spec.Workspace, cfg Config) (*spec.Revision, error) {
+	if cfg.Base == "" {
+		return std.Choose("", spec.RevisionPublished)
+	}
+	return std.Resolve(ws, spec.ParseRevisionRef(cfg.Base), cfg.Timeout)
 }
 
 // reevaluate evaluates the corpus of a session under other revisions.
 func reevaluate(prev *session, base, work *spec.Revision) tea.Cmd {
 	return func() tea.Msg {
-		cmp, err := evaluator.Compare(context.Background(), prev.cmp.Corpus(), fixtures.VocabularyOf(prev.std), base, work)
+		cmp, err := evaluator.Compare(context.Background(), prev.cmp.Corpus(), vocabulary(prev.std, base), base, work)
 		if err != nil {
 			return loadedMsg{err: err}
 		}
-		return loadedMsg{s: sessionOf(prev.std, cmp)}
+		s := sessionOf(prev.std, cmp)
+		s.findings = spec.Lint(work, prev.std.IDs)
+		return loadedMsg{s: s, workID: work.ID}
 	}
 }
 
@@ -137,14 +185,26 @@ func sessionOf(std *spec.Standard, cmp *evaluator.Comparison) *session {
 }
 
 // withWorking returns the session with another version of the working
-// revision: an edit, compiled and evaluated incrementally.
+// revision, such as an edit, compiled: evaluated incrementally when it is
+// a version of the revision the session shows, and afresh when it is not
+// (the revision the drafter works on compiles again). Vet's findings on it
+// come with it.
 func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session, error) {
 	std := s.std.With(rev)
-	cmp, err := s.cmp.WithTarget(ctx, rev, fixtures.VocabularyOf(std))
+	known := vocabulary(std, s.base.Revision)
+	var cmp *evaluator.Comparison
+	var err error
+	if rev.ID == s.work.Revision.ID {
+		cmp, err = s.cmp.WithTarget(ctx, rev, known)
+	} else {
+		cmp, err = evaluator.Compare(ctx, s.cmp.Corpus(), known, s.base.Revision, rev)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return sessionOf(std, cmp), nil
+	out := sessionOf(std, cmp)
+	out.findings = spec.Lint(rev, std.IDs)
+	return out, nil
 }
 
 // diffs are the differences between the two revisions of a session.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -175,5 +176,145 @@ func TestSavedEditSurvivesSwitches(t *testing.T) {
 	got := regexp.MustCompile(`MT-L3-LLM +\d+ → (\d+) `).FindStringSubmatch(screen(m))
 	if got == nil || got[1] != fmt.Sprint(pass) {
 		t.Errorf("the Impact view's pass counts show %q for MT-L3-LLM, want → %d:\n%s", got, pass, screen(m))
+	}
+}
+
+// TestVetFindingsWhileTyping is point 3: a typo in a measurement's name,
+// or a value of the wrong type, is shown in the editor (a mark and the
+// message at the line) and in the Effect pane, within the compilation of
+// the keystroke that makes it.
+func TestVetFindingsWhileTyping(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, new, want string
+	}{
+		{"a misspelt measurement", "on_device_llm_params_b: >=7", "on_device_llm_param_b: >=7",
+			"constrains measurements.on_device_llm_param_b, which #Measurements does not define (did you mean measurements.on_device_llm_params_b?)"},
+		{"a string for a number", "on_device_llm_params_b: >=7", `on_device_llm_params_b: "8"`,
+			`criterion MT-L3-LLM can never pass: it asks "8" of on_device_llm_params_b`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := startSettled(t, diskConfig(t, spectest.Dir(t), t.TempDir()), 200, 50)
+			type_(t, m, "1")
+			openCriterion(t, m, "MT-L3-LLM")
+			line := lineOf(t, m, tc.old)
+			gotoEnd(m, line)
+			for range len([]rune(tc.old)) {
+				type_(t, m, "backspace")
+			}
+			// The indentation stays; the new text is typed key by key, and
+			// each key is compiled before the next (settle).
+			for _, r := range tc.new {
+				type_(t, m, string(r))
+			}
+			f := m.edit.file()
+			if len(f.findings) == 0 {
+				t.Fatalf("no finding in %s after the edit", f.key)
+			}
+			out := screen(m)
+			if !strings.Contains(strings.ReplaceAll(out, "\n", " "), "▲") {
+				t.Errorf("no ▲ mark on screen:\n%s", out)
+			}
+			// The editor's last line says it at the cursor's line; the
+			// Effect pane lists it.
+			if status := rowOf(out, fmt.Sprintf("▲ %d:", line)); !strings.Contains(unframed(out), tc.want[:40]) || status == "" {
+				t.Errorf("the finding %q is not shown at line %d:\n%s", tc.want, line, out)
+			}
+			// Fixed, it goes.
+			type_(t, m, "ctrl+z")
+			for m.edit.file().buf.Modified() {
+				type_(t, m, "ctrl+z")
+			}
+			if n := len(m.edit.file().findings); n != 0 {
+				t.Errorf("%d findings after undoing the edit", n)
+			}
+		})
+	}
+}
+
+// rowOf returns the first row of a screen that holds s, or "".
+func rowOf(screen, s string) string {
+	for _, row := range strings.Split(screen, "\n") {
+		if strings.Contains(row, s) {
+			return row
+		}
+	}
+	return ""
+}
+
+// unframed joins a screen's rows, without the frames of the panes, so that
+// a message wrapped over rows reads as one.
+func unframed(screen string) string {
+	var b strings.Builder
+	for _, row := range strings.Split(screen, "\n") {
+		for _, part := range strings.FieldsFunc(row, func(r rune) bool { return strings.ContainsRune("│╭╮╰╯", r) }) {
+			b.WriteString(strings.TrimSpace(part) + " ")
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// TestBrokenDraftStaysFixable is point 4: a draft saved while it does not
+// compile is, at the next start, the working revision still: open in the
+// editor at its error, with the error at its line, while the other views
+// show the newest revision that compiles, and the records that hold its
+// measurements stay valid. Fixed in the editor, it is evaluated.
+func TestBrokenDraftStaysFixable(t *testing.T) {
+	draft := spectest.RevFile(spectest.Draft, "speaker.cue")
+	dir := spectest.Dir(t, spectest.Replace(draft, "wake_rate_quiet_pct: >=95", "wake_rate_quiet_pct: >=95 &"))
+	m := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+	if m.workID != spectest.Draft || m.compileErr == nil {
+		t.Fatalf("working revision %q, error %v; want the broken draft and its error", m.workID, m.compileErr)
+	}
+	if n := len(m.s.invalid); n != 0 {
+		t.Errorf("%d records invalid while the draft does not compile: %v", n, m.s.invalid[0])
+	}
+	if m.view != editView || m.edit.file() == nil || m.edit.file().key != draft {
+		t.Fatalf("the editor does not show %s", draft)
+	}
+	f := m.edit.file()
+	if len(f.errs) == 0 {
+		t.Fatal("the file shows no error")
+	}
+	out := screen(m)
+	if !strings.Contains(out, "●") || !strings.Contains(out, "showing gbz177-2026 meanwhile") {
+		t.Errorf("the error or what is shown meanwhile is not on screen:\n%s", out)
+	}
+	// The fix: the stray & goes.
+	gotoEnd(m, f.errs[0].Pos.Line)
+	line := lineOf(t, m, "wake_rate_quiet_pct: >=95 &")
+	gotoEnd(m, line)
+	type_(t, m, "backspace", "backspace")
+	if m.compileErr != nil || m.s.work.Revision.ID != spectest.Draft {
+		t.Fatalf("after the fix: error %v, working %s", m.compileErr, m.s.work.Revision.ID)
+	}
+	type_(t, m, "ctrl+s")
+	truthful(t, m, dir)
+}
+
+// TestSavingABrokenRevisionAsks: a save of edits with which the working
+// revision does not compile asks first; cancelled, nothing is written.
+func TestSavingABrokenRevisionAsks(t *testing.T) {
+	dir := spectest.Dir(t)
+	m := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+	type_(t, m, "1")
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	type_(t, m, " ", "&")
+	if m.compileErr == nil {
+		t.Fatal("the edit compiles")
+	}
+	path := m.diskPath(m.edit.file().key)
+	before, _ := os.ReadFile(path)
+	type_(t, m, "ctrl+s")
+	if m.dlg == nil || m.dlg.title != "Save a revision that does not compile?" {
+		t.Fatalf("no question: %+v", m.dlg)
+	}
+	type_(t, m, "esc")
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("cancelled, the file was written")
+	}
+	type_(t, m, "ctrl+s", "s")
+	if after, _ := os.ReadFile(path); !strings.Contains(string(after), ">=7 &") {
+		t.Fatal("answered s, the file was not written")
 	}
 }
