@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/spectest"
+	"github.com/ladderworks/ladder/tui/safefile"
 )
 
 // The tests of this file hold that the workbench tells the truth after
@@ -317,4 +319,63 @@ func TestSavingABrokenRevisionAsks(t *testing.T) {
 	if after, _ := os.ReadFile(path); !strings.Contains(string(after), ">=7 &") {
 		t.Fatal("answered s, the file was not written")
 	}
+}
+
+// secondDraft adds to a workspace a draft zz-draft, a copy of the built-in
+// draft: the newest draft, which the workbench works on by default.
+func secondDraft(t *testing.T, dir string) {
+	t.Helper()
+	from := filepath.Join(dir, "cue", "revisions", spectest.Draft)
+	to := filepath.Join(dir, "cue", "revisions", "zz-draft")
+	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
+		t.Fatal(err)
+	}
+	schema := filepath.Join(to, "schema.cue")
+	data, err := os.ReadFile(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = []byte(strings.Replace(string(data), `id:     "gbz177-l4-draft"`, `id:     "zz-draft"`, 1))
+	if err := os.WriteFile(schema, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRecoveryWorksOnTheRecoveredRevision is point 2: an unsaved edit of a
+// draft that is not the one the workbench starts on is recovered; the
+// working revision becomes the edit's, whose results every view shows, and
+// further typing in the recovered file changes them.
+func TestRecoveryWorksOnTheRecoveredRevision(t *testing.T) {
+	dir, journal := spectest.Dir(t), t.TempDir()
+	secondDraft(t, dir)
+	key := spectest.RevFile(spectest.Draft, "mobile_terminal.cue")
+	disk, err := os.ReadFile(filepath.Join(dir, key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := strings.Replace(string(disk), "on_device_llm_params_b: >=7", "on_device_llm_params_b: >=50", 1)
+	j := &safefile.Journal{Dir: journal}
+	if err := j.Put(safefile.Entry{Path: key, Base: safefile.StampOf(disk), Content: []byte(edit), Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	m := startSettled(t, diskConfig(t, dir, journal), 120, 40)
+	if m.workID != "zz-draft" || m.dlg == nil {
+		t.Fatalf("working %s, dialog %v; want zz-draft and the offer to recover", m.workID, m.dlg)
+	}
+	type_(t, m, "r")
+	if m.workID != spectest.Draft || m.s.work.Revision.ID != spectest.Draft {
+		t.Fatalf("after recovery the working revision is %s (session %s), want %s", m.workID, m.s.work.Revision.ID, spectest.Draft)
+	}
+	if src := m.s.work.Revision.Criterion("MT-L3-LLM").Source; !strings.Contains(src, ">=50") {
+		t.Fatalf("the session does not have the recovered edit: %s", src)
+	}
+	// Typing in the recovered file changes the results.
+	before, _, _ := m.s.workState.Passes("MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=50"))
+	type_(t, m, "backspace", "backspace", "1")
+	if after, _, _ := m.s.workState.Passes("MT-L3-LLM"); after == before {
+		t.Errorf("typing in the recovered file did not change MT-L3-LLM's passes (%d)", after)
+	}
+	type_(t, m, "ctrl+s")
+	truthful(t, m, dir)
 }
