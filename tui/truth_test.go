@@ -379,3 +379,51 @@ func TestRecoveryWorksOnTheRecoveredRevision(t *testing.T) {
 	type_(t, m, "ctrl+s")
 	truthful(t, m, dir)
 }
+
+// TestTruthAfterEveryAction: after an edit is saved, each of rename, fork
+// and a change by another program leaves every view as a fresh start on
+// the files would show it.
+func TestTruthAfterEveryAction(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		act  func(t *testing.T, m *App, dir string)
+		// working is the working revision after it.
+		working string
+	}{
+		{"rename", func(t *testing.T, m *App, dir string) {
+			type_(t, m, "1", "R")
+			m.dlg.input.SetValue("renamed-draft")
+			type_(t, m, "enter")
+		}, "renamed-draft"},
+		{"fork", func(t *testing.T, m *App, dir string) {
+			type_(t, m, "1", "n")
+			m.dlg.input.SetValue("forked-draft")
+			type_(t, m, "enter")
+		}, "forked-draft"},
+		{"a change on disk", func(t *testing.T, m *App, dir string) {
+			settle(t, m, m.scan(false)) // the watcher's first look
+			path := filepath.Join(dir, spectest.RevFile(spectest.Draft, "speaker.cue"))
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = []byte(strings.Replace(string(data), "wake_rate_quiet_pct: >=95", "wake_rate_quiet_pct: >=99", 1))
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			settle(t, m, m.scan(false))
+		}, spectest.Draft},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := spectest.Dir(t)
+			m := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+			editThreshold(t, m, "50")
+			type_(t, m, "ctrl+s", "esc")
+			tc.act(t, m, dir)
+			if m.workID != tc.working || m.s.work.Revision.ID != tc.working {
+				t.Fatalf("working revision %s (session %s), want %s", m.workID, m.s.work.Revision.ID, tc.working)
+			}
+			truthful(t, m, dir)
+		})
+	}
+}
