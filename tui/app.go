@@ -39,23 +39,20 @@ type App struct {
 
 	// s is the last session evaluated; nil until the first arrives.
 	s *session
-	// workID is the revision the drafter works on: the session's working
-	// revision, unless it does not compile (compileErr says why), when the
-	// session shows the newest that does. Compilations are of it.
-	workID string
 	// err is the error of the last load or evaluation, shown in the status
 	// line; the views keep showing s, marked stale.
 	err error
 	// busy is set while an evaluation runs.
 	busy bool
 
-	sh     shared
-	spec   specModel
-	impact impactModel
-	diff   diffModel
-	corpus corpusModel
-	device deviceModel
-	edit   editModel
+	sh       shared
+	spec     specModel
+	impact   impactModel
+	diff     diffModel
+	corpus   corpusModel
+	device   deviceModel
+	edit     editModel
+	problems problemsModel
 	// views are the views above, by viewID, which the root routes to; and
 	// pending is what each has yet to follow (refresh) when it comes on
 	// screen.
@@ -94,6 +91,11 @@ type App struct {
 type shared struct {
 	s  *session
 	st *styles
+	// workID is the revision the drafter works on: the session's working
+	// revision, unless it does not compile (the root's compileErr says
+	// why), when the session shows the newest that does. Compilations are
+	// of it.
+	workID string
 	// cat is the selected category, an index of the working revision's.
 	cat int
 	// device is the ID of the device the device view shows.
@@ -118,6 +120,7 @@ func New(cfg Config) *App {
 	m.views = [numViews]view{
 		specView: &m.spec, impactView: &m.impact, diffView: &m.diff,
 		corpusView: &m.corpus, deviceView: &m.device, editView: &m.edit,
+		problemsView: &m.problems,
 	}
 	m.wsBusy = true // the first load
 	return m
@@ -241,7 +244,7 @@ func (m *App) loaded(msg loadedMsg) tea.Cmd {
 		// A new evaluation, not an edit's: no keystroke led to it.
 		m.editCost = 0
 		if msg.workID != "" {
-			m.workID = msg.workID
+			m.sh.workID = msg.workID
 		}
 		m.compileErr = msg.workErr
 		m.placeProblems()
@@ -367,6 +370,8 @@ func (m *App) do(act action, msg tea.Msg) tea.Cmd {
 		return m.openCriterion(act.edit)
 	case act.external != nil:
 		return m.externalEditor(act.external.key, act.external.line)
+	case act.goTo != nil:
+		return m.openFileAt(act.goTo.key, act.goTo.line)
 	case act.back:
 		back := m.back
 		if back == m.view {
@@ -632,7 +637,7 @@ func (m *App) renderStatus(r rect) string {
 		status = m.st.status.Render(fmt.Sprintf(" %s → %s · %s · %s checks in %s",
 			s.base.Revision.ID, s.work.Revision.ID, countDevices(s), thousands(s.checks), formatDuration(s.took)))
 		if n := len(s.invalid); n > 0 {
-			status += m.st.statusErr.Render(fmt.Sprintf(" · %d invalid", n))
+			status += m.st.statusErr.Render(fmt.Sprintf(" · %d invalid (7 lists them)", n))
 		}
 		if m.busy {
 			status += m.st.stale.Render(" · evaluating…")
@@ -641,7 +646,7 @@ func (m *App) renderStatus(r rect) string {
 	switch {
 	case m.err != nil && m.s != nil:
 		status = m.st.statusErr.Render(" " + firstLine(m.err.Error()))
-	case m.compileErr != nil && m.s != nil && m.s.work.Revision.ID != m.workID:
+	case m.compileErr != nil && m.s != nil && m.s.work.Revision.ID != m.sh.workID:
 		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) +
 			m.st.stale.Render(" · showing "+m.s.work.Revision.ID+" meanwhile")
 	case m.compileErr != nil:
@@ -717,6 +722,7 @@ var viewHelp = [numViews]string{
 	"every device, sortable and filtered by words",
 	"one device under both revisions: verdicts, why, and the gap to the next level",
 	"the working revision's CUE, compiled and evaluated as you type; ctrl+s saves, esc leaves",
+	"compile errors, vet's findings and device records not graded, each with file:line:col; enter opens one",
 }
 
 // countDevices says how many devices the session grades, and how many of

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/tui/editbuf"
 	"github.com/ladderworks/ladder/tui/safefile"
@@ -124,13 +125,17 @@ func (m *App) keyOf(display string) string {
 
 // openCriterion opens the file that declares a criterion, at its line.
 func (m *App) openCriterion(c *spec.Criterion) tea.Cmd {
-	key := m.keyOf(c.Pos.File)
+	return m.openFileAt(m.keyOf(c.Pos.File), c.Pos.Line)
+}
+
+// openFileAt opens a file of the workspace in the editor, at a line.
+func (m *App) openFileAt(key string, line int) tea.Cmd {
 	if f := m.edit.files[key]; f != nil {
-		m.edit.openAt(f, c.Pos.Line)
+		m.edit.openAt(f, line)
 		m.showEdit()
 		return nil
 	}
-	return m.readFile(key, c.Pos.Line)
+	return m.readFile(key, line)
 }
 
 // readFile reads a file to edit, in a command.
@@ -175,9 +180,9 @@ func (m *App) showEdit() {
 func (m *App) edited() tea.Cmd {
 	f := m.edit.file()
 	f.highlightLines(m.st.syntax, false)
-	if f.rev != "" && f.rev != m.workID {
+	if f.rev != "" && f.rev != m.sh.workID {
 		// The results follow the revision being edited.
-		m.workID = f.rev
+		m.sh.workID = f.rev
 		m.notice = "the working revision is now " + f.rev + ", whose file you edit"
 	}
 	m.version++
@@ -212,7 +217,7 @@ func (m *App) compileNow() tea.Cmd {
 		return nil
 	}
 	m.wsBusy, m.compiling = true, true
-	ws, ov, prev, texts, v, at, id := m.ws, m.ov, m.s, m.texts(), m.version, m.editAt, m.workID
+	ws, ov, prev, texts, v, at, id := m.ws, m.ov, m.s, m.texts(), m.version, m.editAt, m.sh.workID
 	timeout := m.cfg.Timeout
 	return func() tea.Msg {
 		ov.set(texts)
@@ -247,6 +252,8 @@ func (m *App) placeProblems() {
 	for key, f := range m.edit.files {
 		f.errs, f.findings = m.problemsOf(key)
 	}
+	m.pending[problemsView] |= newProblems
+	m.refreshView()
 }
 
 // problemsOf returns the compile errors and vet's findings in a file.
@@ -255,7 +262,7 @@ func (m *App) problemsOf(key string) ([]*spec.Error, []spec.Finding) {
 	if m.compileErr != nil {
 		return errorsByFile(m.compileErr, root)[key], nil
 	}
-	if m.s == nil || m.s.work.Revision.ID != m.workID {
+	if m.s == nil || m.s.work.Revision.ID != m.sh.workID {
 		return nil, nil
 	}
 	var out []spec.Finding
@@ -276,13 +283,7 @@ func (m *App) openProblem() tea.Cmd {
 		return nil
 	}
 	e := le.Errs[0]
-	key := m.keyOf(e.Pos.File)
-	if f := m.edit.files[key]; f != nil {
-		m.edit.openAt(f, e.Pos.Line)
-		m.showEdit()
-		return nil
-	}
-	return m.readFile(key, e.Pos.Line)
+	return m.openFileAt(m.keyOf(e.Pos.File), e.Pos.Line)
 }
 
 // nextWorkspaceJob starts what waited for the workspace: a reload, or a
@@ -308,7 +309,7 @@ func (m *App) reload() tea.Cmd {
 	if m.s != nil {
 		base = m.s.base.Revision.ID
 	}
-	return m.reloadWith(base, m.workID)
+	return m.reloadWith(base, m.sh.workID)
 }
 
 // reloadWith reloads the standard comparing the given revisions, or the
@@ -405,7 +406,7 @@ func (m *App) askSaveBroken(then tea.Cmd) {
 		n = len(le.Errs)
 	}
 	body := []string{
-		fmt.Sprintf("With your edits, %s does not compile (%d %s):", m.workID, n, plural(n, "error", "errors")),
+		fmt.Sprintf("With your edits, %s does not compile (%d %s):", m.sh.workID, n, plural(n, "error", "errors")),
 		"  " + firstLine(m.compileErr.Error()),
 		"",
 		"Saved as it is, it stays open here with its errors until you fix it, and",
@@ -654,44 +655,61 @@ func (m *App) externalEditor(key string, line int) tea.Cmd {
 	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{key, err} })
 }
 
-// poll checks the workspace's files for changes by other programs, every
-// pollEvery.
+// poll checks the workspace's files, and the device files the user gave,
+// for changes by other programs, every pollEvery.
 func (m *App) poll() tea.Cmd {
-	if m.cfg.Workspace.Dir() == "" {
+	if m.cfg.Workspace.Dir() == "" && len(m.cfg.Corpus) == 0 {
 		return nil
 	}
 	return m.tick(pollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
 }
 
-// scan reads the sizes and times of the workspace's CUE files, and the
-// texts of those that differ from the last scan. tick is set for the
-// watcher's looks, every pollEvery, and not for one after $EDITOR.
+// corpusKey is the prefix of the watcher's keys of device files, which are
+// not files of the standard.
+const corpusKey = "corpus:"
+
+// scan reads the sizes and times of the workspace's CUE files and of the
+// device files (the reference corpus and the user's), and the texts of the
+// CUE files that differ from the last scan. tick is set for the watcher's
+// looks, every pollEvery, and not for one after $EDITOR.
 func (m *App) scan(tick bool) tea.Cmd {
-	dir, last := m.cfg.Workspace.Dir(), m.snap
+	dir, last, corpus := m.cfg.Workspace.Dir(), m.snap, m.cfg.Corpus
 	return func() tea.Msg {
 		snap := map[string]fileSig{}
 		changed := map[string][]byte{}
-		root := filepath.Join(dir, "cue")
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".cue") {
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				return nil
-			}
-			rel, _ := filepath.Rel(dir, p)
-			key := filepath.ToSlash(rel)
-			sig := fileSig{info.Size(), info.ModTime()}
-			snap[key] = sig
-			if old, ok := last[key]; last != nil && (!ok || old != sig) {
-				data, err := os.ReadFile(p)
-				if err == nil {
-					changed[key] = data
+		look := func(root, keyPrefix string, cue bool) {
+			_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() || (cue && !strings.HasSuffix(p, ".cue")) {
+					return nil
 				}
-			}
-			return nil
-		})
+				info, err := d.Info()
+				if err != nil {
+					return nil
+				}
+				key := keyPrefix + filepath.ToSlash(p)
+				if cue {
+					rel, _ := filepath.Rel(dir, p)
+					key = filepath.ToSlash(rel)
+				}
+				sig := fileSig{info.Size(), info.ModTime()}
+				snap[key] = sig
+				if old, ok := last[key]; last != nil && (!ok || old != sig) {
+					if !cue {
+						changed[key] = []byte{}
+					} else if data, err := os.ReadFile(p); err == nil {
+						changed[key] = data
+					}
+				}
+				return nil
+			})
+		}
+		if dir != "" {
+			look(filepath.Join(dir, "cue"), "", true)
+			look(filepath.Join(dir, filepath.FromSlash(fixtures.DevicesDir)), corpusKey, false)
+		}
+		for _, p := range corpus {
+			look(p, corpusKey, false)
+		}
 		for key := range last {
 			if _, ok := snap[key]; !ok {
 				changed[key] = nil
@@ -716,6 +734,11 @@ func (m *App) polled(msg polledMsg) tea.Cmd {
 	}
 	reload := false
 	for key, data := range msg.changed {
+		if strings.HasPrefix(key, corpusKey) {
+			reload = true
+			m.notice = "device files changed on disk: read again"
+			continue
+		}
 		f := m.edit.files[key]
 		if f != nil && data != nil && safefile.StampOf(data) == f.stamp {
 			continue // our own save

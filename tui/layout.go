@@ -10,10 +10,11 @@ const (
 	corpusView
 	deviceView
 	editView
+	problemsView
 	numViews
 )
 
-var viewNames = [numViews]string{"Spec", "Impact", "Diff", "Corpus", "Device", "Edit"}
+var viewNames = [numViews]string{"Spec", "Impact", "Diff", "Corpus", "Device", "Edit", "Problems"}
 
 func (v viewID) String() string { return viewNames[v] }
 
@@ -35,6 +36,7 @@ const (
 	devicePane
 	editPane
 	effectPane
+	problemsPane
 )
 
 var paneTitles = map[paneID]string{
@@ -43,17 +45,19 @@ var paneTitles = map[paneID]string{
 	changesPane: "Criterion changes", changePane: "Change", redlinePane: "Redline",
 	devicesPane: "Devices", devicePane: "Device",
 	editPane: "Edit", effectPane: "Effect",
+	problemsPane: "Problems",
 }
 
 // viewPanes are the panes of each view, in the order focus moves through
 // them.
 var viewPanes = [numViews][]paneID{
-	specView:   {categoriesPane, criteriaPane, sourcePane},
-	impactView: {summaryPane, movedPane, passesPane, matrixPane},
-	diffView:   {changesPane, changePane, redlinePane},
-	corpusView: {devicesPane},
-	deviceView: {devicePane},
-	editView:   {editPane, effectPane},
+	specView:     {categoriesPane, criteriaPane, sourcePane},
+	impactView:   {summaryPane, movedPane, passesPane, matrixPane},
+	diffView:     {changesPane, changePane, redlinePane},
+	corpusView:   {devicesPane},
+	deviceView:   {devicePane},
+	editView:     {editPane, effectPane},
+	problemsView: {problemsPane},
 }
 
 // rect is a rectangle of the screen, in cells.
@@ -130,6 +134,8 @@ func layout(v viewID, w, h int) screenLayout {
 	case editView:
 		left, right := splitW(b, b.w-clamp(b.w/3, 26, 56))
 		l.panes[editPane], l.panes[effectPane] = left, right
+	case problemsView:
+		l.panes[problemsPane] = b
 	}
 	return l
 }

@@ -221,6 +221,15 @@ func TestVetFindingsWhileTyping(t *testing.T) {
 			if status := rowOf(out, fmt.Sprintf("▲ %d:", line)); !strings.Contains(unframed(out), tc.want[:40]) || status == "" {
 				t.Errorf("the finding %q is not shown at line %d:\n%s", tc.want, line, out)
 			}
+			// The Problems view lists it; enter goes back to it.
+			type_(t, m, "esc", "7")
+			if out := unframed(screen(m)); !strings.Contains(out, "vet finds in gbz177-l4-draft (1)") || !strings.Contains(out, tc.want[:40]) {
+				t.Errorf("the Problems view does not list the finding:\n%s", screen(m))
+			}
+			type_(t, m, "enter")
+			if m.view != editView || m.edit.file().buf.Cursor().Line+1 != line {
+				t.Errorf("enter on the finding shows view %s at line %d, want the editor at %d", m.view, m.edit.file().buf.Cursor().Line+1, line)
+			}
 			// Fixed, it goes.
 			type_(t, m, "ctrl+z")
 			for m.edit.file().buf.Modified() {
@@ -264,8 +273,8 @@ func TestBrokenDraftStaysFixable(t *testing.T) {
 	draft := spectest.RevFile(spectest.Draft, "speaker.cue")
 	dir := spectest.Dir(t, spectest.Replace(draft, "wake_rate_quiet_pct: >=95", "wake_rate_quiet_pct: >=95 &"))
 	m := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
-	if m.workID != spectest.Draft || m.compileErr == nil {
-		t.Fatalf("working revision %q, error %v; want the broken draft and its error", m.workID, m.compileErr)
+	if m.sh.workID != spectest.Draft || m.compileErr == nil {
+		t.Fatalf("working revision %q, error %v; want the broken draft and its error", m.sh.workID, m.compileErr)
 	}
 	if n := len(m.s.invalid); n != 0 {
 		t.Errorf("%d records invalid while the draft does not compile: %v", n, m.s.invalid[0])
@@ -280,6 +289,15 @@ func TestBrokenDraftStaysFixable(t *testing.T) {
 	out := screen(m)
 	if !strings.Contains(out, "●") || !strings.Contains(out, "showing gbz177-2026 meanwhile") {
 		t.Errorf("the error or what is shown meanwhile is not on screen:\n%s", out)
+	}
+	// The Problems view says it, and enter goes back to it.
+	type_(t, m, "esc", "7")
+	if out := unframed(screen(m)); !strings.Contains(out, "gbz177-l4-draft does not compile (") {
+		t.Errorf("the Problems view does not say the draft does not compile:\n%s", screen(m))
+	}
+	type_(t, m, "enter")
+	if m.view != editView {
+		t.Errorf("enter on the error shows %s", m.view)
 	}
 	// The fix: the stray & goes.
 	gotoEnd(m, f.errs[0].Pos.Line)
@@ -359,12 +377,12 @@ func TestRecoveryWorksOnTheRecoveredRevision(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := startSettled(t, diskConfig(t, dir, journal), 120, 40)
-	if m.workID != "zz-draft" || m.dlg == nil {
-		t.Fatalf("working %s, dialog %v; want zz-draft and the offer to recover", m.workID, m.dlg)
+	if m.sh.workID != "zz-draft" || m.dlg == nil {
+		t.Fatalf("working %s, dialog %v; want zz-draft and the offer to recover", m.sh.workID, m.dlg)
 	}
 	type_(t, m, "r")
-	if m.workID != spectest.Draft || m.s.work.Revision.ID != spectest.Draft {
-		t.Fatalf("after recovery the working revision is %s (session %s), want %s", m.workID, m.s.work.Revision.ID, spectest.Draft)
+	if m.sh.workID != spectest.Draft || m.s.work.Revision.ID != spectest.Draft {
+		t.Fatalf("after recovery the working revision is %s (session %s), want %s", m.sh.workID, m.s.work.Revision.ID, spectest.Draft)
 	}
 	if src := m.s.work.Revision.Criterion("MT-L3-LLM").Source; !strings.Contains(src, ">=50") {
 		t.Fatalf("the session does not have the recovered edit: %s", src)
@@ -420,10 +438,55 @@ func TestTruthAfterEveryAction(t *testing.T) {
 			editThreshold(t, m, "50")
 			type_(t, m, "ctrl+s", "esc")
 			tc.act(t, m, dir)
-			if m.workID != tc.working || m.s.work.Revision.ID != tc.working {
-				t.Fatalf("working revision %s (session %s), want %s", m.workID, m.s.work.Revision.ID, tc.working)
+			if m.sh.workID != tc.working || m.s.work.Revision.ID != tc.working {
+				t.Fatalf("working revision %s (session %s), want %s", m.sh.workID, m.s.work.Revision.ID, tc.working)
 			}
 			truthful(t, m, dir)
 		})
+	}
+}
+
+// TestInvalidRecordsListed is point 5: a vendor's device file that breaks
+// the schema is listed with its file:line:col, field and reason; fixed on
+// disk, it is read again and graded.
+func TestInvalidRecordsListed(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "mine.json")
+	bad := `{"id": "my-phone", "name": "My Phone", "vendor": "Me", "category": "mobile_terminal",
+ "measurements": {"npu_tops_int8": "fast"}}`
+	if err := os.WriteFile(mine, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	cfg.Corpus = []string{mine}
+	m := startSettled(t, cfg, 120, 40)
+	if len(m.s.invalid) == 0 {
+		t.Fatal("the record is not invalid")
+	}
+	if !strings.Contains(screen(m), "invalid (7 lists them)") {
+		t.Errorf("the status line does not point at the list:\n%s", screen(m))
+	}
+	type_(t, m, "7")
+	out := unframed(screen(m))
+	for _, want := range []string{"device records not graded (1)", mine + ":2:36", "measurements.npu_tops_int8: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the Problems view does not show %q:\n%s", want, screen(m))
+		}
+	}
+	// The file is watched: fixed, it is graded.
+	settle(t, m, m.scan(false))
+	good := strings.Replace(bad, `"fast"`, "45", 1)
+	if err := os.WriteFile(mine, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, m, m.scan(false))
+	if n := len(m.s.invalid); n != 0 {
+		t.Fatalf("after the fix, %d records are invalid", n)
+	}
+	if r := m.s.byID["my-phone"]; r == nil || !r.theirs {
+		t.Fatalf("the fixed device is not graded as the user's: %+v", r)
+	}
+	if out := screen(m); !strings.Contains(out, "Problems · none") {
+		t.Errorf("the Problems view still lists problems:\n%s", out)
 	}
 }

@@ -49,6 +49,9 @@ const (
 	restyled
 	// shown: the view came on screen.
 	shown
+	// newProblems: the compile errors or vet's findings changed, without
+	// another session (an edit that does not compile).
+	newProblems
 )
 
 // viewContext is what a view is given of the root for one call.
@@ -84,8 +87,9 @@ type action struct {
 	open string
 	// edit is a criterion to edit.
 	edit *spec.Criterion
-	// external is a line of a file of the workspace to open in $EDITOR.
-	external *fileLine
+	// external is a line of a file of the workspace to open in $EDITOR,
+	// and goTo one to open in the editor.
+	external, goTo *fileLine
 	// back leaves the view for the one shown before it.
 	back bool
 	// revise forks, renames or deletes the working revision, by the key
