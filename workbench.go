@@ -63,10 +63,22 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 		printUsage(e.stderr)
 		return exitUsage
 	}
-	if _, err := tea.NewProgram(tui.New(cfg), tea.WithOutput(e.stdout)).Run(); err != nil {
+	app := tui.New(cfg)
+	if _, err := tea.NewProgram(app, tea.WithOutput(e.stdout)).Run(); err != nil {
 		return e.errorf("%v", err)
 	}
+	if err := app.StartError(); err != nil {
+		return e.startError(err)
+	}
 	return exitOK
+}
+
+// startError prints why the workbench could not start, with every CUE
+// error at its position when a revision does not compile, and returns
+// exitUsage.
+func (e *env) startError(err error) int {
+	fmt.Fprintf(e.stderr, "%s: the workbench cannot start\n", e.prog())
+	return e.revisionError(err)
 }
 
 // workbenchConfig is the workbench on the workspace that dir names (see

@@ -42,6 +42,9 @@ type App struct {
 	// err is the error of the last load or evaluation, shown in the status
 	// line; the views keep showing s, marked stale.
 	err error
+	// startErr is why the workbench could not start: the first load
+	// failed, and the program quits with it (StartError).
+	startErr error
 	// busy is set while an evaluation runs.
 	busy bool
 
@@ -125,6 +128,10 @@ func New(cfg Config) *App {
 	m.wsBusy = true // the first load
 	return m
 }
+
+// StartError returns why the workbench could not start, after the program
+// ended, or nil.
+func (m *App) StartError() error { return m.startErr }
 
 // setWorkspace works on a workspace from now on: its files are read through
 // an overlay of the edited texts.
@@ -234,6 +241,11 @@ func (m *App) loaded(msg loadedMsg) tea.Cmd {
 		m.wsBusy = false
 	}
 	m.err = msg.err
+	if m.s == nil && msg.s == nil && msg.err != nil {
+		// Nothing to show: the program ends, and says why (StartError).
+		m.startErr = msg.err
+		return tea.Quit
+	}
 	var cmds []tea.Cmd
 	if !m.recovered {
 		m.recovered = true

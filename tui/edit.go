@@ -308,6 +308,10 @@ func (m *App) reload() tea.Cmd {
 	var base string
 	if m.s != nil {
 		base = m.s.base.Revision.ID
+		// A base read from git is read from git again.
+		if ref := spec.ParseRevisionRef(m.cfg.Base); ref.Git != "" && ref.ID == base && m.s.std.Loaded(base) != m.s.base.Revision {
+			base = m.cfg.Base
+		}
 	}
 	return m.reloadWith(base, m.sh.workID)
 }

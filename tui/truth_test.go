@@ -490,3 +490,49 @@ func TestInvalidRecordsListed(t *testing.T) {
 		t.Errorf("the Problems view still lists problems:\n%s", out)
 	}
 }
+
+// TestStartFailures is point 6: a start that cannot show anything (an
+// unknown or unresolvable revision, an unreadable corpus) ends the program
+// with the reason, which the command prints before it exits 2; a base from
+// git (ID@REV) is taken as diff takes it.
+func TestStartFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  func(*Config)
+		want string
+	}{
+		{"an unknown base", func(c *Config) { c.Base = "nope" }, `the base revision: unknown revision "nope"`},
+		{"an unknown working revision", func(c *Config) { c.Working = "nope" }, `the working revision: unknown revision "nope"`},
+		{"a working revision from git", func(c *Config) { c.Working = spectest.Draft + "@HEAD" }, "it is edited, so it is one of the workspace's"},
+		{"a base from git outside git", func(c *Config) { c.Base = spectest.Draft + "@HEAD" }, "the base revision: "},
+		{"a corpus that cannot be read", func(c *Config) { c.Corpus = []string{"/nonexistent/devices.json"} }, "/nonexistent/devices.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := diskConfig(t, spectest.Dir(t), t.TempDir())
+			tc.cfg(&cfg)
+			m := New(cfg)
+			m.tick = noTick
+			m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+			settle(t, m, load(m.cfg, m.ws))
+			if err := m.StartError(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("StartError() = %v, want one that says %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestBaseFromGit starts on the repository itself, which is a git
+// checkout, with a base read from its history, as diff reads one.
+func TestBaseFromGit(t *testing.T) {
+	ws, err := spec.Open(spectest.Root(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := startSettled(t, Config{Workspace: ws, Base: spectest.Edition + "@HEAD", JournalDir: t.TempDir()}, 120, 40)
+	if m.s.base.Revision.ID != spectest.Edition || m.s.std.Loaded(spectest.Edition) == m.s.base.Revision {
+		t.Errorf("the base is %s (the workspace's own: %v), want the edition read from git", m.s.base.Revision.ID, m.s.std.Loaded(spectest.Edition) == m.s.base.Revision)
+	}
+	if len(m.s.invalid) != 0 {
+		t.Errorf("%d invalid records", len(m.s.invalid))
+	}
+}
