@@ -476,7 +476,14 @@ func (m *App) wheel(mouse tea.Mouse) {
 // cycleRevision evaluates under the next loaded revision as base or as
 // working revision.
 func (m *App) cycleRevision(base bool) tea.Cmd {
-	if m.s == nil || m.busy || m.wsBusy || len(m.s.std.Revisions) < 2 {
+	switch {
+	case m.s == nil:
+		return nil
+	case m.busy || m.wsBusy:
+		m.notice = "an evaluation is running: press it again in a moment"
+		return nil
+	case len(m.s.std.Revisions) < 2:
+		m.notice = "the workspace has one revision that compiles: there is no other to switch to"
 		return nil
 	}
 	if len(m.edit.modified()) > 0 {
@@ -656,6 +663,9 @@ func (m *App) renderStatus(r rect) string {
 		}
 	}
 	switch {
+	case m.notice != "":
+		// What the last key did, or why it did nothing, until the next.
+		status = m.st.status.Render(" " + m.notice)
 	case m.err != nil && m.s != nil:
 		status = m.st.statusErr.Render(" " + firstLine(m.err.Error()))
 	case m.compileErr != nil && m.s != nil && m.s.work.Revision.ID != m.sh.workID:
@@ -663,8 +673,6 @@ func (m *App) renderStatus(r rect) string {
 			m.st.stale.Render(" · showing "+m.s.work.Revision.ID+" meanwhile")
 	case m.compileErr != nil:
 		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) + m.st.stale.Render(" · results are stale")
-	case m.notice != "":
-		status = m.st.status.Render(" " + m.notice)
 	case m.editCost > 0 && m.s != nil:
 		status += m.st.status.Render(" · keystroke → results " + formatDuration(m.editCost))
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -34,6 +35,8 @@ func (m *App) revisionKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	work := m.s.work.Revision
 	switch {
+	case work.ID != m.sh.workID:
+		m.notice = m.sh.workID + " does not compile: fix it first (7 lists its errors), then fork, rename or delete it"
 	case key.Matches(msg, m.keys.Fork):
 		m.askFork(work)
 	case work.Status != spec.RevisionDraft:
@@ -126,21 +129,36 @@ func (m *App) askRename(rev *spec.Revision) {
 }
 
 func (m *App) askDelete(rev *spec.Revision) {
+	body := []string{
+		"This deletes " + filepath.Join(m.cfg.Workspace.Dir(), spec.RevisionsDir, rev.ID) + " and every file in it.",
+		"The working revision becomes " + orNone(rev.Base) + ".",
+	}
+	children := m.childrenOf(rev.ID)
+	if len(children) > 0 {
+		body = append(body, "", fmt.Sprintf("Based on it: %s. Their base becomes %s.", strings.Join(children, ", "), orNone(rev.Base)))
+	}
 	m.dlg = &dialog{
 		title: "Delete the draft " + rev.ID + "?",
-		body: []string{
-			"This deletes " + filepath.Join(m.cfg.Workspace.Dir(), spec.RevisionsDir, rev.ID) + " and every file in it.",
-			"The working revision becomes " + orNone(rev.Base) + ".",
-		},
+		body:  body,
 		choices: []choice{{m.keys.DeleteDraft, func(m *App) tea.Cmd {
-			dir := m.cfg.Workspace.Dir()
+			dir, others := m.cfg.Workspace.Dir(), m.s.std.Revisions
 			m.forget(rev.ID)
 			return func() tea.Msg {
-				err := os.RemoveAll(filepath.Join(dir, filepath.FromSlash(spec.RevisionsDir), rev.ID))
-				return revisionOpMsg{working: rev.Base, err: err}
+				return revisionOpMsg{working: rev.Base, err: deleteRevision(dir, rev, others)}
 			}
 		}}},
 	}
+}
+
+// childrenOf returns the IDs of the loaded revisions forked from a revision.
+func (m *App) childrenOf(id string) []string {
+	var out []string
+	for _, r := range m.s.std.Revisions {
+		if r.Base == id && r.ID != id {
+			out = append(out, r.ID)
+		}
+	}
+	return out
 }
 
 // forget closes the files of a revision, which has no unsaved edits.
@@ -209,38 +227,64 @@ func renameRevision(dir string, rev *spec.Revision, id string, all []*spec.Revis
 	if err := os.Rename(filepath.Join(revs, rev.ID), filepath.Join(revs, id)); err != nil {
 		return fmt.Errorf("renaming %s: %w", rev.ID, err)
 	}
-	rewrite := func(r *spec.Revision, dirID string, fields map[string]string) error {
-		for _, f := range r.Files {
-			name := filepath.Join(revs, dirID, filepath.Base(f.Name))
-			data, stamp, err := safefile.Read(name)
-			if err != nil {
-				return err
-			}
-			out, ok, err := setRevision(data, fields)
-			if err != nil || !ok {
-				continue
-			}
-			if _, err := safefile.Save(name, out, stamp, safefile.Options{}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := rewrite(rev, id, map[string]string{"id": id}); err != nil {
+	if err := rewriteRevision(revs, rev, id, map[string]string{"id": id}); err != nil {
 		return fmt.Errorf("renaming %s: %w", rev.ID, err)
 	}
+	if err := rebase(revs, rev.ID, id, all); err != nil {
+		return fmt.Errorf("renaming %s: %w", rev.ID, err)
+	}
+	return nil
+}
+
+// deleteRevision deletes a draft's directory, and gives the revisions forked
+// from it its own base (none, if it has none).
+func deleteRevision(dir string, rev *spec.Revision, all []*spec.Revision) error {
+	revs := filepath.Join(dir, filepath.FromSlash(spec.RevisionsDir))
+	if err := rebase(revs, rev.ID, rev.Base, all); err != nil {
+		return fmt.Errorf("deleting %s: %w", rev.ID, err)
+	}
+	if err := os.RemoveAll(filepath.Join(revs, rev.ID)); err != nil {
+		return fmt.Errorf("deleting %s: %w", rev.ID, err)
+	}
+	return nil
+}
+
+// rebase sets the base of the revisions based on from to to, or removes
+// it when to is "".
+func rebase(revs, from, to string, all []*spec.Revision) error {
 	for _, r := range all {
-		if r.Base == rev.ID && r.ID != rev.ID {
-			if err := rewrite(r, r.ID, map[string]string{"base": id}); err != nil {
-				return fmt.Errorf("renaming %s: the base of %s: %w", rev.ID, r.ID, err)
+		if r.Base == from && r.ID != from {
+			if err := rewriteRevision(revs, r, r.ID, map[string]string{"base": to}); err != nil {
+				return fmt.Errorf("the base of %s: %w", r.ID, err)
 			}
 		}
 	}
 	return nil
 }
 
+// rewriteRevision sets fields of the revision block of a revision's files,
+// now in the directory dirID; a field set to "" is removed.
+func rewriteRevision(revs string, r *spec.Revision, dirID string, fields map[string]string) error {
+	for _, f := range r.Files {
+		name := filepath.Join(revs, dirID, filepath.Base(f.Name))
+		data, stamp, err := safefile.Read(name)
+		if err != nil {
+			return err
+		}
+		out, ok, err := setRevision(data, fields)
+		if err != nil || !ok {
+			continue
+		}
+		if _, err := safefile.Save(name, out, stamp, safefile.Options{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // setRevision sets fields of a file's top-level revision block to strings,
-// adding those it lacks. It reports whether the file has the block.
+// adding those it lacks and removing those set to "". It reports whether
+// the file has the block.
 func setRevision(src []byte, fields map[string]string) ([]byte, bool, error) {
 	f, err := parser.ParseFile("revision.cue", src, parser.ParseComments)
 	if err != nil {
@@ -265,15 +309,21 @@ func setRevision(src []byte, fields map[string]string) ([]byte, bool, error) {
 	for _, n := range names {
 		lit := &ast.BasicLit{Kind: token.STRING, Value: fmt.Sprintf("%q", fields[n])}
 		set := false
-		for _, e := range block.Elts {
-			if fd, ok := e.(*ast.Field); ok {
-				if name, _, _ := ast.LabelName(fd.Label); name == n {
-					fd.Value = lit
-					set = true
-				}
+		block.Elts = slices.DeleteFunc(block.Elts, func(e ast.Decl) bool {
+			fd, ok := e.(*ast.Field)
+			if !ok {
+				return false
 			}
-		}
-		if !set {
+			if name, _, _ := ast.LabelName(fd.Label); name != n {
+				return false
+			}
+			if fields[n] == "" {
+				return true // removed
+			}
+			fd.Value, set = lit, true
+			return false
+		})
+		if !set && fields[n] != "" {
 			block.Elts = append(block.Elts, &ast.Field{Label: ast.NewIdent(n), Value: lit})
 		}
 	}

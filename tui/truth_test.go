@@ -340,8 +340,9 @@ func TestSavingABrokenRevisionAsks(t *testing.T) {
 }
 
 // secondDraft adds to a workspace a draft zz-draft, a copy of the built-in
-// draft: the newest draft, which the workbench works on by default.
-func secondDraft(t *testing.T, dir string) {
+// draft: the newest draft, which the workbench works on by default. Its
+// base is the edition, or the base given.
+func secondDraft(t *testing.T, dir string, base ...string) {
 	t.Helper()
 	from := filepath.Join(dir, "cue", "revisions", spectest.Draft)
 	to := filepath.Join(dir, "cue", "revisions", "zz-draft")
@@ -354,6 +355,9 @@ func secondDraft(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	data = []byte(strings.Replace(string(data), `id:     "gbz177-l4-draft"`, `id:     "zz-draft"`, 1))
+	if len(base) > 0 {
+		data = []byte(strings.Replace(string(data), `base:   "gbz177-2026"`, `base:   "`+base[0]+`"`, 1))
+	}
 	if err := os.WriteFile(schema, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -534,5 +538,63 @@ func TestBaseFromGit(t *testing.T) {
 	}
 	if len(m.s.invalid) != 0 {
 		t.Errorf("%d invalid records", len(m.s.invalid))
+	}
+}
+
+// TestDeleteRebasesChildren is point 7's first: deleting a draft that
+// another is based on says so, and gives that one the deleted draft's base,
+// so that no base dangles.
+func TestDeleteRebasesChildren(t *testing.T) {
+	dir := spectest.Dir(t)
+	secondDraft(t, dir, spectest.Draft)
+	cfg := diskConfig(t, dir, t.TempDir())
+	cfg.Working = spectest.Draft
+	m := startSettled(t, cfg, 120, 40)
+	type_(t, m, "1", "D")
+	if m.dlg == nil || !strings.Contains(strings.Join(m.dlg.body, " "), "Based on it: zz-draft. Their base becomes gbz177-2026.") {
+		t.Fatalf("the question does not say what is based on the draft: %+v", m.dlg)
+	}
+	type_(t, m, "y")
+	ws, err := spec.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	std, err := ws.LoadAll(spectest.Timeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zz := std.Loaded("zz-draft")
+	if zz == nil || zz.Base != spectest.Edition || std.Loaded(spectest.Draft) != nil {
+		t.Fatalf("after the delete: zz-draft %v (base %q), the draft %v", zz != nil, zz.Base, std.Loaded(spectest.Draft) != nil)
+	}
+	for _, f := range spec.Lint(zz, std.IDs) {
+		if f.Rule == "base" {
+			t.Errorf("a dangling base: %s", f)
+		}
+	}
+	if m.sh.workID != spectest.Edition {
+		t.Errorf("the working revision is %s, want the deleted draft's base", m.sh.workID)
+	}
+	truthful(t, m, dir)
+}
+
+// TestSetRevision sets, adds and removes the fields of a revision block.
+func TestSetRevision(t *testing.T) {
+	src := "package x\n\nrevision: {\n\tid:     \"a\"\n\tstatus: \"draft\"\n\tbase:   \"b\"\n}\n\nx: 1\n"
+	for _, tc := range []struct {
+		name   string
+		fields map[string]string
+		want   string
+	}{
+		{"set", map[string]string{"base": "c"}, "revision: {\n\tid:     \"a\"\n\tstatus: \"draft\"\n\tbase:   \"c\"\n}"},
+		{"add", map[string]string{"title": "T"}, "\tbase:   \"b\"\n\ttitle:  \"T\"\n}"},
+		{"remove", map[string]string{"base": ""}, "revision: {\n\tid:     \"a\"\n\tstatus: \"draft\"\n}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, ok, err := setRevision([]byte(src), tc.fields)
+			if err != nil || !ok || !strings.Contains(string(out), tc.want) || !strings.Contains(string(out), "x: 1") {
+				t.Errorf("setRevision(%v) = %q, %v, %v; want it to hold %q", tc.fields, out, ok, err, tc.want)
+			}
+		})
 	}
 }
