@@ -99,10 +99,23 @@ type shared struct {
 	// why), when the session shows the newest that does. Compilations are
 	// of it.
 	workID string
+	// builtin is set while the workbench works on the built-in standard,
+	// whose files are in the program, not on disk.
+	builtin bool
 	// cat is the selected category, an index of the working revision's.
 	cat int
 	// device is the ID of the device the device view shows.
 	device string
+}
+
+// shown names a file of the workspace as the views show it: for the
+// built-in standard, whose files are in the program, as "built-in:" and
+// its path in it, which no file on disk has.
+func (sh *shared) shown(file string) string {
+	if sh.builtin {
+		return "built-in:" + file
+	}
+	return file
 }
 
 // New returns the workbench for a configuration. Its Init loads the
@@ -137,6 +150,7 @@ func (m *App) StartError() error { return m.startErr }
 // an overlay of the edited texts.
 func (m *App) setWorkspace(ws *spec.Workspace) {
 	m.cfg.Workspace = ws
+	m.sh.builtin = ws.Dir() == "" && ws.Root() == ""
 	m.ov = newOverlay(ws.FS())
 	m.ws = ws.Over(m.ov)
 }

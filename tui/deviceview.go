@@ -77,7 +77,11 @@ func (m *deviceModel) lines(sh *shared, w int) []string {
 	if d.ClaimedLevel != "" {
 		meta += " · claims " + d.ClaimedLevel
 	}
-	meta += " · " + d.File
+	file := d.File
+	if !r.theirs {
+		file = sh.shown(file) // the reference corpus's
+	}
+	meta += " · " + file
 	if d.Line > 1 {
 		meta += fmt.Sprintf(":%d", d.Line)
 	}

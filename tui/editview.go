@@ -282,12 +282,12 @@ func (m *editModel) editable(sh *shared, f *openFile) bool {
 }
 
 // editTitle names the file shown in the editor's frame.
-func (m *editModel) editTitle() string {
+func (m *editModel) editTitle(sh *shared) string {
 	f := m.file()
 	if f == nil {
 		return "Edit"
 	}
-	t := "Edit · " + f.key
+	t := "Edit · " + sh.shown(f.key)
 	if f.buf.Modified() {
 		t += " ●"
 	}
@@ -435,7 +435,7 @@ func (m *editModel) scroll(c *viewContext, delta int) {
 // pane draws the editor or the Effect pane.
 func (m *editModel) pane(c *viewContext, p paneID, w, h int) (string, []string) {
 	if p == editPane {
-		return m.editTitle(), m.editorLines(c.sh, w, h)
+		return m.editTitle(c.sh), m.editorLines(c.sh, w, h)
 	}
 	return "", m.effect.visible(m.effectLines(c, w), h)
 }

@@ -105,7 +105,7 @@ func problems(c *viewContext) []problemRow {
 
 // fileProblem is a problem at a position in a file of the workspace.
 func fileProblem(c *viewContext, pos spec.Position, msg string) problemRow {
-	r := problemRow{where: pos.String(), what: msg}
+	r := problemRow{where: c.sh.shown(pos.String()), what: msg}
 	if pos.File != "" && pos.Line > 0 {
 		r.at = &fileLine{key: c.keyOf(pos.File), line: pos.Line}
 	}

@@ -170,7 +170,7 @@ func (m *specModel) pane(c *viewContext, p paneID, w, h int) (string, []string) 
 		if src == "" {
 			src = spec.RequireText(cr)
 		}
-		return "CUE · " + cr.Pos.String(), m.src.visible(highlight(src, sh.st.syntax), h)
+		return "CUE · " + sh.shown(cr.Pos.String()), m.src.visible(highlight(src, sh.st.syntax), h)
 	}
 }
 
