@@ -75,6 +75,8 @@ type App struct {
 	editAt                      time.Time
 	wsBusy, compiling           bool
 	compileQueued, reloadQueued bool
+	// compiledVersion is the version of the edits the session shows.
+	compiledVersion int
 	// compileErr is why the edits do not compile; editCost is the time
 	// from the last keystroke to its results.
 	compileErr error
@@ -99,6 +101,10 @@ type shared struct {
 	// why), when the session shows the newest that does. Compilations are
 	// of it.
 	workID string
+	// saved is the session of the working revision as its files are saved,
+	// against which the Effect pane shows what the unsaved edit does; nil
+	// when there is none at hand.
+	saved *session
 	// builtin is set while the workbench works on the built-in standard,
 	// whose files are in the program, not on disk.
 	builtin bool
@@ -267,6 +273,7 @@ func (m *App) loaded(msg loadedMsg) tea.Cmd {
 	}
 	if msg.s != nil {
 		m.takeSession(msg.s)
+		m.keepSaved()
 		// A new evaluation, not an edit's: no keystroke led to it.
 		m.editCost = 0
 		if msg.workID != "" {
@@ -294,6 +301,18 @@ func (m *App) takeSession(s *session) {
 		}
 	}
 	m.changed(newSession)
+}
+
+// keepSaved keeps the session as the one of the files as saved, when no
+// file has unsaved edits and it is of the texts as they are; else it drops
+// a saved session of another working revision.
+func (m *App) keepSaved() {
+	switch {
+	case len(m.edit.modified()) == 0 && m.compiledVersion == m.version:
+		m.sh.saved = m.s
+	case m.sh.saved != nil && m.s != nil && m.sh.saved.work.Revision.ID != m.s.work.Revision.ID:
+		m.sh.saved = nil
+	}
 }
 
 // changed follows a change of the session, the size or the styles: the

@@ -238,7 +238,9 @@ func (m *App) compiled(msg compiledMsg) tea.Cmd {
 		m.compileErr = msg.err
 	} else {
 		m.compileErr = nil
+		m.compiledVersion = msg.version
 		m.takeSession(msg.s)
+		m.keepSaved()
 		m.editCost = time.Since(msg.editAt)
 	}
 	m.placeProblems()
@@ -474,6 +476,7 @@ func (m *App) saved(msg savedMsg) tea.Cmd {
 	if len(saved) > 0 {
 		m.notice = "saved " + strings.Join(saved, ", ")
 		m.err = nil
+		m.keepSaved()
 	}
 	if conflict != nil {
 		m.askConflict(conflictKey, conflict, msg.then)

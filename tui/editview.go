@@ -337,6 +337,7 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	if ci == nil {
 		return lines
 	}
+	lines = append(lines, m.thisEdit(sh, ci.Category, w)...)
 	lines = append(lines, "", st.bold.Render(fmt.Sprintf("%s: %d of %d devices moved", ci.Category, len(ci.Moved), ci.Devices)))
 	var im impactModel
 	lines = append(lines, im.matrixLines(sh, ci, w)...)
@@ -351,6 +352,41 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	lines = append(lines, "")
 	lines = append(lines, im.passLines(sh)...)
 	return lines
+}
+
+// thisEdit says what the unsaved edit does to a category: the devices
+// whose level under the working revision differs from their level under
+// the revision as saved. The matrix below it is base against working.
+func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
+	st := sh.st
+	if sh.saved == nil || sh.saved == sh.s || sh.saved.work.Revision.ID != sh.s.work.Revision.ID {
+		return nil
+	}
+	var moves []string
+	for _, r := range sh.s.devices {
+		if r.dev.Category != category {
+			continue
+		}
+		before := sh.saved.byID[r.dev.ID]
+		if before == nil || before.to == r.to {
+			continue
+		}
+		arrow := st.down.Render(before.to + "→" + r.to)
+		if evaluator.LevelIndex(r.to) > evaluator.LevelIndex(before.to) {
+			arrow = st.up.Render(before.to + "→" + r.to)
+		}
+		moves = append(moves, " "+truncate(r.dev.ID, max(w-8, 8))+" "+arrow)
+	}
+	head := fmt.Sprintf("this edit moves %d %s", len(moves), plural(len(moves), "device", "devices"))
+	if len(moves) == 0 {
+		head = "this edit moves no device"
+	}
+	out := []string{"", st.bold.Render(truncate(head, w)), st.dim.Render(truncate("(against the file as saved)", w))}
+	const most = 8
+	if len(moves) > most {
+		moves = append(moves[:most], st.dim.Render(fmt.Sprintf(" and %d more", len(moves)-most)))
+	}
+	return append(out, moves...)
 }
 
 // refresh colors the open files anew for new styles; and when the view

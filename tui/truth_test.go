@@ -598,3 +598,18 @@ func TestSetRevision(t *testing.T) {
 		})
 	}
 }
+
+// TestEffectOfThisEdit: the Effect pane says what the unsaved edit does,
+// against the file as saved, apart from base against working.
+func TestEffectOfThisEdit(t *testing.T) {
+	m := startSettled(t, diskConfig(t, spectest.Dir(t), t.TempDir()), 160, 60)
+	editThreshold(t, m, "4") // >=7 becomes >=4: the device the draft moved down comes back
+	out := unframed(screen(m))
+	if !strings.Contains(out, "this edit moves 1 device") || !strings.Contains(out, "(against the file as saved)") || !strings.Contains(out, "mt-plovik-vinta-9-lite-0031 L2→L3") {
+		t.Errorf("the Effect pane does not say what this edit does:\n%s", screen(m))
+	}
+	type_(t, m, "ctrl+s")
+	if out := unframed(screen(m)); strings.Contains(out, "this edit moves") {
+		t.Errorf("saved, the Effect pane still shows an unsaved edit:\n%s", screen(m))
+	}
+}
