@@ -42,6 +42,8 @@ type App struct {
 	// err is the error of the last load or evaluation, shown in the status
 	// line; the views keep showing s, marked stale.
 	err error
+	// state is what .ladder/state.json holds, as last written.
+	state savedState
 	// startErr is why the workbench could not start: the first load
 	// failed, and the program quits with it (StartError).
 	startErr error
@@ -284,6 +286,7 @@ func (m *App) loaded(msg loadedMsg) tea.Cmd {
 		if msg.workErr != nil {
 			cmds = append(cmds, m.openProblem())
 		}
+		cmds = append(cmds, m.rememberState())
 	}
 	cmds = append(cmds, m.nextWorkspaceJob(m.version))
 	return tea.Batch(cmds...)

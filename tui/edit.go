@@ -244,7 +244,7 @@ func (m *App) compiled(msg compiledMsg) tea.Cmd {
 		m.editCost = time.Since(msg.editAt)
 	}
 	m.placeProblems()
-	return m.nextWorkspaceJob(msg.version)
+	return tea.Batch(m.rememberState(), m.nextWorkspaceJob(msg.version))
 }
 
 // placeProblems gives each open file the compile errors and vet's findings

@@ -103,6 +103,7 @@ func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 		if err != nil {
 			return fail(fmt.Errorf("%s: %w", ws.Describe(), err))
 		}
+		cfg = remembered(cfg, std)
 		corpus, err := fixtures.LoadCorpus(cfg.Workspace, true, cfg.Corpus)
 		if err != nil {
 			return fail(err)

@@ -613,3 +613,27 @@ func TestEffectOfThisEdit(t *testing.T) {
 		t.Errorf("saved, the Effect pane still shows an unsaved edit:\n%s", screen(m))
 	}
 }
+
+// TestRemembersTheWorkingRevision is point 7's last: after a restart, the
+// workbench works on the revision the drafter was working on, unless the
+// command line names another.
+func TestRemembersTheWorkingRevision(t *testing.T) {
+	dir := spectest.Dir(t)
+	m := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+	if m.sh.workID != spectest.Draft {
+		t.Fatalf("working on %s", m.sh.workID)
+	}
+	type_(t, m, "w") // the edition
+	if m.sh.workID != spectest.Edition {
+		t.Fatalf("after w, working on %s", m.sh.workID)
+	}
+	again := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+	if again.sh.workID != spectest.Edition {
+		t.Errorf("after a restart, working on %s, want %s", again.sh.workID, spectest.Edition)
+	}
+	cfg := diskConfig(t, dir, t.TempDir())
+	cfg.Working = spectest.Draft
+	if named := startSettled(t, cfg, 120, 40); named.sh.workID != spectest.Draft {
+		t.Errorf("with --rev, working on %s", named.sh.workID)
+	}
+}
