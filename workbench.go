@@ -98,5 +98,5 @@ func workbenchConfig(dir, base, rev string, corpus []string) (tui.Config, error)
 			return tui.Config{}, fmt.Errorf("reading corpus %s: %w", p, err)
 		}
 	}
-	return tui.Config{Workspace: ws, Builtin: builtin, Corpus: corpus, Base: base, Working: rev, Timeout: loadTimeout}, nil
+	return tui.Config{Workspace: ws, Builtin: builtin, Corpus: corpus, Base: base, Working: rev, Timeout: loadTimeout, Remember: true}, nil
 }

@@ -37,6 +37,9 @@ type Config struct {
 	// .ladder/recover in the workspace, or the user's cache directory for
 	// the built-in standard.
 	JournalDir string
+	// Remember keeps the revisions compared in the workspace's
+	// .ladder/state.json, and starts on those it holds.
+	Remember bool
 }
 
 // session is everything the workbench shows, computed off the UI by a

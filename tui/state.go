@@ -34,6 +34,7 @@ func readState(ws *spec.Workspace) savedState {
 	if ws.Dir() == "" {
 		return st
 	}
+
 	data, err := os.ReadFile(ws.Path(statePath))
 	if err != nil || len(data) > 4096 {
 		return savedState{}
@@ -49,6 +50,9 @@ func readState(ws *spec.Workspace) savedState {
 // base that loads (or one from git), a working revision whether it
 // compiles or not.
 func remembered(cfg Config, std *spec.Standard) Config {
+	if !cfg.Remember {
+		return cfg
+	}
 	st := readState(cfg.Workspace)
 	if ref := spec.ParseRevisionRef(st.Base); cfg.Base == "" && (ref.Git != "" && slices.Contains(std.IDs, ref.ID) || std.Loaded(ref.ID) != nil) {
 		cfg.Base = st.Base
@@ -62,7 +66,7 @@ func remembered(cfg Config, std *spec.Standard) Config {
 // rememberState writes what the session compares to the state, when it
 // changed: a command, run off the UI.
 func (m *App) rememberState() tea.Cmd {
-	if m.cfg.Workspace.Dir() == "" || m.s == nil || m.sh.workID == "" {
+	if !m.cfg.Remember || m.cfg.Workspace.Dir() == "" || m.s == nil || m.sh.workID == "" {
 		return nil
 	}
 	st := savedState{Base: m.s.base.Revision.ID, Working: m.sh.workID}

@@ -619,7 +619,12 @@ func TestEffectOfThisEdit(t *testing.T) {
 // command line names another.
 func TestRemembersTheWorkingRevision(t *testing.T) {
 	dir := spectest.Dir(t)
-	m := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+	remember := func() Config {
+		cfg := diskConfig(t, dir, t.TempDir())
+		cfg.Remember = true
+		return cfg
+	}
+	m := startSettled(t, remember(), 120, 40)
 	if m.sh.workID != spectest.Draft {
 		t.Fatalf("working on %s", m.sh.workID)
 	}
@@ -627,11 +632,11 @@ func TestRemembersTheWorkingRevision(t *testing.T) {
 	if m.sh.workID != spectest.Edition {
 		t.Fatalf("after w, working on %s", m.sh.workID)
 	}
-	again := startSettled(t, diskConfig(t, dir, t.TempDir()), 120, 40)
+	again := startSettled(t, remember(), 120, 40)
 	if again.sh.workID != spectest.Edition {
 		t.Errorf("after a restart, working on %s, want %s", again.sh.workID, spectest.Edition)
 	}
-	cfg := diskConfig(t, dir, t.TempDir())
+	cfg := remember()
 	cfg.Working = spectest.Draft
 	if named := startSettled(t, cfg, 120, 40); named.sh.workID != spectest.Draft {
 		t.Errorf("with --rev, working on %s", named.sh.workID)
