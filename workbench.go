@@ -77,8 +77,12 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 // error at its position when a revision does not compile, and returns
 // exitUsage.
 func (e *env) startError(err error) int {
-	fmt.Fprintf(e.stderr, "%s: the workbench cannot start\n", e.prog())
-	return e.revisionError(err)
+	var le *spec.LoadError
+	if errors.As(err, &le) {
+		fmt.Fprintf(e.stderr, "%s: the workbench cannot start:\n", e.prog())
+		return e.revisionError(err)
+	}
+	return e.errorf("the workbench cannot start: %v", err)
 }
 
 // workbenchConfig is the workbench on the workspace that dir names (see
