@@ -22,8 +22,10 @@ var workbenchCommand = &command{
 	help: `
 The workbench compares a base revision (by default the newest published one)
 with a working revision (by default the newest draft) on the reference
-corpus, in six views: Spec, Impact, Diff, Corpus, Device and Edit, where
-the working revision's CUE is edited with every change evaluated at once.
+corpus, in seven views: Spec, Impact, Diff, Corpus, Device, Edit, where
+the working revision's CUE is edited with every change evaluated at once,
+and Problems, which lists compile errors, vet's findings and the device
+records that are not graded. --base may name a revision in git (ID@REV).
 Press ? in it for the keys. Devices given with --corpus are added to the reference corpus
 for the session, marked as yours, and never written anywhere.
 
