@@ -69,6 +69,7 @@ var keys = map[string]tea.KeyPressMsg{
 	"ctrl+z":    {Code: 'z', Mod: tea.ModCtrl},
 	"ctrl+y":    {Code: 'y', Mod: tea.ModCtrl},
 	"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
+	"ctrl+e":    {Code: 'e', Mod: tea.ModCtrl},
 }
 
 // press presses keys, by name, one at a time.

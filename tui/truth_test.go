@@ -642,3 +642,44 @@ func TestRemembersTheWorkingRevision(t *testing.T) {
 		t.Errorf("with --rev, working on %s", named.sh.workID)
 	}
 }
+
+// TestStatusLineForgetsTheKeystroke: the time from a keystroke to its
+// results is shown until an evaluation that no keystroke led to (a switch
+// of revisions, a reload) replaces the results.
+func TestStatusLineForgetsTheKeystroke(t *testing.T) {
+	m := startSettled(t, diskConfig(t, spectest.Dir(t), t.TempDir()), 200, 40)
+	editThreshold(t, m, "4")
+	if !strings.Contains(screen(m), "keystroke → results") {
+		t.Fatalf("no keystroke time after an edit:\n%s", screen(m))
+	}
+	type_(t, m, "ctrl+s", "esc", "w")
+	if out := screen(m); strings.Contains(out, "keystroke →") {
+		t.Errorf("after w, the status line still shows a keystroke's time:\n%s", out)
+	}
+}
+
+// TestRefusedKeysSayWhy is point 7's second: with edits that do not
+// compile, the keys that cannot act say why instead of doing nothing.
+func TestRefusedKeysSayWhy(t *testing.T) {
+	m := startSettled(t, diskConfig(t, spectest.Dir(t), t.TempDir()), 200, 40)
+	type_(t, m, "1")
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	type_(t, m, " ", "&")
+	if m.compileErr == nil {
+		t.Fatal("the edit compiles")
+	}
+	for _, tc := range []struct{ keys []string }{
+		{[]string{"ctrl+e"}},
+		{[]string{"esc", "D"}},
+		{[]string{"esc", "w"}},
+	} {
+		type_(t, m, tc.keys...)
+		if m.notice == "" {
+			t.Errorf("%v did nothing and said nothing", tc.keys)
+		} else if !strings.Contains(screen(m), m.notice[:min(len(m.notice), 40)]) {
+			t.Errorf("%v: the notice %q is not on screen", tc.keys, m.notice)
+		}
+		type_(t, m, "6")
+	}
+}
