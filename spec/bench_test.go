@@ -77,10 +77,24 @@ func benchmarkReload(b *testing.B, pause time.Duration) {
 func BenchmarkLint(b *testing.B) {
 	rev := mustLoad(b, repo, draft)
 	known := []string{edition, draft}
-	for b.Loop() {
-		if f := Lint(rev, known); len(f) > 0 {
-			b.Fatal(f)
-		}
+	// first lints a revision never linted; again one whose requires were,
+	// as after an edit of one criterion.
+	for _, tc := range []struct {
+		name   string
+		forget bool
+	}{{"first", true}, {"again", false}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if tc.forget {
+					conflicts.Lock()
+					conflicts.m = map[[3]string]*conflict{}
+					conflicts.Unlock()
+				}
+				if f := Lint(rev, known); len(f) > 0 {
+					b.Fatal(f)
+				}
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue/errors"
 
@@ -388,9 +389,73 @@ func (l *linter) satisfiable(c *Category, cr *Criterion) {
 	if !cr.Require.Exists() || !l.rev.Device.Exists() {
 		return
 	}
+	conflict, ok := l.conflict(c, cr)
+	if !ok {
+		return
+	}
+	path, msg := conflict.path, conflict.msg
+	pos, asks := cr.Pos, ""
+	for _, f := range cr.Fields {
+		if f.Path == path {
+			pos, asks = f.Pos, f.Text
+		}
+	}
+	if m := l.measurementAt(conflict.labels); m != nil && asks != "" {
+		l.add(pos, "unsatisfiable", "criterion %s can never pass: it asks %s of %s, which #Measurements allows only as %s (%s)", cr.ID, asks, m.Name, m.Constraint, msg)
+	} else {
+		l.add(pos, "unsatisfiable", "criterion %s can never pass: no device record that #Device admits meets its require at %s (%s)", cr.ID, path, msg)
+	}
+}
+
+// conflict is where and why no record that #Device admits meets a
+// require.
+type conflict struct {
+	labels    []string
+	path, msg string
+}
+
+// conflicts remembers, across lints, the conflict of each require with
+// each #Device (by their fingerprints and the category): the unification
+// is most of a lint's cost, and an edit changes few requires.
+var conflicts = struct {
+	sync.Mutex
+	m map[[3]string]*conflict
+}{m: map[[3]string]*conflict{}}
+
+// maxConflicts bounds the memory of conflicts; past it, it starts anew.
+const maxConflicts = 1 << 14
+
+// conflict returns the first conflict of #Device, for the category, with a
+// criterion's require that is not about a field #Device lacks or a
+// validator that judges only concrete values; false if there is none.
+func (l *linter) conflict(c *Category, cr *Criterion) (*conflict, bool) {
+	key := [3]string{l.rev.DeviceFingerprint(), c.Key, cr.RequireFingerprint}
+	if cr.RequireFingerprint != "" {
+		conflicts.Lock()
+		found, ok := conflicts.m[key]
+		conflicts.Unlock()
+		if ok {
+			return found, found != nil
+		}
+	}
+	found := l.findConflict(c, cr)
+	if cr.RequireFingerprint != "" {
+		conflicts.Lock()
+		if len(conflicts.m) >= maxConflicts {
+			conflicts.m = map[[3]string]*conflict{}
+		}
+		conflicts.m[key] = found
+		conflicts.Unlock()
+	}
+	return found, found != nil
+}
+
+// findConflict unifies #Device, for the category, with a require, and
+// returns the first conflict, or nil.
+func (l *linter) findConflict(c *Category, cr *Criterion) *conflict {
 	device := l.rev.Device.FillPath(cue.MakePath(cue.Str("category")), c.Key)
 	if device.Validate() != nil {
-		return // #Device does not admit the category: the category rule says so
+		return nil // #Device does not admit the category: the category rule says so
 	}
 	err := device.Unify(cr.Require).Validate()
 	for _, e := range errors.Errors(err) {
@@ -412,20 +477,9 @@ func (l *linter) satisfiable(c *Category, cr *Criterion) {
 			ep = ep[1:]
 		}
 		// CUE writes the labels of an error's path as selectors already.
-		path := strings.Join(ep, ".")
-		pos, asks := cr.Pos, ""
-		for _, f := range cr.Fields {
-			if f.Path == path {
-				pos, asks = f.Pos, f.Text
-			}
-		}
-		if m := l.measurementAt(ep); m != nil && asks != "" {
-			l.add(pos, "unsatisfiable", "criterion %s can never pass: it asks %s of %s, which #Measurements allows only as %s (%s)", cr.ID, asks, m.Name, m.Constraint, msg)
-		} else {
-			l.add(pos, "unsatisfiable", "criterion %s can never pass: no device record that #Device admits meets its require at %s (%s)", cr.ID, path, msg)
-		}
-		return
+		return &conflict{labels: ep, path: strings.Join(ep, "."), msg: msg}
 	}
+	return nil
 }
 
 // hasFields reports whether a require constrains a field, in any
