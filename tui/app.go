@@ -183,6 +183,13 @@ func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case loadedMsg:
 		return m, m.loaded(msg)
+	case lintedMsg:
+		// A session's findings are read on this goroutine alone.
+		msg.s.findings, msg.s.linted = msg.findings, true
+		if msg.s == m.s {
+			m.placeProblems()
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		m.notice = ""
 		return m, m.handleKey(msg)
@@ -286,7 +293,7 @@ func (m *App) loaded(msg loadedMsg) tea.Cmd {
 		if msg.workErr != nil {
 			cmds = append(cmds, m.openProblem())
 		}
-		cmds = append(cmds, m.rememberState())
+		cmds = append(cmds, m.rememberState(), lintCmd(msg.s))
 	}
 	cmds = append(cmds, m.nextWorkspaceJob(m.version))
 	return tea.Batch(cmds...)

@@ -63,8 +63,10 @@ type session struct {
 	// checks and took are the cost of the evaluation that made the session.
 	checks int
 	took   time.Duration
-	// findings are vet's findings on the working revision.
+	// findings are vet's findings on the working revision; linted is set
+	// once they are known (a load lints after its first frame: lintCmd).
 	findings []spec.Finding
+	linted   bool
 }
 
 // deviceRow is one device and where it stands under each revision.
@@ -136,9 +138,6 @@ func load(cfg Config, ws *spec.Workspace) tea.Cmd {
 			return fail(err)
 		}
 		msg.s = sessionOf(std, cmp)
-		if msg.workErr == nil {
-			msg.s.findings = spec.Lint(work, std.IDs)
-		}
 		return msg
 	}
 }
@@ -152,6 +151,22 @@ func vocabulary(std *spec.Standard, base *spec.Revision) fixtures.Vocabulary {
 		known[m.Name] = true
 	}
 	return known
+}
+
+// lintedMsg carries vet's findings on a session's working revision.
+type lintedMsg struct {
+	s        *session
+	findings []spec.Finding
+}
+
+// lintCmd finds what vet finds in a session's working revision, after the
+// session is on screen: a first lint unifies #Device with every require.
+func lintCmd(s *session) tea.Cmd {
+	if s == nil || s.linted {
+		return nil
+	}
+	rev, ids := s.work.Revision, s.std.IDs
+	return func() tea.Msg { return lintedMsg{s: s, findings: spec.Lint(rev, ids)} }
 }
 
 // chooseBase returns the base revision that the configuration names: one of
@@ -171,9 +186,7 @@ func reevaluate(prev *session, base, work *spec.Revision) tea.Cmd {
 		if err != nil {
 			return loadedMsg{err: err}
 		}
-		s := sessionOf(prev.std, cmp)
-		s.findings = spec.Lint(work, prev.std.IDs)
-		return loadedMsg{s: s, workID: work.ID}
+		return loadedMsg{s: sessionOf(prev.std, cmp), workID: work.ID}
 	}
 }
 
@@ -207,7 +220,7 @@ func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session
 		return nil, err
 	}
 	out := sessionOf(std, cmp)
-	out.findings = spec.Lint(rev, std.IDs)
+	out.findings, out.linted = spec.Lint(rev, std.IDs), true
 	return out, nil
 }
 
