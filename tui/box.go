@@ -58,6 +58,24 @@ func fit(s string, w int) string {
 	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
 }
 
+// width is the display width of s in cells: an East Asian wide character
+// or an emoji counts two, a combining mark none, an escape sequence
+// nothing.
+func width(s string) int { return ansi.StringWidth(s) }
+
+// truncate cuts s to at most n cells, ending with … where it cuts, and
+// never in the middle of a character: a wide character that would straddle
+// the edge goes, and the row is one cell shorter.
+func truncate(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if width(s) <= n {
+		return s
+	}
+	return ansi.Truncate(s, n, "…")
+}
+
 // blank is w × h spaces.
 func blank(w, h int) string {
 	if w <= 0 || h <= 0 {

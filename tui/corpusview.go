@@ -215,22 +215,40 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 	default:
 		filter = st.dim.Render("/ to filter")
 	}
-	idW, vendorW, catW := 8, 6, 8
+	// The columns take the widths their texts need, in display cells, up
+	// to a share of the pane each; the name shows where there is room.
+	idW, vendorW, nameW, catW := 8, 6, 4, 8
 	for _, r := range m.rows {
-		idW = max(idW, len(r.dev.ID))
-		vendorW = max(vendorW, ansi.StringWidth(r.dev.Vendor))
-		catW = max(catW, len(r.dev.Category))
+		idW = max(idW, width(r.dev.ID))
+		vendorW = max(vendorW, width(r.dev.Vendor))
+		nameW = max(nameW, width(r.dev.Name))
+		catW = max(catW, width(r.dev.Category))
 	}
 	idW = min(idW, max(w*2/5, 12))
 	vendorW = min(vendorW, max(w/6, 6))
 	catW = min(catW, max(w/6, 6))
-	header := st.dim.Render(fmt.Sprintf("  %-*s %-*s %-*s %-4s  %-4s %s", idW, "device", vendorW, "vendor", catW, "category",
-		"base", "work", "flags"))
+	// mark, id, vendor, name, category, base, arrow, work and their gaps.
+	rest := w - (1 + 1 + idW + 1 + vendorW + 1 + catW + 1 + 4 + 1 + 1 + 1 + 4 + 2)
+	nameW = min(nameW, rest-8)
+	if nameW < 8 {
+		nameW = 0
+	}
+	row := func(mark, id, vendor, name, category, from, arrow, to, flags string) string {
+		out := mark + " " + fit(id, idW) + " " + fit(vendor, vendorW) + " "
+		if nameW > 0 {
+			out += fit(name, nameW) + " "
+		}
+		return out + fit(category, catW) + " " + fit(from, 4) + " " + arrow + " " + fit(to, 4) + " " + flags
+	}
+	header := st.dim.Render(row(" ", "device", "vendor", "name", "category", "base", " ", "work", "flags"))
 	var rows []string
-	for _, r := range m.rows {
+	for i, r := range m.rows {
 		mark := " "
-		if r.theirs {
+		switch {
+		case r.theirs:
 			mark = st.theirs.Render("●")
+		case i == m.list.sel:
+			mark = "▸"
 		}
 		arrow := " "
 		switch {
@@ -240,22 +258,24 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 			arrow = st.down.Render("▼")
 		}
 		to := r.to
-		if k := evaluator.LevelIndex(r.to); k >= 0 {
+		if k := evaluator.LevelIndex(r.to); k >= 0 && i != m.list.sel {
 			to = st.levels[k].Render(r.to)
 		}
-		rows = append(rows, fmt.Sprintf("%s %-*s %-*s %-*s %-4s %s %s  %s", mark, idW, truncate(r.dev.ID, idW),
-			vendorW, truncate(r.dev.Vendor, vendorW), catW, truncate(r.dev.Category, catW), r.from, arrow, fit(to, 3), strings.Join(r.flags, ", ")))
+		line := row(mark, r.dev.ID, r.dev.Vendor, r.dev.Name, r.dev.Category, r.from, arrow, to, strings.Join(r.flags, ", "))
+		if i == m.list.sel {
+			// The selected row: the same cells, in reverse.
+			line = st.selected.Render(fit(ansi.Strip(line), w))
+		}
+		rows = append(rows, line)
 	}
 	if len(rows) == 0 {
-		rows = []string{st.dim.Render("  No device matches the filter.")}
-	}
-	vis, sel := m.list.visible(rows, max(h-2, 1))
-	out := []string{filter, header}
-	for i, r := range vis {
-		if i == sel && len(m.rows) > 0 {
-			r = st.selected.Render(fit("▸"+strings.TrimPrefix(ansi.Strip(r), " "), w))
+		msg := "  No device matches the filter."
+		if len(sh.s.devices) == 0 {
+			msg = "  The corpus has no device: the workspace has none under fixtures/devices, and none were given with --corpus."
 		}
-		out = append(out, r)
+		rows = []string{st.dim.Render(truncate(msg, w))}
 	}
+	vis, _ := m.list.visible(rows, max(h-2, 1))
+	out := append([]string{filter, header}, vis...)
 	return title, out
 }

@@ -396,21 +396,10 @@ func familyNames(c *spec.Category) map[string]string {
 	return out
 }
 
-// short cuts a word to n characters.
+// short cuts a word to n cells, padded to n.
 func short(s string, n int) string {
-	if len(s) <= n {
-		return fmt.Sprintf("%-*s", n, s)
+	if width(s) <= n {
+		return fit(s, n)
 	}
-	return s[:n]
-}
-
-// truncate cuts s to n cells with an ellipsis.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	if n <= 1 {
-		return s[:max(n, 0)]
-	}
-	return s[:n-1] + "…"
+	return fit(ansi.Truncate(s, n, ""), n)
 }
