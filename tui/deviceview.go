@@ -92,7 +92,7 @@ func (m *deviceModel) lines(sh *shared, w int) []string {
 	outs := []*evaluator.Outcome{before, after}
 	colW := max((w-16)/2, 12)
 	row := func(label string, cells ...string) string {
-		out := fmt.Sprintf("%-15s", label)
+		out := fit(label, 15)
 		for _, c := range cells {
 			out += " " + fit(c, colW)
 		}
@@ -189,35 +189,37 @@ func (m *deviceModel) criteriaLines(sh *shared, revs []*spec.Revision, outs []*e
 	}
 	idW := 9
 	for _, e := range entries {
-		idW = max(idW, len(e.id))
+		idW = max(idW, width(e.id))
 	}
 	verdict := func(c *evaluator.Check) string {
 		if c == nil {
-			return st.dim.Render(fmt.Sprintf("%-8s", "—"))
+			return st.dim.Render(fit("—", 8))
 		}
-		return st.verdicts[c.Verdict].Render(fmt.Sprintf("%-8s", c.Verdict))
+		return st.verdicts[c.Verdict].Render(fit(c.Verdict.String(), 8))
 	}
-	lines := []string{st.dim.Render(fmt.Sprintf("%-*s %-5s %-8s %-8s %s", idW, "criterion", "level", "base", "working", "why (working, else base)"))}
+	lines := []string{st.dim.Render(fit("criterion", idW) + " " + fit("level", 5) + " " + fit("base", 8) + " " + fit("working", 8) + " why")}
 	indent := idW + 1 + 5 + 1 + 8 + 1 + 8 + 1
 	for _, e := range entries {
+		// Why the working revision does not pass it, or, for a criterion
+		// only the base has, why the base does not.
 		var why string
-		for _, i := range []int{1, 0} {
-			if c := e.checks[i]; c != nil && c.Verdict != evaluator.Pass {
-				why = c.Message()
-				break
-			}
+		switch base, work := e.checks[0], e.checks[1]; {
+		case work != nil && work.Verdict != evaluator.Pass:
+			why = work.Message()
+		case work == nil && base != nil && base.Verdict != evaluator.Pass:
+			why = "(base) " + base.Message()
 		}
 		changed := e.checks[0] != nil && e.checks[1] != nil && e.checks[0].Verdict != e.checks[1].Verdict
-		id := fmt.Sprintf("%-*s", idW, e.id)
+		id := fit(e.id, idW)
 		if changed {
 			id = st.bold.Render(id)
 		}
-		head := fmt.Sprintf("%s %-5s %s %s", id, e.level, verdict(e.checks[0]), verdict(e.checks[1]))
+		head := id + " " + fit(e.level, 5) + " " + verdict(e.checks[0]) + " " + verdict(e.checks[1])
 		if why == "" {
 			lines = append(lines, head)
 			continue
 		}
-		if indent+len(why) < w {
+		if indent+width(why) <= w {
 			lines = append(lines, head+" "+why)
 			continue
 		}
@@ -229,22 +231,31 @@ func (m *deviceModel) criteriaLines(sh *shared, revs []*spec.Revision, outs []*e
 	return lines
 }
 
-// gapLines says what the device lacks for the next level under a revision.
+// gapLines says what the device lacks for the next level under a revision:
+// a row a criterion, its ID, verdict and why in columns.
 func gapLines(st *styles, rev string, o *evaluator.Outcome, w int) []string {
 	g := o.Gap("")
 	switch {
 	case g == nil:
 		return []string{st.dim.Render(fmt.Sprintf("Under %s the device is at the top of its ladder.", rev))}
+	case g.Undeclared:
+		return []string{st.dim.Render(fmt.Sprintf("Under %s, %s has no %s: no device reaches it.", rev, o.Category.Key, g.Blocked))}
 	case g.Reserved:
-		return []string{st.dim.Render(fmt.Sprintf("Under %s, %s is reserved: no device reaches it.", rev, g.Level))}
+		return []string{st.dim.Render(fmt.Sprintf("Under %s, %s is reserved: no device reaches it.", rev, g.Blocked))}
 	}
 	lines := []string{st.bold.Render(fmt.Sprintf("To reach %s under %s, meet %d %s:", g.Level, rev, len(g.Checks), plural(len(g.Checks), "criterion", "criteria")))}
+	idW := 0
 	for _, c := range g.Checks {
-		for i, l := range wrapText(fmt.Sprintf("%s  %s  %s", c.Criterion.ID, c.Verdict, c.Message()), max(w-4, 20)) {
+		idW = max(idW, width(c.Criterion.ID))
+	}
+	indent := 2 + idW + 2 + 8
+	for _, c := range g.Checks {
+		head := "  " + fit(c.Criterion.ID, idW) + "  " + st.verdicts[c.Verdict].Render(fit(c.Verdict.String(), 8))
+		for i, l := range wrapText(c.Message(), max(w-indent, 20)) {
 			if i == 0 {
-				lines = append(lines, "  "+l)
+				lines = append(lines, head+l)
 			} else {
-				lines = append(lines, "      "+l)
+				lines = append(lines, strings.Repeat(" ", indent)+l)
 			}
 		}
 	}

@@ -174,7 +174,7 @@ func (m *impactModel) summaryLines(sh *shared, h int) []string {
 		for k := range totals {
 			totals[k] += n[k]
 		}
-		row := fmt.Sprintf("%-15s %3d %s %s %s", truncate(c.Key, 15), n[0], countOrDot(n[2], 4, st.up), countOrDot(n[3], 4, st.down), countOrDot(n[4], 4, st.bold))
+		row := fmt.Sprintf("%s %3d %s %s %s", fit(c.Key, 15), n[0], countOrDot(n[2], 4, st.up), countOrDot(n[3], 4, st.down), countOrDot(n[4], 4, st.bold))
 		if i == sh.cat {
 			row = "▸ " + st.selected.Render(row)
 		} else {
@@ -244,7 +244,7 @@ func (m *impactModel) movedLines(sh *shared, ci *evaluator.CategoryImpact, w, h 
 	}
 	idW := 0
 	for _, d := range ds {
-		idW = max(idW, len(d.id))
+		idW = max(idW, width(d.id))
 	}
 	idW = min(idW, max(w/2, 10))
 	var rows []string
@@ -266,7 +266,7 @@ func (m *impactModel) movedLines(sh *shared, ci *evaluator.CategoryImpact, w, h 
 		if r := sh.s.byID[d.id]; r != nil && r.theirs {
 			mark = st.theirs.Render("●")
 		}
-		rows = append(rows, fmt.Sprintf("%s%-*s %s %s", mark, idW, truncate(d.id, idW), change, because))
+		rows = append(rows, mark+fit(d.id, idW)+" "+change+" "+because)
 	}
 	vis, sel := m.moved.visible(rows, h)
 	out := make([]string, len(vis))
@@ -294,7 +294,7 @@ func (m *impactModel) passLines(sh *shared) []string {
 	}
 	idW := 0
 	for _, p := range changed {
-		idW = max(idW, len(p.ID))
+		idW = max(idW, width(p.ID))
 	}
 	var lines []string
 	for _, p := range changed {
@@ -309,7 +309,7 @@ func (m *impactModel) passLines(sh *shared) []string {
 		default:
 			delta = st.down.Render(fmt.Sprintf("▼%d", p.Before-p.After))
 		}
-		lines = append(lines, fmt.Sprintf(" %-*s %3s → %-3s %s", idW, p.ID, report.PassCount(p.Before), report.PassCount(p.After), delta))
+		lines = append(lines, fmt.Sprintf(" %s %3s → %-3s %s", fit(p.ID, idW), report.PassCount(p.Before), report.PassCount(p.After), delta))
 	}
 	if len(changed) == 0 {
 		lines = append(lines, st.dim.Render(" No pass count changed."))

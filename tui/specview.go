@@ -214,7 +214,7 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 	for i, c := range s.work.Revision.Categories {
 		b := bar(s.baseState.Distribution(c.Key), barW, st)
 		wk := bar(s.workState.Distribution(c.Key), barW, st)
-		name := fmt.Sprintf("%-*s", nameW, truncate(c.Key, nameW))
+		name := fit(c.Key, nameW)
 		lead := "  "
 		if i == sh.cat {
 			lead = "▸ "
@@ -307,7 +307,7 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 	crits := sh.criteria()
 	idW := 0
 	for _, c := range crits {
-		idW = max(idW, len(c.ID))
+		idW = max(idW, width(c.ID))
 	}
 	idW = min(idW, max(w-24, 8))
 	fams := familyNames(sh.category())
@@ -336,9 +336,8 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 				delta = "    "
 			}
 		}
-		id := fmt.Sprintf("%-*s", idW, truncate(c.ID, idW))
-		row := fmt.Sprintf(" %s %5s%s %s %-*s %s", id, fmt.Sprintf("%d/%d", pass, of), delta,
-			short(c.Element, 4), famW, fams[c.Family], st.badge[c.Provenance].Render(short(c.Provenance, 4)))
+		row := fmt.Sprintf(" %s %5s%s %s %s %s", fit(c.ID, idW), fmt.Sprintf("%d/%d", pass, of), delta,
+			short(c.Element, 4), fit(fams[c.Family], famW), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
 		if rest := w - ansi.StringWidth(row) - 2; rest >= 12 {
 			row += "  " + st.dim.Render(truncate(c.Title, rest))
 		}
