@@ -89,8 +89,8 @@ func screen(m *App) string {
 	return ansi.Strip(m.View().Content)
 }
 
-// checkSize checks that a screen has exactly the terminal's rows and no row
-// wider than it.
+// checkSize checks that a screen has exactly the terminal's rows, each
+// exactly as wide as the terminal in display cells.
 func checkSize(t *testing.T, out string, w, h int) {
 	t.Helper()
 	lines := strings.Split(out, "\n")
@@ -98,8 +98,8 @@ func checkSize(t *testing.T, out string, w, h int) {
 		t.Errorf("%d rows, want %d", len(lines), h)
 	}
 	for i, l := range lines {
-		if lw := ansi.StringWidth(l); lw > w {
-			t.Errorf("row %d is %d cells wide, more than %d: %q", i+1, lw, w, l)
+		if lw := ansi.StringWidth(l); lw != w {
+			t.Errorf("row %d is %d cells wide, want exactly %d: %q", i+1, lw, w, l)
 		}
 	}
 }
@@ -177,25 +177,58 @@ func openCriterion(t testing.TB, m *App, id string) {
 // focused in turn and with the help shown, at sizes from tiny to wide, in
 // color.
 func TestNoRowWiderThanTheTerminal(t *testing.T) {
-	m := loaded(t, 80, 24)
-	openCriterion(t, m, "MT-L3-LLM")
-	m.openDevice("mt-yours-x1")
-	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {60, 18}, {40, 10}, {20, 5}} {
-		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-		for v := range numViews {
-			m.view = v
-			for f := range viewPanes[v] {
-				m.focus[v] = f
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		device string
+		crit   string
+	}{
+		{"built-in", testConfig(t), "mt-yours-x1", "MT-L3-LLM"},
+		{"chinese", chineseConfig(t), "mt-zh-1", "MT-L3-LLM"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := start(t, tc.cfg, 80, 24, nil)
+			openCriterion(t, m, tc.crit)
+			m.openDevice(tc.device)
+			for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {60, 20}, {60, 18}, {40, 10}, {20, 5}} {
+				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				for v := range numViews {
+					m.view = v
+					m.pending[v] |= newSize | shown
+					m.refreshView()
+					for f := range viewPanes[v] {
+						m.focus[v] = f
+						checkSize(t, m.View().Content, size[0], size[1])
+					}
+				}
+				m.showHelp = true
 				checkSize(t, m.View().Content, size[0], size[1])
+				m.showHelp = false
+				// A dialog with a long diff in it.
+				m.askConflict(m.edit.cur, &safefile.ChangedError{Path: m.edit.cur, Disk: []byte("other\n")}, nil)
+				checkSize(t, m.View().Content, size[0], size[1])
+				m.dlg = nil
 			}
-		}
-		m.showHelp = true
-		checkSize(t, m.View().Content, size[0], size[1])
-		m.showHelp = false
-		// A dialog with a long diff in it.
-		m.askConflict(m.edit.cur, &safefile.ChangedError{Path: m.edit.cur, Disk: []byte("other\n")}, nil)
-		checkSize(t, m.View().Content, size[0], size[1])
-		m.dlg = nil
+		})
+	}
+}
+
+// chineseConfig is the built-in standard with Chinese text where drafters
+// and vendors will write it: a criterion's title, a category's title, and
+// devices of the user's with Chinese, emoji and combining marks in their
+// names and vendors.
+func chineseConfig(t testing.TB) Config {
+	mt := spectest.RevFile(spectest.Draft, "mobile_terminal.cue")
+	builtin := spectest.FS(t,
+		spectest.Replace(mt, `title:      "Runs a language model of at least 7B parameters on the device"`,
+			`title:      "在终端侧运行参数量不少于七十亿的大语言模型，并在离线时保持流畅响应"`),
+		spectest.Replace(mt, `title:  "Mobile terminal"`, `title:  "移动终端（智能手机、平板电脑）"`),
+	)
+	return Config{
+		Workspace:  spec.NewWorkspace(builtin, ""),
+		Builtin:    builtin,
+		Corpus:     []string{"testdata/yours_zh.jsonl"},
+		JournalDir: t.(interface{ TempDir() string }).TempDir(),
 	}
 }
 
@@ -472,5 +505,44 @@ categories: smart_watch: levels: L2: criteria: "SW-L2-BATTERY": {
 				t.Errorf("%s view does not show %q:\n%s", v, s, out)
 			}
 		}
+	}
+}
+
+// TestColumnsLineUp: in the Corpus view, with Chinese, emoji and combining
+// marks in vendors and names, every row's columns start at the same cell
+// as the header's.
+func TestColumnsLineUp(t *testing.T) {
+	m := start(t, chineseConfig(t), 160, 40, nil)
+	press(m, "4", "/", "z", "h", "enter")
+	out := screen(m)
+	lines := strings.Split(out, "\n")
+	var header string
+	for _, l := range lines {
+		if strings.Contains(l, "device") && strings.Contains(l, "vendor") {
+			header = l
+			break
+		}
+	}
+	col := func(line, s string) int {
+		i := strings.Index(line, s)
+		if i < 0 {
+			return -1
+		}
+		return ansi.StringWidth(line[:i])
+	}
+	want := col(header, "category")
+	rows := 0
+	for _, l := range lines {
+		for _, cat := range []string{"mobile_terminal", "speaker"} {
+			if strings.Contains(l, "zh-") && strings.Contains(l, cat) {
+				rows++
+				if got := col(l, cat); got != want {
+					t.Errorf("the category starts at cell %d, the header's at %d:\n%s\n%s", got, want, header, l)
+				}
+			}
+		}
+	}
+	if rows != 3 {
+		t.Fatalf("%d rows of the user's devices, want 3:\n%s", rows, out)
 	}
 }
