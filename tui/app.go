@@ -34,8 +34,9 @@ type App struct {
 	back viewID
 	// focus is the focused pane of each view, as an index of viewPanes.
 	focus [numViews]int
-	// showHelp shows the full help over the screen.
+	// showHelp shows the full help over the screen, scrolled to helpTop.
 	showHelp bool
+	helpTop  int
 
 	// s is the last session evaluated; nil until the first arrives.
 	s *session
@@ -365,11 +366,24 @@ func (m *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case m.dlg != nil:
 		return m.dialogKey(msg)
 	case m.showHelp:
-		if key.Matches(msg, k.Quit) {
+		body := layout(m.view, m.width, m.height).body
+		page := max(body.h-2, 1)
+		last := max(len(m.helpLines(body.w-2))-page, 0)
+		switch {
+		case key.Matches(msg, k.Quit):
 			return m.quit()
+		case key.Matches(msg, k.HelpUp):
+			m.helpTop = max(min(m.helpTop, last)-1, 0)
+		case key.Matches(msg, k.HelpDown):
+			m.helpTop = min(m.helpTop+1, last)
+		case key.Matches(msg, k.HelpPageUp):
+			m.helpTop = max(min(m.helpTop, last)-page, 0)
+		case key.Matches(msg, k.HelpPageDown):
+			m.helpTop = min(m.helpTop+page, last)
+		default:
+			// Any other key closes the help.
+			m.showHelp = false
 		}
-		// Any other key closes the help.
-		m.showHelp = false
 		return nil
 	case m.views[m.view].takesText():
 		return m.routeToView(msg)
@@ -378,7 +392,7 @@ func (m *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 	case key.Matches(msg, k.Next):
 		m.switchTo((m.view + 1) % numViews)
 	case key.Matches(msg, k.Prev):
@@ -442,7 +456,7 @@ func (m *App) do(act action, msg tea.Msg) tea.Cmd {
 	case act.quit:
 		return m.quit()
 	case act.help:
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 	case act.unlock:
 		return m.askUnlock()
 	case act.edited:
@@ -724,51 +738,154 @@ func (m *App) renderStatus(r rect) string {
 	}
 	lines := []string{fit(where+status, r.w)}
 	if r.h > 1 {
-		short := m.views[m.view].shortHelp(&m.keys)
-		lines = append(lines, fit(" "+m.help.ShortHelpView(short), r.w))
+		keys, end := m.views[m.view].shortHelp(&m.keys)
+		lines = append(lines, m.footer(keys, end, r.w))
 	}
 	return strings.Join(lines, "\n")
 }
 
-// renderHelp draws the help: what each view shows, and every key, a
-// column a group of the key map.
+// footer is the line of help in w cells: as many of keys as fit, then end,
+// which always shows (help and quit).
+func (m *App) footer(keys, end []key.Binding, w int) string {
+	const sep = " • "
+	item := func(b key.Binding) string {
+		h := b.Help()
+		return m.st.help.ShortKey.Render(h.Key) + " " + m.st.help.ShortDesc.Render(h.Desc)
+	}
+	var tail []string
+	for _, b := range end {
+		tail = append(tail, item(b))
+	}
+	tailText := strings.Join(tail, m.st.help.ShortSeparator.Render(sep))
+	room := w - 1 - width(tailText)
+	var head []string
+	used := 0
+	for _, b := range keys {
+		it := item(b)
+		if used+width(it)+width(sep) > room {
+			break
+		}
+		head = append(head, it)
+		used += width(it) + width(sep)
+	}
+	line := " " + strings.Join(append(head, tailText), m.st.help.ShortSeparator.Render(sep))
+	return fit(line, w)
+}
+
+// renderHelp draws the help, scrolled to helpTop.
 func (m *App) renderHelp(r rect) string {
+	lines := m.helpLines(r.w - 2)
+	top := min(m.helpTop, max(len(lines)-(r.h-2), 0))
+	title := "Help"
+	if len(lines) > r.h-2 {
+		title = fmt.Sprintf("Help · %d–%d of %d lines · ↑↓ pgup pgdn scroll · any other key closes", top+1, min(top+r.h-2, len(lines)), len(lines))
+	}
+	return box(title, lines[top:], r.w, r.h, true, m.st)
+}
+
+// helpLines are the help's lines in w cells: what each view shows, and
+// every key, a column a group of the key map, flowing into as many bands
+// as the width needs; nothing is cut, long texts wrap.
+func (m *App) helpLines(w int) []string {
+	w = max(w, 10)
 	lines := []string{"", m.st.bold.Render("Views"), ""}
 	for v := range numViews {
-		lines = append(lines, fmt.Sprintf("%d %-7s %s", v+1, v, viewHelp[v]))
+		for i, l := range wrapText(fmt.Sprintf("%d %-8s %s", v+1, v, viewHelp[v]), w-11) {
+			if i > 0 {
+				l = strings.Repeat(" ", 11) + l
+			}
+			lines = append(lines, l)
+		}
 	}
 	lines = append(lines, "", m.st.bold.Render("Keys"), "")
-	lines = append(lines, m.keyColumns(r.w-2)...)
-	lines = append(lines, "A click focuses a pane or opens a tab; the wheel scrolls the pane under it.",
-		"", m.st.dim.Render("Any key closes this help. Every threshold in the built-in standard is illustrative."))
-	return box("Help", lines, r.w, r.h, true, m.st)
+	lines = append(lines, m.keyColumns(w)...)
+	for _, l := range wrapText("A click selects a row or opens a tab, a second click opens the row; the wheel scrolls the pane under it.", w) {
+		lines = append(lines, l)
+	}
+	lines = append(lines, "")
+	for _, l := range wrapText("Any key but the scroll keys closes this help. Every threshold in the built-in standard is illustrative.", w) {
+		lines = append(lines, m.st.dim.Render(l))
+	}
+	return lines
 }
 
 // keyColumns lays the groups of the key map out as titled columns, side by
-// side in bands of at most w cells where they fit; each band ends with an
-// empty line.
+// side in bands of at most w cells where they fit; a column is at most w
+// cells wide, and its texts wrap within it. Each band ends with an empty
+// line.
 func (m *App) keyColumns(w int) []string {
-	h := m.help
-	h.SetWidth(0) // the box cuts a column too wide; none is left out
 	const gap = "   "
-	var out, band []string
+	column := func(g keyGroup) []string {
+		keyW := 0
+		for _, b := range g.keys {
+			keyW = max(keyW, width(b.Help().Key))
+		}
+		keyW = min(keyW, max(w/2, 6))
+		colW := width(g.title)
+		for _, b := range g.keys {
+			colW = max(colW, keyW+1+width(b.Help().Desc))
+		}
+		colW = min(colW, w)
+		col := []string{}
+		for _, l := range wrapText(g.title, colW) {
+			col = append(col, m.st.bold.Render(l))
+		}
+		for _, b := range g.keys {
+			h := b.Help()
+			keys := wrapText(h.Key, keyW)
+			descs := wrapText(h.Desc, max(colW-keyW-1, 4))
+			for i := range max(len(keys), len(descs)) {
+				k, d := "", ""
+				if i < len(keys) {
+					k = keys[i]
+				}
+				if i < len(descs) {
+					d = descs[i]
+				}
+				col = append(col, m.st.help.FullKey.Render(fit(k, keyW))+" "+m.st.help.FullDesc.Render(d))
+			}
+		}
+		for i := range col {
+			col[i] = fit(col[i], colW)
+		}
+		return col
+	}
+	var out []string
+	var band [][]string
 	bandW := 0
 	flush := func() {
-		if len(band) > 0 {
-			out = append(out, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, band...), "\n")...)
-			out = append(out, "")
+		if len(band) == 0 {
+			return
 		}
+		rows := 0
+		for _, c := range band {
+			rows = max(rows, len(c))
+		}
+		for i := range rows {
+			var row strings.Builder
+			for j, c := range band {
+				if j > 0 {
+					row.WriteString(gap)
+				}
+				if i < len(c) {
+					row.WriteString(c[i])
+				} else if len(c) > 0 {
+					row.WriteString(strings.Repeat(" ", width(c[0])))
+				}
+			}
+			out = append(out, row.String())
+		}
+		out = append(out, "")
 		band, bandW = nil, 0
 	}
 	for _, g := range m.keys.keyGroups() {
-		col := lipgloss.JoinVertical(lipgloss.Left, m.st.bold.Render(g.title), h.FullHelpView([][]key.Binding{g.keys}))
-		cw := lipgloss.Width(col)
-		if len(band) > 0 && bandW+lipgloss.Width(gap)+cw > w {
+		col := column(g)
+		cw := width(col[0])
+		if len(band) > 0 && bandW+len(gap)+cw > w {
 			flush()
 		}
 		if len(band) > 0 {
-			band = append(band, gap)
-			bandW += lipgloss.Width(gap)
+			bandW += len(gap)
 		}
 		band = append(band, col)
 		bandW += cw

@@ -132,6 +132,14 @@ func (m *corpusModel) refresh(c *viewContext) {
 // key.
 func (m *corpusModel) takesText() bool { return m.filtering }
 
+// shortHelp is the filter's keys while one is typed, else the usual.
+func (m *corpusModel) shortHelp(k *keyMap) (keys, end []key.Binding) {
+	if m.filtering {
+		return nil, []key.Binding{k.FilterKeep, k.FilterClear}
+	}
+	return m.browsing.shortHelp(k)
+}
+
 // filterKey edits the filter, which applies as it is typed: FilterKeep
 // keeps it, FilterClear clears it.
 func (m *corpusModel) filterKey(c *viewContext, msg tea.KeyPressMsg) tea.Cmd {

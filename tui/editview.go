@@ -417,7 +417,7 @@ func (m *editModel) refresh(c *viewContext) {
 func (m *editModel) takesText() bool { return true }
 
 // shortHelp is the editor's line of help.
-func (m *editModel) shortHelp(k *keyMap) []key.Binding { return k.EditHelp() }
+func (m *editModel) shortHelp(k *keyMap) (keys, end []key.Binding) { return k.EditShort(), k.EditEnd() }
 
 // cursor is where the editor's cursor is on screen, when it shows.
 func (m *editModel) cursor(c *viewContext) (x, y int, ok bool) {

@@ -47,6 +47,8 @@ type keyMap struct {
 	SaveBroken                             key.Binding
 	// The keys of every dialog.
 	Cancel, ScrollUp, ScrollDown, Submit key.Binding
+	// The help, while it is shown: scrolling; any other key closes it.
+	HelpUp, HelpDown, HelpPageUp, HelpPageDown key.Binding
 	// Global.
 	Help, Quit key.Binding
 }
@@ -139,6 +141,11 @@ func defaultKeyMap() keyMap {
 		ScrollDown: b([]string{"pgdown", "ctrl+d"}, "pgdn/ctrl+d", "scroll down"),
 		Submit:     b([]string{"enter"}, "enter", "ok"),
 
+		HelpUp:       b([]string{"up", "k"}, "↑/k", "scroll the help up"),
+		HelpDown:     b([]string{"down", "j"}, "↓/j", "scroll the help down"),
+		HelpPageUp:   b([]string{"pgup", "ctrl+u"}, "pgup/ctrl+u", "a page up"),
+		HelpPageDown: b([]string{"pgdown", "ctrl+d", "space"}, "pgdn/ctrl+d/space", "a page down"),
+
 		Help: b([]string{"?"}, "?", "help"),
 		Quit: b([]string{"q", "ctrl+c"}, "q/ctrl+c", "quit"),
 	}
@@ -162,6 +169,7 @@ func (k keyMap) keyGroups() []keyGroup {
 		{"Typing a Corpus filter", []key.Binding{k.FilterKeep, k.FilterClear}},
 		{"Drafting", []key.Binding{k.Save, k.External, k.Fork, k.Rename, k.Delete, k.Base, k.Working}},
 		{"Global", []key.Binding{k.Help, k.Quit}},
+		{"In this help (any other key closes it)", k.helpKeys()},
 		{"Editor", k.EditHelp()},
 		{"Editor: cursor and text", k.editorText()},
 	}
@@ -180,6 +188,11 @@ func (k keyMap) dialogAnswers() []keyGroup {
 		{"Delete the draft?", []key.Binding{k.DeleteDraft}},
 		{"Save a revision that does not compile?", []key.Binding{k.SaveBroken}},
 	}
+}
+
+// helpKeys scroll the help.
+func (k keyMap) helpKeys() []key.Binding {
+	return []key.Binding{k.HelpUp, k.HelpDown, k.HelpPageUp, k.HelpPageDown}
 }
 
 // dialogKeys are the keys of every dialog: cancel, scroll and submit.
@@ -212,7 +225,7 @@ func (k keyMap) keyModes() []keyMode {
 		{"Device", with(k.Back)},
 		{"Edit", append(k.EditHelp(), k.editorText()...)},
 		{"Corpus filter", []key.Binding{k.FilterKeep, k.FilterClear}},
-		{"Help", []key.Binding{k.Quit}},
+		{"Help", append(k.helpKeys(), k.Quit)},
 		// A dialog that asks for text has only the keys of every dialog.
 		{"Dialog", k.dialogKeys()},
 	}
@@ -232,15 +245,31 @@ func (k keyMap) editorText() []key.Binding {
 // keyMap serves the help bubble: the line of help and the full help.
 var _ help.KeyMap = keyMap{}
 
-// ShortHelp is the line of help at the bottom of the browsing views.
+// ShortHelp is the line of help at the bottom of the browsing views; the
+// footer ends it with ShortEnd.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Up, k.Down, k.Left, k.Right, k.Open, k.Help, k.Quit}
+	return []key.Binding{k.Next, k.Up, k.Down, k.Left, k.Right, k.Open}
 }
 
-// EditHelp is the line of help under the editor: its commands, the keys
-// that are not for the text.
+// ShortEnd are the keys that end the footer of the browsing views, shown
+// whatever its width: help and quit.
+func (k keyMap) ShortEnd() []key.Binding {
+	return []key.Binding{k.Help, k.Quit}
+}
+
+// EditHelp is the editor's commands, the keys that are not for the text.
 func (k keyMap) EditHelp() []key.Binding {
 	return []key.Binding{k.EditBack, k.Save, k.Undo, k.Redo, k.EditExternal, k.Unlock, k.EditHelpKey, k.EditQuit}
+}
+
+// EditShort is the line of help under the editor, and EditEnd the keys
+// that end it whatever its width.
+func (k keyMap) EditShort() []key.Binding {
+	return []key.Binding{k.EditBack, k.Save, k.Undo, k.Redo, k.EditExternal, k.Unlock}
+}
+
+func (k keyMap) EditEnd() []key.Binding {
+	return []key.Binding{k.EditHelpKey, k.EditQuit}
 }
 
 // FullHelp is every binding, a column a group of keyGroups.

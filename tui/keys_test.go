@@ -80,35 +80,70 @@ func TestREADMEKeyTable(t *testing.T) {
 }
 
 // TestHelpShowsEveryBinding checks that every binding of the key map is in
-// the full help, and on screen when ? shows it at 200×60: its help key with
-// its description on the same line.
+// the full help, and on screen when ? shows it, at each size from 60×20 to
+// 200×60, scrolling through it: its help key with its description on the
+// same line. The footer ends with help and quit at every size.
 func TestHelpShowsEveryBinding(t *testing.T) {
 	k := defaultKeyMap()
 	var full []key.Binding
 	for _, col := range k.FullHelp() {
 		full = append(full, col...)
 	}
-	m := loaded(t, 200, 60)
-	press(m, "?")
-	out := screen(m)
-	checkSize(t, out, 200, 60)
 	for name, b := range bindings(k) {
-		h := b.Help()
-		if !b.Enabled() || h.Key == "" || h.Desc == "" {
-			t.Errorf("%s: a binding without keys or help: %+v", name, h)
-			continue
-		}
 		if !holds(full, b) {
-			t.Errorf("%s (%s %s) is not in the full help", name, h.Key, h.Desc)
-		}
-		re := regexp.MustCompile(`(^|[ │])` + regexp.QuoteMeta(h.Key) + ` +` + regexp.QuoteMeta(h.Desc) + `( |$)`)
-		if !re.MatchString(strings.ReplaceAll(out, "│", " │ ")) {
-			t.Errorf("%s: the help does not show %q %q", name, h.Key, h.Desc)
+			t.Errorf("%s (%s %s) is not in the full help", name, b.Help().Key, b.Help().Desc)
 		}
 	}
-	if t.Failed() {
-		t.Logf("the help:\n%s", out)
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			m := loaded(t, size[0], size[1])
+			footer := screenRow(screen(m), -1)
+			if !strings.HasSuffix(strings.TrimRight(footer, " "), "? help • q/ctrl+c quit") {
+				t.Errorf("the footer does not end with ? help • q/ctrl+c quit: %q", footer)
+			}
+			press(m, "?")
+			// Every page of the help, scrolled to its end.
+			var pages []string
+			for range 50 {
+				out := screen(m)
+				checkSize(t, out, size[0], size[1])
+				pages = append(pages, strings.ReplaceAll(out, "│", " │ "))
+				before := m.helpTop
+				press(m, "pgdown")
+				if m.helpTop == before {
+					break
+				}
+			}
+			all := strings.Join(pages, "\n")
+			for name, b := range bindings(k) {
+				h := b.Help()
+				if !b.Enabled() || h.Key == "" || h.Desc == "" {
+					t.Errorf("%s: a binding without keys or help: %+v", name, h)
+					continue
+				}
+				re := regexp.MustCompile(`(^|[ │])` + regexp.QuoteMeta(h.Key) + ` +` + regexp.QuoteMeta(h.Desc) + `( |$)`)
+				if !re.MatchString(all) {
+					t.Errorf("%s: the help does not show %q %q", name, h.Key, h.Desc)
+				}
+			}
+			if !m.showHelp {
+				t.Error("scrolling closed the help")
+			}
+			if t.Failed() {
+				t.Logf("the help:\n%s", all)
+			}
+		})
 	}
+}
+
+// screenRow returns a row of a screen, counting from the end for a
+// negative index.
+func screenRow(screen string, i int) string {
+	rows := strings.Split(screen, "\n")
+	if i < 0 {
+		i += len(rows)
+	}
+	return rows[i]
 }
 
 // shownAs is how the help writes a key.

@@ -31,8 +31,9 @@ type view interface {
 	// (the editor, a filter being typed): the root's keys do not apply,
 	// and the view asks for what it needs of them by its actions.
 	takesText() bool
-	// shortHelp is the line of help under the view.
-	shortHelp(k *keyMap) []key.Binding
+	// shortHelp is the line of help under the view: the keys shown where
+	// there is room, and those that end it whatever the width.
+	shortHelp(k *keyMap) (keys, end []key.Binding)
 	// cursor is where the terminal's cursor goes on screen, if anywhere.
 	cursor(c *viewContext) (x, y int, ok bool)
 }
@@ -118,7 +119,7 @@ type browsing struct{}
 func (browsing) takesText() bool { return false }
 
 // shortHelp is the usual line of help.
-func (browsing) shortHelp(k *keyMap) []key.Binding { return k.ShortHelp() }
+func (browsing) shortHelp(k *keyMap) (keys, end []key.Binding) { return k.ShortHelp(), k.ShortEnd() }
 
 // cursor reports that the view shows no cursor.
 func (browsing) cursor(*viewContext) (x, y int, ok bool) { return 0, 0, false }
