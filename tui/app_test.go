@@ -317,12 +317,16 @@ func TestKeys(t *testing.T) {
 		t.Errorf("esc went to %s, want Corpus", m.view)
 	}
 
-	// ? shows the help; any key closes it.
+	// ? shows the help; j scrolls it, and any other key closes it.
 	press(m, "?")
-	if out := screen(m); !strings.Contains(out, "next working revision") || !strings.Contains(out, "filter devices") {
-		t.Errorf("? does not show the full help:\n%s", out)
+	if out := screen(m); !strings.Contains(out, "Views") || !strings.Contains(out, "1 Spec") {
+		t.Errorf("? does not show the help:\n%s", out)
 	}
 	press(m, "j")
+	if !m.showHelp || m.helpTop != 1 {
+		t.Errorf("j did not scroll the help: shown %v, top %d", m.showHelp, m.helpTop)
+	}
+	press(m, "x")
 	if m.showHelp {
 		t.Error("a key did not close the help")
 	}
