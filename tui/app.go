@@ -141,6 +141,7 @@ func New(cfg Config) *App {
 	m.help.Styles = m.st.help
 	m.sh.st = &m.st
 	m.corpus = newCorpusModel(true)
+	m.spec = newSpecModel(true)
 	m.edit = newEditModel()
 	m.views = [numViews]view{
 		specView: &m.spec, impactView: &m.impact, diffView: &m.diff,
@@ -411,6 +412,10 @@ func (m *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.moveFocus(1)
 	case key.Matches(msg, k.Base, k.Working):
 		return m.cycleRevision(key.Matches(msg, k.Base))
+	case key.Matches(msg, k.GoTo):
+		return m.goTo()
+	case key.Matches(msg, k.Revisions):
+		return m.pickRevisions()
 	default:
 		return m.routeToView(msg)
 	}
@@ -451,6 +456,8 @@ func (m *App) do(act action, msg tea.Msg) tea.Cmd {
 		if km, ok := msg.(tea.KeyPressMsg); ok {
 			return m.revisionKey(km)
 		}
+	case act.copy != "":
+		return m.copyID(act.copy)
 	case act.save:
 		return m.save(nil)
 	case act.quit:

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -74,6 +76,25 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return ansi.Truncate(s, n, "…")
+}
+
+// inputStyles are the styles of the workbench's text inputs on a dark or a
+// light background, with a cursor that does not blink: nothing ticks while
+// the user thinks.
+func inputStyles(isDark bool) textinput.Styles {
+	st := textinput.DefaultStyles(isDark)
+	st.Cursor.Blink = false
+	return st
+}
+
+// oneLine turns a paste into one line, for a one-line input: its line
+// breaks become spaces. Other messages pass as they are.
+func oneLine(msg tea.Msg) tea.Msg {
+	if p, ok := msg.(tea.PasteMsg); ok {
+		p.Content = strings.Join(strings.FieldsFunc(p.Content, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+		return p
+	}
+	return msg
 }
 
 // blank is w × h spaces.

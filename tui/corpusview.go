@@ -63,7 +63,7 @@ func newCorpusModel(isDark bool) corpusModel {
 
 // setDark styles the filter for a dark or a light background.
 func (m *corpusModel) setDark(isDark bool) {
-	m.input.SetStyles(textinput.DefaultStyles(isDark))
+	m.input.SetStyles(inputStyles(isDark))
 }
 
 // filter filters and sorts the rows of a session.
@@ -175,7 +175,7 @@ func (m *corpusModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 		return action{}, m.filterKey(c, km)
 	case m.filtering:
 		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
+		m.input, cmd = m.input.Update(oneLine(msg))
 		m.filter(c.sh.s)
 		return action{}, cmd
 	case !ok:
@@ -184,9 +184,24 @@ func (m *corpusModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	k := c.keys
 	switch {
 	case key.Matches(km, k.Filter):
+		// A new filter, from nothing.
+		m.input.SetValue("")
+		m.filter(c.sh.s)
 		m.filtering = true
 		m.list = list{}
 		return action{}, m.input.Focus()
+	case key.Matches(km, k.ClearFilter):
+		if m.input.Value() != "" {
+			m.input.SetValue("")
+			m.filter(c.sh.s)
+			m.list = list{}
+		}
+		return action{}, nil
+	case key.Matches(km, k.Copy):
+		if len(m.rows) > 0 {
+			return action{copy: m.rows[min(m.list.sel, len(m.rows)-1)].dev.ID}, nil
+		}
+		return action{}, nil
 	case key.Matches(km, k.Sort):
 		m.sort = (m.sort + 1) % len(sortOrders)
 		m.filter(c.sh.s)
@@ -219,7 +234,7 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 	case m.filtering:
 		filter = m.input.View()
 	case m.input.Value() != "":
-		filter = st.dim.Render("/" + m.input.Value() + "  (esc in / clears)")
+		filter = st.dim.Render("/" + m.input.Value() + "  (esc clears, / starts anew)")
 	default:
 		filter = st.dim.Render("/ to filter")
 	}

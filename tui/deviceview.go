@@ -32,6 +32,9 @@ func (m *deviceModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	if key.Matches(km, c.keys.Back) {
 		return action{back: true}, nil
 	}
+	if key.Matches(km, c.keys.Copy) {
+		return action{copy: c.sh.device}, nil
+	}
 	if d := moveDelta(km, c.keys, c.height()); d != 0 {
 		m.scroll(c, d)
 	}

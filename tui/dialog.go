@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -29,6 +30,44 @@ type dialog struct {
 	submit func(m *App, text string) tea.Cmd
 	// err is shown under the input when its last value was refused.
 	err string
+	// pick, when set, lists what the input's words find, of which enter
+	// takes the selected one (picked; ↑ and ↓ move).
+	pick   func(text string) []pickItem
+	picked []pickItem
+	sel    int
+}
+
+// pickItem is one thing a picking dialog offers: a label, what else is
+// known of it, and what taking it does.
+type pickItem struct {
+	label, detail string
+	do            func(m *App) tea.Cmd
+}
+
+// maxPicked is the most items a picking dialog lists.
+const maxPicked = 200
+
+// matchWords reports whether every word matches the text, ignoring case.
+func matchWords(text string, words []string) bool {
+	text = strings.ToLower(text)
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// refilter lists what the dialog's input finds now.
+func (d *dialog) refilter() {
+	if d.pick == nil {
+		return
+	}
+	d.picked = d.pick(d.input.Value())
+	if len(d.picked) > maxPicked {
+		d.picked = d.picked[:maxPicked]
+	}
+	d.sel = min(d.sel, max(len(d.picked)-1, 0))
 }
 
 // choice is one answer of a dialog: the binding that gives it, whose help
@@ -58,6 +97,19 @@ func (m *App) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ScrollDown):
 		d.sc.by(10, len(d.body), m.dialogBodyHeight())
 		return nil
+	case d.pick != nil && key.Matches(msg, k.PickUp):
+		d.sel = max(d.sel-1, 0)
+		return nil
+	case d.pick != nil && key.Matches(msg, k.PickDown):
+		d.sel = min(d.sel+1, max(len(d.picked)-1, 0))
+		return nil
+	case d.pick != nil && key.Matches(msg, k.Submit):
+		if len(d.picked) == 0 {
+			d.err = "nothing matches"
+			return nil
+		}
+		m.dlg = nil
+		return d.picked[d.sel].do(m)
 	case key.Matches(msg, k.Submit) && d.input != nil:
 		return d.submit(m, strings.TrimSpace(d.input.Value()))
 	case key.Matches(msg, k.Submit) && len(d.choices) == 0:
@@ -67,6 +119,8 @@ func (m *App) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		*d.input, cmd = d.input.Update(msg)
 		d.err = ""
+		d.sel = 0
+		d.refilter()
 		return cmd
 	}
 	return nil
@@ -108,12 +162,19 @@ func (m *App) renderDialog(body rect) string {
 			lines = append(lines, m.st.statusErr.Render(d.err))
 		}
 	}
+	if d.pick != nil {
+		lines = append(lines, m.pickLines(d, w-2)...)
+	}
 	var opts []string
 	opt := func(b key.Binding) {
 		opts = append(opts, m.st.bold.Render(b.Help().Key)+" "+b.Help().Desc)
 	}
 	for _, c := range d.choices {
 		opt(c.b)
+	}
+	if d.pick != nil {
+		opt(m.keys.PickUp)
+		opt(m.keys.PickDown)
 	}
 	if d.input != nil {
 		opt(m.keys.Submit)
@@ -140,9 +201,38 @@ func (m *App) renderDialog(body rect) string {
 	return lipgloss.Place(body.w, body.h, lipgloss.Center, lipgloss.Center, b)
 }
 
+// pickLines lists a picking dialog's items in w cells, the selected one
+// marked, as many as the screen leaves room for around it.
+func (m *App) pickLines(d *dialog, w int) []string {
+	if len(d.picked) == 0 {
+		return []string{m.st.dim.Render("nothing matches")}
+	}
+	h := max(m.dialogBodyHeight()-len(d.body), 3)
+	top := list{sel: d.sel}.window(len(d.picked), h)
+	labelW := 0
+	for _, it := range d.picked[top:min(top+h, len(d.picked))] {
+		labelW = max(labelW, width(it.label))
+	}
+	labelW = min(labelW, max(w/2, 12))
+	var out []string
+	for i := top; i < min(top+h, len(d.picked)); i++ {
+		it := d.picked[i]
+		row := " " + fit(it.label, labelW) + "  " + m.st.dim.Render(it.detail)
+		if i == d.sel {
+			row = m.st.selected.Render(fit("▸"+fit(it.label, labelW)+"  "+it.detail, w))
+		}
+		out = append(out, truncate(row, w))
+	}
+	if n := len(d.picked); n > h {
+		out = append(out, m.st.dim.Render(fmt.Sprintf("%d of %d shown: type more to narrow", h, n)))
+	}
+	return out
+}
+
 // newInput returns a text input for a dialog, holding a value.
 func newInput(prompt, value string, width int) *textinput.Model {
 	in := textinput.New()
+	in.SetStyles(inputStyles(true))
 	in.Prompt = prompt
 	in.SetValue(value)
 	in.SetWidth(max(width, 10))

@@ -58,6 +58,21 @@ func (m *diffModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	case key.Matches(km, k.NextHunk, k.PrevHunk):
 		m.jumpHunk(key.Matches(km, k.NextHunk))
 		return action{}, nil
+	case key.Matches(km, k.Open, k.Copy):
+		chs := c.sh.s.diff().changes.Criteria
+		if len(chs) == 0 {
+			return action{}, nil
+		}
+		ch := chs[min(m.changes.sel, len(chs)-1)]
+		if key.Matches(km, k.Copy) {
+			return action{copy: ch.ID}, nil
+		}
+		// The criterion as the working revision has it; a removed one is
+		// not there to edit.
+		if cr := c.sh.s.work.Revision.Criterion(ch.ID); cr != nil {
+			return action{edit: cr}, nil
+		}
+		return action{refused: ch.ID + " is removed in " + c.sh.s.work.Revision.ID + ": there is nothing to edit"}, nil
 	}
 	if d := moveDelta(km, k, c.height()); d != 0 {
 		m.move(c.sh, c.focus, d, c.height())

@@ -900,7 +900,7 @@ func (m *App) askUnlock() tea.Cmd {
 		title: "Edit a published revision?",
 		body: []string{
 			rev + " is published: its text is the standard as balloted.",
-			"Fork a draft from it instead (n in Spec), or unlock it for this session.",
+			"Fork a draft from it instead (f in Spec), or unlock it for this session.",
 		},
 		choices: []choice{{m.keys.UnlockRevision, func(m *App) tea.Cmd {
 			m.edit.unlocked[rev] = true

@@ -512,7 +512,7 @@ func TestForkRenameDelete(t *testing.T) {
 		}
 	}
 	// n asks for an ID, offering a free one.
-	m.Update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	m.Update(tea.KeyPressMsg{Code: 'f', Text: "f"})
 	if m.dlg == nil || m.dlg.input == nil || m.dlg.input.Value() != "gbz177-l4-draft-2" {
 		t.Fatalf("n did not offer an ID: %+v", m.dlg)
 	}

@@ -451,6 +451,11 @@ func (m *editModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 			return action{unlock: true}, nil
 		case key.Matches(msg, k.EditHelpKey):
 			return action{help: true}, nil
+		case key.Matches(msg, k.EditCopy):
+			if f := m.file(); f != nil {
+				return action{copy: f.buf.Line(f.buf.Cursor().Line)}, nil
+			}
+			return action{}, nil
 		case key.Matches(msg, k.EditQuit):
 			return action{quit: true}, nil
 		}

@@ -77,9 +77,19 @@ func (m *impactModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	if !ok {
 		return action{}, nil
 	}
-	if key.Matches(km, c.keys.Open) && c.focus == movedPane {
+	if key.Matches(km, c.keys.Open, c.keys.Copy) && c.focus == movedPane {
 		if ds := impactDevices(c.sh.categoryImpact()); len(ds) > 0 {
-			return action{open: ds[min(m.moved.sel, len(ds)-1)].id}, nil
+			id := ds[min(m.moved.sel, len(ds)-1)].id
+			if key.Matches(km, c.keys.Copy) {
+				return action{copy: id}, nil
+			}
+			return action{open: id}, nil
+		}
+		return action{}, nil
+	}
+	if key.Matches(km, c.keys.Copy) {
+		if cat := c.sh.category(); cat != nil {
+			return action{copy: cat.Key}, nil
 		}
 		return action{}, nil
 	}

@@ -21,8 +21,11 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Left, Right                             key.Binding
 	// The views' own keys.
-	Open, Back                                   key.Binding
-	Filter, Sort, SideBySide, NextHunk, PrevHunk key.Binding
+	Open, Back                     key.Binding
+	Filter, ClearFilter, Sort      key.Binding
+	SideBySide, NextHunk, PrevHunk key.Binding
+	// Finding things: the go-to palette, the revisions, copying.
+	GoTo, Revisions, Copy key.Binding
 	// The Corpus filter, while it is typed.
 	FilterKeep, FilterClear key.Binding
 	// Drafting.
@@ -30,6 +33,7 @@ type keyMap struct {
 	Base, Working                        key.Binding
 	// The editor's commands; it takes every other key as text.
 	EditBack, Undo, Redo, EditExternal, Unlock, EditHelpKey, EditQuit key.Binding
+	EditCopy                                                          key.Binding
 	// The editor's cursor and text.
 	CursorUp, CursorDown, CursorLeft, CursorRight key.Binding
 	LineStart, LineEnd, TextPageUp, TextPageDown  key.Binding
@@ -45,8 +49,10 @@ type keyMap struct {
 	UnlockRevision                         key.Binding
 	DeleteDraft                            key.Binding
 	SaveBroken                             key.Binding
-	// The keys of every dialog.
+	// The keys of every dialog, and those of a dialog that picks from a
+	// list.
 	Cancel, ScrollUp, ScrollDown, Submit key.Binding
+	PickUp, PickDown                     key.Binding
 	// The help, while it is shown: scrolling; any other key closes it.
 	HelpUp, HelpDown, HelpPageUp, HelpPageDown key.Binding
 	// Global.
@@ -81,20 +87,25 @@ func defaultKeyMap() keyMap {
 		Left:     b([]string{"left", "h"}, "←/h", "previous pane"),
 		Right:    b([]string{"right", "l"}, "→/l", "next pane"),
 
-		Open:       b([]string{"enter"}, "enter", "open device, edit criterion"),
-		Back:       b([]string{"esc"}, "esc", "back from the device"),
-		Filter:     b([]string{"/"}, "/", "filter devices (Corpus)"),
-		Sort:       b([]string{"s"}, "s", "sort devices (Corpus)"),
-		SideBySide: b([]string{"v"}, "v", "unified/side by side (Diff)"),
-		NextHunk:   b([]string{"n"}, "n", "next hunk (Diff)"),
-		PrevHunk:   b([]string{"N"}, "N", "previous hunk (Diff)"),
+		Open:        b([]string{"enter"}, "enter", "open device, edit criterion"),
+		Back:        b([]string{"esc"}, "esc", "back from the device"),
+		Filter:      b([]string{"/"}, "/", "filter criteria (Spec), devices (Corpus)"),
+		ClearFilter: b([]string{"esc"}, "esc", "clear the filter (Spec, Corpus)"),
+		Sort:        b([]string{"s"}, "s", "sort devices (Corpus)"),
+		SideBySide:  b([]string{"v"}, "v", "unified/side by side (Diff)"),
+		NextHunk:    b([]string{"n"}, "n", "next hunk (Diff)"),
+		PrevHunk:    b([]string{"N"}, "N", "previous hunk (Diff)"),
 
 		FilterKeep:  b([]string{"enter"}, "enter", "keep the filter"),
 		FilterClear: b([]string{"esc"}, "esc", "clear the filter"),
 
+		GoTo:      b([]string{":"}, ":", "go to a criterion, device, revision or view"),
+		Revisions: b([]string{"r"}, "r", "pick the revisions compared"),
+		Copy:      b([]string{"y"}, "y", "copy the selected ID"),
+
 		Save:     b([]string{"ctrl+s"}, "ctrl+s", "save edits"),
 		External: b([]string{"e"}, "e", "open in $EDITOR (Spec)"),
-		Fork:     b([]string{"n"}, "n", "fork a draft (Spec)"),
+		Fork:     b([]string{"f"}, "f", "fork a draft (Spec)"),
 		Rename:   b([]string{"R"}, "R", "rename the draft (Spec)"),
 		Delete:   b([]string{"D"}, "D", "delete the draft (Spec)"),
 		Base:     b([]string{"b"}, "b", "next base revision"),
@@ -107,6 +118,7 @@ func defaultKeyMap() keyMap {
 		Unlock:       b([]string{"ctrl+u"}, "ctrl+u", "unlock published"),
 		EditHelpKey:  b([]string{"f1"}, "f1", "help"),
 		EditQuit:     b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		EditCopy:     b([]string{"alt+c"}, "alt+c", "copy the line"),
 
 		CursorUp:     b([]string{"up"}, "↑", "line up"),
 		CursorDown:   b([]string{"down"}, "↓", "line down"),
@@ -140,6 +152,8 @@ func defaultKeyMap() keyMap {
 		ScrollUp:   b([]string{"pgup", "ctrl+u"}, "pgup/ctrl+u", "scroll up"),
 		ScrollDown: b([]string{"pgdown", "ctrl+d"}, "pgdn/ctrl+d", "scroll down"),
 		Submit:     b([]string{"enter"}, "enter", "ok"),
+		PickUp:     b([]string{"up", "ctrl+p"}, "↑/ctrl+p", "previous match"),
+		PickDown:   b([]string{"down", "ctrl+n"}, "↓/ctrl+n", "next match"),
 
 		HelpUp:       b([]string{"up", "k"}, "↑/k", "scroll the help up"),
 		HelpDown:     b([]string{"down", "j"}, "↓/j", "scroll the help down"),
@@ -165,8 +179,9 @@ func (k keyMap) keyGroups() []keyGroup {
 	groups := []keyGroup{
 		{"Views", append(k.Views[:], k.Next, k.Prev)},
 		{"Move", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right}},
-		{"Views' own keys", []key.Binding{k.Open, k.Back, k.Filter, k.Sort, k.SideBySide, k.NextHunk, k.PrevHunk}},
-		{"Typing a Corpus filter", []key.Binding{k.FilterKeep, k.FilterClear}},
+		{"Views' own keys", []key.Binding{k.Open, k.Back, k.Filter, k.ClearFilter, k.Sort, k.SideBySide, k.NextHunk, k.PrevHunk}},
+		{"Finding", []key.Binding{k.GoTo, k.Revisions, k.Copy}},
+		{"Typing a filter", []key.Binding{k.FilterKeep, k.FilterClear}},
 		{"Drafting", []key.Binding{k.Save, k.External, k.Fork, k.Rename, k.Delete, k.Base, k.Working}},
 		{"Global", []key.Binding{k.Help, k.Quit}},
 		{"In this help (any other key closes it)", k.helpKeys()},
@@ -174,7 +189,8 @@ func (k keyMap) keyGroups() []keyGroup {
 		{"Editor: cursor and text", k.editorText()},
 	}
 	groups = append(groups, k.dialogAnswers()...)
-	return append(groups, keyGroup{"Every dialog", k.dialogKeys()})
+	groups = append(groups, keyGroup{"Every dialog", k.dialogKeys()})
+	return append(groups, keyGroup{"Go to (:) and the revisions (r)", []key.Binding{k.PickUp, k.PickDown}})
 }
 
 // dialogAnswers are the answers of each dialog that has some, by the
@@ -213,21 +229,23 @@ type keyMode struct {
 func (k keyMap) keyModes() []keyMode {
 	root := append(k.Views[:], k.Next, k.Prev,
 		k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Right,
-		k.Save, k.Base, k.Working, k.Help, k.Quit)
+		k.Save, k.Base, k.Working, k.Help, k.Quit, k.GoTo, k.Revisions, k.Copy)
 	with := func(keys ...key.Binding) []key.Binding {
 		return append(keys, root...)
 	}
 	modes := []keyMode{
-		{"Spec", with(k.Open, k.External, k.Fork, k.Rename, k.Delete)},
+		{"Spec", with(k.Open, k.External, k.Fork, k.Rename, k.Delete, k.Filter, k.ClearFilter)},
 		{"Impact", with(k.Open)},
-		{"Diff", with(k.SideBySide, k.NextHunk, k.PrevHunk)},
-		{"Corpus", with(k.Filter, k.Sort, k.Open)},
+		{"Diff", with(k.Open, k.SideBySide, k.NextHunk, k.PrevHunk)},
+		{"Corpus", with(k.Filter, k.ClearFilter, k.Sort, k.Open)},
 		{"Device", with(k.Back)},
+		{"Problems", with(k.Open)},
 		{"Edit", append(k.EditHelp(), k.editorText()...)},
-		{"Corpus filter", []key.Binding{k.FilterKeep, k.FilterClear}},
+		{"Filter", []key.Binding{k.FilterKeep, k.FilterClear}},
 		{"Help", append(k.helpKeys(), k.Quit)},
 		// A dialog that asks for text has only the keys of every dialog.
 		{"Dialog", k.dialogKeys()},
+		{"Dialog: a pick", append(k.dialogKeys(), k.PickUp, k.PickDown)},
 	}
 	for _, d := range k.dialogAnswers() {
 		modes = append(modes, keyMode{"Dialog: " + d.title, append(d.keys, k.dialogKeys()...)})
@@ -248,7 +266,7 @@ var _ help.KeyMap = keyMap{}
 // ShortHelp is the line of help at the bottom of the browsing views; the
 // footer ends it with ShortEnd.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Up, k.Down, k.Left, k.Right, k.Open}
+	return []key.Binding{k.Next, k.Up, k.Down, k.Left, k.Right, k.Open, k.GoTo, k.Filter}
 }
 
 // ShortEnd are the keys that end the footer of the browsing views, shown
@@ -259,7 +277,7 @@ func (k keyMap) ShortEnd() []key.Binding {
 
 // EditHelp is the editor's commands, the keys that are not for the text.
 func (k keyMap) EditHelp() []key.Binding {
-	return []key.Binding{k.EditBack, k.Save, k.Undo, k.Redo, k.EditExternal, k.Unlock, k.EditHelpKey, k.EditQuit}
+	return []key.Binding{k.EditBack, k.Save, k.Undo, k.Redo, k.EditCopy, k.EditExternal, k.Unlock, k.EditHelpKey, k.EditQuit}
 }
 
 // EditShort is the line of help under the editor, and EditEnd the keys

@@ -138,6 +138,10 @@ func (m *problemsModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	if !ok {
 		return action{}, nil
 	}
+	if key.Matches(km, c.keys.Copy) && m.list.sel < len(m.rows) && m.rows[m.list.sel].heading == "" {
+		r := m.rows[m.list.sel]
+		return action{copy: strings.TrimSpace(r.where + " " + r.what)}, nil
+	}
 	if key.Matches(km, c.keys.Open) {
 		if m.list.sel < len(m.rows) {
 			if r := m.rows[m.list.sel]; r.at != nil {

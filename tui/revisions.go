@@ -40,7 +40,7 @@ func (m *App) revisionKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Fork):
 		m.askFork(work)
 	case work.Status != spec.RevisionDraft:
-		m.notice = work.ID + " is published: only drafts are renamed or deleted (fork one with n)"
+		m.notice = work.ID + " is published: only drafts are renamed or deleted (fork one with f)"
 	case m.hasEdits(work.ID):
 		m.notice = "save or undo your edits of " + work.ID + " first"
 	case key.Matches(msg, m.keys.Rename):

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/spec"
@@ -17,10 +18,86 @@ import (
 type specModel struct {
 	browsing
 	cats list
-	// crits selects a criterion; its top is in rows, where each level
-	// adds a row of its own.
+	// crits selects a criterion of those visible; its top is in rows,
+	// where each level adds a row of its own.
 	crits list
 	src   scroll
+	// input is the filter (/): with words in it, the criteria pane lists
+	// the criteria of every category that they all match, by ID, title
+	// or field. filtering is set while it is typed.
+	input     textinput.Model
+	filtering bool
+}
+
+func newSpecModel(isDark bool) specModel {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "words: ID, title or field, such as L3 llm"
+	in.SetStyles(inputStyles(isDark))
+	return specModel{input: in}
+}
+
+// filterWords are the words of the filter, lower-cased; none when there
+// is no filter.
+func (m *specModel) filterWords() []string {
+	return strings.Fields(strings.ToLower(m.input.Value()))
+}
+
+// visible returns the criteria the criteria pane lists: the selected
+// category's, or, with a filter, those of every category that match it,
+// by category, level and ID.
+func (m *specModel) visible(sh *shared) []*spec.Criterion {
+	words := m.filterWords()
+	if len(words) == 0 {
+		return sh.criteria()
+	}
+	var out []*spec.Criterion
+	for _, c := range sh.s.work.Revision.Criteria() {
+		text := c.ID + " " + c.Title + " " + c.Category + " " + c.Level
+		for _, f := range c.Fields {
+			text += " " + f.Path
+		}
+		if matchWords(text, words) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// clearFilter drops the filter.
+func (m *specModel) clearFilter() {
+	m.input.SetValue("")
+	m.input.Blur()
+	m.filtering = false
+	m.crits = list{}
+}
+
+// show selects a criterion among those visible, in a pane h rows high: its
+// category becomes the selected one.
+func (m *specModel) show(sh *shared, c *spec.Criterion, h int) {
+	crits := m.visible(sh)
+	if len(m.filterWords()) == 0 {
+		for i, cat := range sh.s.work.Revision.Categories {
+			if cat.Key == c.Category {
+				sh.cat = i
+			}
+		}
+		crits = m.visible(sh)
+	}
+	m.crits.sel = max(slices.Index(crits, c), 0)
+	m.crits.top = 0
+	m.move(sh, criteriaPane, 0, h)
+}
+
+// takesText reports whether the filter is being typed.
+func (m *specModel) takesText() bool { return m.filtering }
+
+// shortHelp is the filter's keys while one is typed, else the usual.
+func (m *specModel) shortHelp(k *keyMap) (keys, end []key.Binding) {
+	if m.filtering {
+		return nil, []key.Binding{k.FilterKeep, k.FilterClear}
+	}
+	return m.browsing.shortHelp(k)
 }
 
 func (m *specModel) reset() {
@@ -31,17 +108,17 @@ func (m *specModel) reset() {
 // clamp keeps the cursors in a new session, which an edit may have made
 // with fewer criteria.
 func (m *specModel) clamp(sh *shared) {
-	m.crits.sel = min(m.crits.sel, max(len(sh.criteria())-1, 0))
+	m.crits.sel = min(m.crits.sel, max(len(m.visible(sh))-1, 0))
 }
 
-// criterionRows returns the row of each criterion of the selected category
-// in the criteria pane, and the number of rows: each level starts with a
-// row of its own.
+// criterionRows returns the row of each criterion listed in the criteria
+// pane, and the number of rows: each level (of each category, when they
+// are several) starts with a row of its own.
 func criterionRows(crits []*spec.Criterion) (rowOf []int, n int) {
-	level := ""
+	group := ""
 	for _, c := range crits {
-		if c.Level != level {
-			level = c.Level
+		if g := c.Category + " " + c.Level; g != group {
+			group = g
 			n++
 		}
 		rowOf = append(rowOf, n)
@@ -73,15 +150,19 @@ func (sh *shared) criteria() []*spec.Criterion {
 }
 
 func (m *specModel) selected(sh *shared) *spec.Criterion {
-	crits := sh.criteria()
+	crits := m.visible(sh)
 	if len(crits) == 0 {
 		return nil
 	}
 	return crits[min(m.crits.sel, len(crits)-1)]
 }
 
-// refresh keeps the cursors in a new session.
+// refresh keeps the cursors in a new session, and styles the filter for
+// the terminal's background.
 func (m *specModel) refresh(c *viewContext) {
+	if c.changes&restyled != 0 {
+		m.input.SetStyles(inputStyles(c.sh.st.dark))
+	}
 	if c.sh.s != nil {
 		m.clamp(c.sh)
 	}
@@ -91,12 +172,31 @@ func (m *specModel) refresh(c *viewContext) {
 // root to fork, rename or delete the working revision, or moves in the
 // focused pane.
 func (m *specModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
+	k, sh := c.keys, c.sh
+	if m.filtering {
+		return m.filterKey(c, msg)
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return action{}, nil
 	}
-	k, sh := c.keys, c.sh
 	switch {
+	case key.Matches(km, k.Filter):
+		// A new filter, from nothing.
+		m.input.SetValue("")
+		m.filtering = true
+		return action{}, m.input.Focus()
+	case key.Matches(km, k.ClearFilter):
+		if m.input.Value() != "" {
+			m.clearFilter()
+			m.follow(sh)
+		}
+		return action{}, nil
+	case key.Matches(km, k.Copy):
+		if cr := m.selected(sh); cr != nil {
+			return action{copy: cr.ID}, nil
+		}
+		return action{}, nil
 	case key.Matches(km, k.Open):
 		if cr := m.selected(sh); cr != nil {
 			return action{edit: cr}, nil
@@ -116,6 +216,43 @@ func (m *specModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	return action{}, nil
 }
 
+// filterKey is a key or a paste while the filter is typed: enter keeps the
+// filter, esc clears it, anything else edits it, and the criteria listed
+// follow at once, the first selected.
+func (m *specModel) filterKey(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
+	k, sh := c.keys, c.sh
+	if km, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(km, k.FilterKeep):
+			m.filtering = false
+			m.input.Blur()
+			return action{}, nil
+		case key.Matches(km, k.FilterClear):
+			m.clearFilter()
+			m.follow(sh)
+			return action{}, nil
+		}
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(oneLine(msg))
+	m.crits = list{}
+	m.follow(sh)
+	return action{}, cmd
+}
+
+// follow makes the selected criterion's category the selected one, when
+// the criteria listed are of several.
+func (m *specModel) follow(sh *shared) {
+	if cr := m.selected(sh); cr != nil && len(m.filterWords()) > 0 {
+		for i, cat := range sh.s.work.Revision.Categories {
+			if cat.Key == cr.Category {
+				sh.cat = i
+			}
+		}
+	}
+	m.src = scroll{}
+}
+
 // scroll moves the focused pane by delta rows.
 func (m *specModel) scroll(c *viewContext, delta int) {
 	m.move(c.sh, c.focus, delta, c.height())
@@ -132,10 +269,11 @@ func (m *specModel) move(sh *shared, p paneID, delta, h int) {
 			m.reset()
 		}
 	case criteriaPane:
-		crits := sh.criteria()
+		crits := m.visible(sh)
 		if len(crits) == 0 {
 			return
 		}
+		defer m.follow(sh)
 		m.crits.sel = min(max(m.crits.sel+delta, 0), len(crits)-1)
 		rowOf, n := criterionRows(crits)
 		row := rowOf[m.crits.sel]
@@ -295,34 +433,56 @@ func baseTop(c *spec.Category) int {
 }
 
 func (m *specModel) criteriaTitle(sh *shared) string {
+	if words := m.filterWords(); len(words) > 0 {
+		return fmt.Sprintf("Criteria · %d match /%s · %s", len(m.visible(sh)), m.input.Value(), sh.s.work.Revision.ID)
+	}
 	c := sh.category()
 	if c == nil {
 		return ""
 	}
-	return fmt.Sprintf("Criteria · %s · %s", c.Key, sh.s.work.Revision.ID)
+	return fmt.Sprintf("Criteria · %s · %s · / filters", c.Key, sh.s.work.Revision.ID)
 }
 
+// criteriaLines lists the criteria, a row each under a row for each level
+// (of each category, with a filter), in w × h cells; the filter, when
+// there is one, takes the first row.
 func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 	s, st := sh.s, sh.st
-	crits := sh.criteria()
+	var head []string
+	switch {
+	case m.filtering:
+		head = []string{m.input.View()}
+	case m.input.Value() != "":
+		head = []string{st.dim.Render(truncate("/"+m.input.Value()+"  (esc clears)", w))}
+	}
+	h -= len(head)
+	crits := m.visible(sh)
 	idW := 0
 	for _, c := range crits {
 		idW = max(idW, width(c.ID))
 	}
 	idW = min(idW, max(w-24, 8))
-	fams := familyNames(sh.category())
+	cats := map[string]map[string]string{}
 	famW := 0
-	for _, f := range fams {
-		famW = max(famW, ansi.StringWidth(f))
+	for _, cat := range s.work.Revision.Categories {
+		cats[cat.Key] = familyNames(cat)
+		for _, f := range cats[cat.Key] {
+			famW = max(famW, width(f))
+		}
 	}
+	filtered := len(m.filterWords()) > 0
 	// Each criterion is a row; each level starts with a row of its own.
 	var rows []string
 	var critRow []int
-	level := ""
+	group := ""
 	for _, c := range crits {
-		if c.Level != level {
-			level = c.Level
-			rows = append(rows, st.bold.Render(level))
+		if g := c.Category + " " + c.Level; g != group {
+			group = g
+			label := c.Level
+			if filtered {
+				label = c.Category + " · " + c.Level
+			}
+			rows = append(rows, st.bold.Render(truncate(label, w)))
 		}
 		pass, of, _ := s.workState.Passes(c.ID)
 		delta := st.dim.Render(" new")
@@ -337,21 +497,25 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 			}
 		}
 		row := fmt.Sprintf(" %s %5s%s %s %s %s", fit(c.ID, idW), fmt.Sprintf("%d/%d", pass, of), delta,
-			short(c.Element, 4), fit(fams[c.Family], famW), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
-		if rest := w - ansi.StringWidth(row) - 2; rest >= 12 {
+			short(c.Element, 4), fit(cats[c.Category][c.Family], famW), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
+		if rest := w - width(row) - 2; rest >= 12 {
 			row += "  " + st.dim.Render(truncate(c.Title, rest))
 		}
 		critRow = append(critRow, len(rows))
 		rows = append(rows, row)
 	}
 	if len(crits) == 0 {
-		return []string{st.dim.Render(" no criteria")}
+		msg := " no criteria"
+		if filtered {
+			msg = " no criterion matches the filter"
+		}
+		return append(head, st.dim.Render(msg))
 	}
 	sel := min(m.crits.sel, len(crits)-1)
 	selRow := critRow[sel]
 	top := list{sel: selRow, top: m.crits.top}.window(len(rows), h)
 	end := min(top+h, len(rows))
-	out := make([]string, 0, max(end-top, 0))
+	out := head
 	for i := top; i < end; i++ {
 		if i == selRow {
 			out = append(out, st.selected.Render(fit("▸"+strings.TrimPrefix(ansi.Strip(rows[i]), " "), w)))

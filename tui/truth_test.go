@@ -418,7 +418,7 @@ func TestTruthAfterEveryAction(t *testing.T) {
 			type_(t, m, "enter")
 		}, "renamed-draft"},
 		{"fork", func(t *testing.T, m *App, dir string) {
-			type_(t, m, "1", "n")
+			type_(t, m, "1", "f")
 			m.dlg.input.SetValue("forked-draft")
 			type_(t, m, "enter")
 		}, "forked-draft"},

@@ -103,6 +103,8 @@ type action struct {
 	// an edit was not made.
 	edited  bool
 	refused string
+	// copy is text to copy to the terminal's clipboard.
+	copy string
 }
 
 // fileLine is a line (from 1) of a file of the workspace, by its key.
