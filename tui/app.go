@@ -196,8 +196,8 @@ func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.notice = ""
 		return m, m.handleKey(msg)
 	case tea.MouseClickMsg:
-		if m.dlg == nil {
-			m.click(msg.Mouse())
+		if m.dlg == nil && !m.showHelp {
+			return m, m.click(msg.Mouse())
 		}
 		return m, nil
 	case tea.MouseWheelMsg:
@@ -506,7 +506,7 @@ func (m *App) moveFocus(d int) {
 }
 
 // click focuses the pane under the mouse.
-func (m *App) click(mouse tea.Mouse) {
+func (m *App) click(mouse tea.Mouse) tea.Cmd {
 	l := layout(m.view, m.width, m.height)
 	if p, ok := l.paneAt(m.view, mouse.X, mouse.Y); ok {
 		for i, q := range viewPanes[m.view] {
@@ -514,7 +514,11 @@ func (m *App) click(mouse tea.Mouse) {
 				m.focus[m.view] = i
 			}
 		}
-		return
+		in := l.panes[p].inner()
+		if cl, ok := m.views[m.view].(clicker); ok && m.s != nil && mouse.Button == tea.MouseLeft && in.contains(mouse.X, mouse.Y) {
+			return m.do(cl.click(m.context(m.view, 0), p, mouse.Y-in.y), nil)
+		}
+		return nil
 	}
 	// A click on a tab switches to its view.
 	if l.header.contains(mouse.X, mouse.Y) {
@@ -522,11 +526,19 @@ func (m *App) click(mouse tea.Mouse) {
 			m.switchTo(v)
 		}
 	}
+	return nil
 }
 
 // wheel scrolls the pane under the mouse, focusing it.
 func (m *App) wheel(mouse tea.Mouse) {
-	m.click(mouse)
+	l := layout(m.view, m.width, m.height)
+	if p, ok := l.paneAt(m.view, mouse.X, mouse.Y); ok {
+		for i, q := range viewPanes[m.view] {
+			if q == p {
+				m.focus[m.view] = i
+			}
+		}
+	}
 	if m.s == nil {
 		return
 	}

@@ -302,3 +302,19 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 	out := append([]string{filter, header}, vis...)
 	return title, out
 }
+
+// click selects the device under the mouse; a click on the device already
+// selected opens it.
+func (m *corpusModel) click(c *viewContext, _ paneID, row int) action {
+	// The filter and the header come first.
+	h := max(c.inner(devicesPane).h-2, 1)
+	i := m.list.window(len(m.rows), h) + row - 2
+	switch {
+	case row < 2 || i < 0 || i >= len(m.rows):
+	case i == m.list.sel:
+		return action{open: m.rows[i].dev.ID}
+	default:
+		m.list.move(i-m.list.sel, len(m.rows), h)
+	}
+	return action{}
+}

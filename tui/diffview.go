@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -26,6 +27,10 @@ type diffModel struct {
 	// session, the width, the mode or the styles change.
 	rows  []string
 	hunks []int
+	// files are the rows where each file's redline starts, and names the
+	// files' labels: the pane's title names the file at its top.
+	files []int
+	names []string
 }
 
 // clamp keeps the cursors in a new session.
@@ -91,11 +96,39 @@ func (m *diffModel) move(sh *shared, p paneID, delta, h int) {
 	case changesPane:
 		m.changes.move(delta, len(sh.s.diff().changes.Criteria), h)
 		m.change = scroll{}
+		m.reveal(sh)
 	case changePane:
 		m.change.by(delta, len(m.changeLines(sh, 1<<20)), h)
 	case redlinePane:
 		m.red.by(delta, len(m.rows), h)
 	}
+}
+
+// reveal scrolls the redline to the selected change: the first row that
+// declares its criterion, a few rows of context above.
+func (m *diffModel) reveal(sh *shared) {
+	chs := sh.s.diff().changes.Criteria
+	if len(chs) == 0 {
+		return
+	}
+	id := `"` + chs[min(m.changes.sel, len(chs)-1)].ID + `"`
+	for i, r := range m.rows {
+		if strings.Contains(ansi.Strip(r), id) {
+			m.red.top = max(i-2, 0)
+			return
+		}
+	}
+}
+
+// fileAt returns the label of the file whose redline is at a row, or "".
+func (m *diffModel) fileAt(row int) string {
+	name := ""
+	for i, start := range m.files {
+		if start <= row {
+			name = m.names[i]
+		}
+	}
+	return name
 }
 
 // jumpHunk scrolls the redline to the next or previous hunk.
@@ -119,7 +152,7 @@ func (m *diffModel) jumpHunk(next bool) {
 // cursor among the changes of the session. It is costly: the root calls it
 // (through refresh) only while the view is on screen.
 func (m *diffModel) relayout(sh *shared, w int) {
-	m.rows, m.hunks = nil, nil
+	m.rows, m.hunks, m.files, m.names = nil, nil, nil, nil
 	if sh.s == nil || w <= 0 {
 		return
 	}
@@ -137,6 +170,8 @@ func (m *diffModel) relayout(sh *shared, w int) {
 			}
 			return r.ID + "/" + f.Name
 		}
+		m.files = append(m.files, len(rows))
+		m.names = append(m.names, f.Name)
 		for _, r := range redline.Render(label(s.base.Revision, f.Before), label(s.work.Revision, f.After), f.Hunks,
 			redline.Options{Width: w, SideBySide: m.sideBySide, Styles: sh.st.redline}) {
 			if strings.HasPrefix(ansi.Strip(r), "@@ ") {
@@ -164,7 +199,14 @@ func (m *diffModel) pane(c *viewContext, p paneID, w, h int) (string, []string) 
 		if m.sideBySide {
 			mode = "side by side"
 		}
-		return fmt.Sprintf("Redline · %s · v switches · n/N hunks", mode), m.red.visible(m.rows, h)
+		title := fmt.Sprintf("Redline · %s · v switches · n/N hunks", mode)
+		// The file at the top stays named when its first rows scroll away.
+		if top := min(max(m.red.top, 0), max(len(m.rows)-h, 0)); top > 0 {
+			if name := m.fileAt(top); name != "" {
+				title = fmt.Sprintf("Redline · %s · %s · v, n/N", path.Base(name), mode)
+			}
+		}
+		return title, m.red.visible(m.rows, h)
 	}
 }
 
@@ -272,4 +314,25 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// click selects the change under the mouse, bringing its redline into
+// view; a click on the change already selected edits its criterion.
+func (m *diffModel) click(c *viewContext, p paneID, row int) action {
+	if p != changesPane {
+		return action{}
+	}
+	chs := c.sh.s.diff().changes.Criteria
+	h := c.inner(changesPane).h
+	i := m.changes.window(len(chs), h) + row
+	switch {
+	case i >= len(chs):
+	case i == m.changes.sel:
+		if cr := c.sh.s.work.Revision.Criterion(chs[i].ID); cr != nil {
+			return action{edit: cr}
+		}
+	default:
+		m.move(c.sh, changesPane, i-m.changes.sel, h)
+	}
+	return action{}
 }

@@ -398,6 +398,13 @@ func (m *editModel) refresh(c *viewContext) {
 			f.highlightLines(c.sh.st.syntax, true)
 		}
 	}
+	if c.changes&newSize != 0 {
+		// Laid out anew for the size: no horizontal scroll but what the
+		// cursor needs.
+		m.left = 0
+		in := c.inner(editPane)
+		m.scrollToCursor(max(in.h-1, 1), in.w)
+	}
 	if c.changes&shown == 0 {
 		return
 	}

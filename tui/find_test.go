@@ -190,3 +190,65 @@ func TestDiffEnterEdits(t *testing.T) {
 		t.Errorf("enter in Diff shows %s, not %s in the editor", m.view, want)
 	}
 }
+
+// click clicks the left button at a cell.
+func click(t *testing.T, m *App, x, y int) {
+	t.Helper()
+	_, cmd := m.Update(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
+	settle(t, m, cmd)
+}
+
+// TestClickSelectsThenOpens: a click on a row selects it, a second opens
+// it, in the Corpus, Spec and Diff views.
+func TestClickSelectsThenOpens(t *testing.T) {
+	m := startSettled(t, testConfig(t), 120, 40)
+
+	type_(t, m, "4")
+	in := layout(corpusView, 120, 40).panes[devicesPane].inner()
+	click(t, m, in.x+5, in.y+2+3) // the fourth device
+	if m.corpus.list.sel != 3 || m.view != corpusView {
+		t.Fatalf("a click selected %d in %s, want the fourth device", m.corpus.list.sel, m.view)
+	}
+	want := m.corpus.rows[3].dev.ID
+	click(t, m, in.x+5, in.y+2+3)
+	if m.view != deviceView || m.sh.device != want {
+		t.Errorf("a second click shows %s %s, want the device %s", m.view, m.sh.device, want)
+	}
+
+	type_(t, m, "1")
+	in = layout(specView, 120, 40).panes[criteriaPane].inner()
+	click(t, m, in.x+5, in.y+3) // L1's row, then three criteria
+	got := m.spec.selected(&m.sh)
+	if got == nil || got.ID != m.sh.criteria()[2].ID {
+		t.Fatalf("a click on the third criterion selected %v", idOf(got))
+	}
+	click(t, m, in.x+5, in.y+3)
+	if m.view != editView {
+		t.Errorf("a second click on the criterion shows %s, want the editor", m.view)
+	}
+
+	type_(t, m, "esc", "3")
+	in = layout(diffView, 120, 40).panes[changesPane].inner()
+	click(t, m, in.x+5, in.y+4)
+	ch := m.s.diff().changes.Criteria[4]
+	if m.diff.changes.sel != 4 || !strings.Contains(screen(m), `"`+ch.ID+`": {`) {
+		t.Errorf("a click on the fifth change selected %d, and the redline does not show %s:\n%s", m.diff.changes.sel, ch.ID, screen(m))
+	}
+}
+
+// TestResizeKeepsNoStaleScroll: after a resize wide enough, the editor
+// shows its lines from their first column again.
+func TestResizeKeepsNoStaleScroll(t *testing.T) {
+	m := startSettled(t, testConfig(t), 60, 20)
+	type_(t, m, "1")
+	openCriterion(t, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(t, m, "on_device_llm_params_b: >=7"))
+	if m.edit.left == 0 {
+		t.Fatal("at 60 columns the end of the line needs no scroll")
+	}
+	_, cmd := m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	settle(t, m, cmd)
+	if m.edit.left != 0 {
+		t.Errorf("after a resize to 200 columns the editor is scrolled %d cells", m.edit.left)
+	}
+}

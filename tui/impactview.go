@@ -329,3 +329,27 @@ func (m *impactModel) passLines(sh *shared) []string {
 	}
 	return lines
 }
+
+// click selects the category or the device under the mouse; a click on
+// the device already selected opens it.
+func (m *impactModel) click(c *viewContext, p paneID, row int) action {
+	sh := c.sh
+	switch p {
+	case summaryPane:
+		if i := row - 1; i >= 0 && i < len(sh.s.work.Revision.Categories) && i != sh.cat {
+			m.move(sh, summaryPane, i-sh.cat, c.inner(summaryPane).h)
+		}
+	case movedPane:
+		ds := impactDevices(sh.categoryImpact())
+		h := c.inner(movedPane).h
+		i := m.moved.window(len(ds), h) + row
+		switch {
+		case i >= len(ds):
+		case i == m.moved.sel:
+			return action{open: ds[i].id}
+		default:
+			m.moved.move(i-m.moved.sel, len(ds), h)
+		}
+	}
+	return action{}
+}

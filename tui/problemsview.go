@@ -103,6 +103,27 @@ func problems(c *viewContext) []problemRow {
 	return rows
 }
 
+// detail is the selected problem in full, under a rule, for a pane w × h:
+// nothing when the pane is too low or a heading is selected.
+func (m *problemsModel) detail(c *viewContext, w, h int) []string {
+	if m.list.sel >= len(m.rows) || m.rows[m.list.sel].heading != "" || h < 8 {
+		return nil
+	}
+	st := c.sh.st
+	r := m.rows[m.list.sel]
+	text := r.what
+	if r.where != "" {
+		text = r.where + "\n" + text
+	}
+	wrapped := wrapText(text, w)
+	return append([]string{st.dim.Render(strings.Repeat("─", w))}, wrapped[:min(len(wrapped), h/3)]...)
+}
+
+// detailRows is how many rows the detail takes in the pane.
+func (m *problemsModel) detailRows(c *viewContext, h int) int {
+	return len(m.detail(c, c.inner(problemsPane).w, h))
+}
+
 // fileProblem is a problem at a position in a file of the workspace.
 func fileProblem(c *viewContext, pos spec.Position, msg string) problemRow {
 	r := problemRow{where: c.sh.shown(pos.String()), what: msg}
@@ -205,20 +226,31 @@ func (m *problemsModel) pane(c *viewContext, _ paneID, w, h int) (string, []stri
 		lines = append(lines, ansi.Truncate(line, w, "…"))
 	}
 	// Under the list, the selected problem in full.
-	var detail []string
-	if m.list.sel < len(m.rows) && m.rows[m.list.sel].heading == "" && h >= 8 {
-		r := m.rows[m.list.sel]
-		detail = append(detail, st.dim.Render(strings.Repeat("─", w)))
-		text := r.what
-		if r.where != "" {
-			text = r.where + "\n" + text
-		}
-		wrapped := wrapText(text, w)
-		detail = append(detail, wrapped[:min(len(wrapped), h/3)]...)
-	}
+	detail := m.detail(c, w, h)
 	vis, _ := m.list.visible(lines, h-len(detail))
 	for len(vis) < h-len(detail) {
 		vis = append(vis, "")
 	}
 	return fmt.Sprintf("Problems · %d · enter opens one in a revision's file", n), append(vis, detail...)
+}
+
+// click selects the problem under the mouse; a click on the problem
+// already selected opens it in the editor.
+func (m *problemsModel) click(c *viewContext, _ paneID, row int) action {
+	h := c.inner(problemsPane).h
+	if m.list.sel < len(m.rows) && m.rows[m.list.sel].heading == "" && h >= 8 {
+		h -= m.detailRows(c, h)
+	}
+	i := m.list.window(len(m.rows), h) + row
+	switch {
+	case i >= len(m.rows) || m.rows[i].heading != "":
+	case i == m.list.sel:
+		if r := m.rows[i]; r.at != nil {
+			return action{goTo: r.at}
+		}
+	default:
+		m.list.sel = i
+		m.list.top = m.list.window(len(m.rows), h)
+	}
+	return action{}
 }

@@ -566,3 +566,41 @@ func short(s string, n int) string {
 	}
 	return fit(ansi.Truncate(s, n, ""), n)
 }
+
+// click selects the category or the criterion under the mouse; a click on
+// the criterion already selected edits it.
+func (m *specModel) click(c *viewContext, p paneID, row int) action {
+	sh := c.sh
+	switch p {
+	case categoriesPane:
+		// The header, then a row a category.
+		if i := row - 1; i >= 0 && i < len(sh.s.work.Revision.Categories) && i != sh.cat {
+			sh.cat = i
+			m.cats.sel = i
+			m.reset()
+		}
+	case criteriaPane:
+		crits := m.visible(sh)
+		if len(crits) == 0 {
+			return action{}
+		}
+		head := 0
+		if m.filtering || m.input.Value() != "" {
+			head = 1
+		}
+		rowOf, n := criterionRows(crits)
+		sel := min(m.crits.sel, len(crits)-1)
+		h := c.inner(criteriaPane).h - head
+		top := list{sel: rowOf[sel], top: m.crits.top}.window(n, h)
+		at := top + row - head
+		i := slices.Index(rowOf, at)
+		switch {
+		case row < head || i < 0:
+		case i == sel:
+			return action{edit: crits[i]}
+		default:
+			m.move(sh, criteriaPane, i-sel, h)
+		}
+	}
+	return action{}
+}

@@ -38,6 +38,13 @@ type view interface {
 	cursor(c *viewContext) (x, y int, ok bool)
 }
 
+// clicker is a view whose panes list things that a click selects: a click
+// on a row selects it, and a click on the row already selected opens it
+// (as enter does). row counts the rows inside the pane from 0.
+type clicker interface {
+	click(c *viewContext, p paneID, row int) action
+}
+
 // change is what a view's refresh follows, a bit each.
 type change uint8
 
