@@ -147,7 +147,7 @@ func (m *impactModel) pane(c *viewContext, p paneID, w, h int) (string, []string
 	ci := sh.categoryImpact()
 	switch p {
 	case summaryPane:
-		return "", m.summaryLines(sh, h)
+		return "", m.summaryLines(sh, w, h)
 	case matrixPane:
 		if ci == nil {
 			return "", nil
@@ -164,9 +164,11 @@ func (m *impactModel) pane(c *viewContext, p paneID, w, h int) (string, []string
 	}
 }
 
-func (m *impactModel) summaryLines(sh *shared, h int) []string {
+func (m *impactModel) summaryLines(sh *shared, w, h int) []string {
 	st, im := sh.st, sh.s.impact
-	lines := []string{st.dim.Render(fmt.Sprintf("  %-15s %3s %4s %4s %4s", "category", "dev", "up", "down", "kept"))}
+	// The counts take 19 cells, the category what is left.
+	nameW := max(w-21, 6)
+	lines := []string{st.dim.Render(fmt.Sprintf("  %s %3s %4s %4s %4s", fit("category", nameW), "dev", "up", "down", "kept"))}
 	var rows []string
 	totals := [5]int{}
 	for i, c := range sh.s.work.Revision.Categories {
@@ -184,7 +186,7 @@ func (m *impactModel) summaryLines(sh *shared, h int) []string {
 		for k := range totals {
 			totals[k] += n[k]
 		}
-		row := fmt.Sprintf("%s %3d %s %s %s", fit(c.Key, 15), n[0], countOrDot(n[2], 4, st.up), countOrDot(n[3], 4, st.down), countOrDot(n[4], 4, st.bold))
+		row := fmt.Sprintf("%s %3d %s %s %s", fit(c.Key, nameW), n[0], countOrDot(n[2], 4, st.up), countOrDot(n[3], 4, st.down), countOrDot(n[4], 4, st.bold))
 		if i == sh.cat {
 			row = "▸ " + st.selected.Render(row)
 		} else {
@@ -193,7 +195,7 @@ func (m *impactModel) summaryLines(sh *shared, h int) []string {
 		rows = append(rows, row)
 	}
 	lines = append(lines, rows...)
-	lines = append(lines, st.bold.Render(fmt.Sprintf("  %-15s %3d %4d %4d %4d", "all", totals[0], totals[2], totals[3], totals[4])))
+	lines = append(lines, st.bold.Render(fmt.Sprintf("  %s %3d %4d %4d %4d", fit("all", nameW), totals[0], totals[2], totals[3], totals[4])))
 	return lines[:min(len(lines), max(h, 0))]
 }
 
@@ -209,33 +211,47 @@ func countOrDot(n, w int, style lipgloss.Style) string {
 // column a level, five cells wide where the levels fit, down to three.
 func (m *impactModel) matrixLines(sh *shared, ci *evaluator.CategoryImpact, w int) []string {
 	st := sh.st
-	cw := min(max((w-9)/max(len(ci.Levels), 1), 3), 5)
-	head := "  from\\to"
+	n := max(len(ci.Levels), 1)
+	// Every level has its column, whatever the width: the row labels and
+	// the columns narrow before anything is cut, down to "L0" and two
+	// cells a count ("+" for one that does not fit).
+	labelW, corner := 9, "  from\\to"
+	if labelW+3*n > w {
+		labelW, corner = 3, ""
+	}
+	cw := min(max((w-labelW)/n, 2), 5)
+	head := fit(corner, labelW)
 	for _, l := range ci.Levels {
 		head += fmt.Sprintf("%*s", cw, l)
 	}
 	lines := []string{st.dim.Render(head)}
 	for i, from := range ci.Levels {
-		row := "  " + st.levels[i].Render(fmt.Sprintf("%-7s", from))
+		row := st.levels[i].Render(fit(strings.Repeat(" ", labelW-len(from)-1)+from, labelW))
+		if labelW > 3 {
+			row = "  " + st.levels[i].Render(fit(from, labelW-2))
+		}
 		for j := range ci.Levels {
-			n := ci.Matrix[i][j]
+			c := ci.Matrix[i][j]
 			cell := fmt.Sprintf("%*s", cw, "·")
-			if n > 0 {
-				cell = fmt.Sprintf("%*d", cw, n)
+			if c > 0 {
+				cell = fmt.Sprintf("%*d", cw, c)
+				if len(cell) > cw {
+					cell = fmt.Sprintf("%*s", cw, "+")
+				}
 			}
 			switch {
-			case n > 0 && j > i:
+			case c > 0 && j > i:
 				cell = st.up.Render(cell)
-			case n > 0 && j < i:
+			case c > 0 && j < i:
 				cell = st.down.Render(cell)
-			case n == 0:
+			case c == 0:
 				cell = st.dim.Render(cell)
 			}
 			row += cell
 		}
 		lines = append(lines, row)
 	}
-	lines = append(lines, st.dim.Render("  rows: base · columns: working"))
+	lines = append(lines, st.dim.Render(truncate("  rows: base · columns: working", w)))
 	return lines
 }
 

@@ -113,11 +113,13 @@ func layout(v viewID, w, h int) screenLayout {
 	clamp := func(v, lo, hi int) int { return min(max(v, lo), hi) }
 	switch v {
 	case specView:
-		left, right := splitW(b, clamp(b.w*2/5, 34, 46))
+		// The categories need their names and two bars; the criteria their
+		// IDs, counts and titles, which take what is left.
+		left, right := splitW(b, clamp(b.w/3, 24, 44))
 		top, bottom := splitH(right, b.h*11/20)
 		l.panes[categoriesPane], l.panes[criteriaPane], l.panes[sourcePane] = left, top, bottom
 	case impactView:
-		left, right := splitW(b, clamp(b.w*2/5, 38, 50))
+		left, right := splitW(b, clamp(b.w*3/10, 30, 48))
 		// The summary holds a header, seven categories and the totals;
 		// the matrix below it six rows and a note.
 		lt, lb := splitH(left, min(11, max(b.h-9, b.h/2)))
@@ -132,7 +134,7 @@ func layout(v viewID, w, h int) screenLayout {
 	case deviceView:
 		l.panes[devicePane] = b
 	case editView:
-		left, right := splitW(b, b.w-clamp(b.w/3, 26, 56))
+		left, right := splitW(b, b.w-clamp(b.w*2/5, 26, 60))
 		l.panes[editPane], l.panes[effectPane] = left, right
 	case problemsView:
 		l.panes[problemsPane] = b
