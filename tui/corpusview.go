@@ -252,7 +252,7 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 	catW = min(catW, max(w/6, 6))
 	// mark, id, vendor, name, category, base, arrow, work and their gaps.
 	rest := w - (1 + 1 + idW + 1 + vendorW + 1 + catW + 1 + 4 + 1 + 1 + 1 + 4 + 2)
-	nameW = min(nameW, rest-8)
+	nameW = min(nameW, rest-15) // flags keep room for not-assessable
 	if nameW < 8 {
 		nameW = 0
 	}
