@@ -31,6 +31,8 @@ type diffModel struct {
 	// files' labels: the pane's title names the file at its top.
 	files []int
 	names []string
+	// changesWidth is the width of the changes pane, as last laid out.
+	changesWidth int
 }
 
 // clamp keeps the cursors in a new session.
@@ -41,6 +43,7 @@ func (m *diffModel) clamp(sh *shared) {
 // refresh lays the redline out again when the session, the size or the
 // styles changed; coming on screen alone changes nothing.
 func (m *diffModel) refresh(c *viewContext) {
+	m.changesWidth = c.inner(changesPane).w
 	if c.changes&^shown != 0 {
 		m.relayout(c.sh, c.inner(redlinePane).w)
 	}
@@ -94,7 +97,9 @@ func (m *diffModel) scroll(c *viewContext, delta int) {
 func (m *diffModel) move(sh *shared, p paneID, delta, h int) {
 	switch p {
 	case changesPane:
-		m.changes.move(delta, len(sh.s.diff().changes.Criteria), h)
+		// The summary heads the pane; the changes have the rest.
+		h -= len(m.summary(sh, m.changesWidth))
+		m.changes.move(delta, len(sh.s.diff().changes.Criteria), max(h, 1))
 		m.change = scroll{}
 		m.reveal(sh)
 	case changePane:
@@ -211,6 +216,15 @@ func (m *diffModel) pane(c *viewContext, p paneID, w, h int) (string, []string) 
 }
 
 func (m *diffModel) changesTitle(sh *shared) string {
+	if n := len(sh.s.diff().changes.Criteria); n > 0 {
+		return fmt.Sprintf("Criterion changes · %d · enter edits", n)
+	}
+	return "Criterion changes · none"
+}
+
+// summary says how many criteria changed of each kind, in rows of w cells
+// that head the changes pane.
+func (m *diffModel) summary(sh *shared, w int) []string {
 	c := sh.s.diff().changes
 	var parts []string
 	for _, k := range spec.ChangeKinds {
@@ -219,9 +233,13 @@ func (m *diffModel) changesTitle(sh *shared) string {
 		}
 	}
 	if len(parts) == 0 {
-		return "Criterion changes · none"
+		return nil
 	}
-	return "Changes · " + strings.Join(parts, ", ")
+	var out []string
+	for _, l := range wrapText(strings.Join(parts, ", "), w-1) {
+		out = append(out, sh.st.dim.Render(" "+l))
+	}
+	return out[:min(len(out), 2)]
 }
 
 func (m *diffModel) changesLines(sh *shared, w, h int) []string {
@@ -234,17 +252,18 @@ func (m *diffModel) changesLines(sh *shared, w, h int) []string {
 		}
 		return lines
 	}
+	head := m.summary(sh, w)
 	var rows []string
 	for _, c := range chs {
 		rows = append(rows, fmt.Sprintf(" %s %s %s", st.kinds[c.Kind].Render(fmt.Sprintf("%-9s", c.Kind)), c.ID, st.dim.Render(c.Level)))
 	}
-	vis, sel := m.changes.visible(rows, h)
+	vis, sel := m.changes.visible(rows, h-len(head))
 	out := make([]string, len(vis))
 	copy(out, vis)
 	if sel >= 0 && sel < len(out) {
 		out[sel] = st.selected.Render(fit("▸"+strings.TrimPrefix(ansi.Strip(out[sel]), " "), w))
 	}
-	return out
+	return append(head, out...)
 }
 
 // changeLines describes the selected change: where, what it asks before and
@@ -323,10 +342,11 @@ func (m *diffModel) click(c *viewContext, p paneID, row int) action {
 		return action{}
 	}
 	chs := c.sh.s.diff().changes.Criteria
+	head := len(m.summary(c.sh, c.inner(changesPane).w))
 	h := c.inner(changesPane).h
-	i := m.changes.window(len(chs), h) + row
+	i := m.changes.window(len(chs), max(h-head, 1)) + row - head
 	switch {
-	case i >= len(chs):
+	case row < head || i >= len(chs):
 	case i == m.changes.sel:
 		if cr := c.sh.s.work.Revision.Criterion(chs[i].ID); cr != nil {
 			return action{edit: cr}

@@ -229,7 +229,8 @@ func TestClickSelectsThenOpens(t *testing.T) {
 
 	type_(t, m, "esc", "3")
 	in = layout(diffView, 120, 40).panes[changesPane].inner()
-	click(t, m, in.x+5, in.y+4)
+	head := len(m.diff.summary(&m.sh, in.w)) // the summary heads the pane
+	click(t, m, in.x+5, in.y+head+4)
 	ch := m.s.diff().changes.Criteria[4]
 	if m.diff.changes.sel != 4 || !strings.Contains(screen(m), `"`+ch.ID+`": {`) {
 		t.Errorf("a click on the fifth change selected %d, and the redline does not show %s:\n%s", m.diff.changes.sel, ch.ID, screen(m))
