@@ -632,7 +632,12 @@ func (m *App) render() string {
 	var body string
 	switch {
 	case m.dlg != nil:
-		body = m.renderDialog(l.body)
+		// The dialog over the view, which stays in sight around it.
+		under := blank(l.body.w, l.body.h)
+		if m.s != nil {
+			under = m.renderView(l)
+		}
+		body = m.renderDialog(l.body, under)
 	case m.showHelp:
 		body = m.renderHelp(l.body)
 	case m.s == nil && m.err != nil:

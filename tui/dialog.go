@@ -144,8 +144,9 @@ func (m *App) dialogDiff(oldName, newName, old, new string) []string {
 		redline.Options{Width: dialogWidth(m.width) - 2, Styles: m.st.redline})
 }
 
-// renderDialog draws the dialog in the middle of the body.
-func (m *App) renderDialog(body rect) string {
+// renderDialog draws the dialog in the middle of the body, over what is
+// under it (the view, dimmed).
+func (m *App) renderDialog(body rect, under string) string {
 	d := m.dlg
 	w := dialogWidth(body.w)
 	var lines []string
@@ -198,7 +199,30 @@ func (m *App) renderDialog(body rect) string {
 	lines = append(lines, row)
 	h := min(len(lines)+2, body.h)
 	b := box(d.title, lines, w, h, true, m.st)
-	return lipgloss.Place(body.w, body.h, lipgloss.Center, lipgloss.Center, b)
+	return overlay(under, b, (body.w-w)/2, (body.h-h)/2, m.st.dim)
+}
+
+// overlay draws fg over bg at column x, row y, in display cells; what
+// shows of bg around it is drawn in the style given, plain.
+func overlay(bg, fg string, x, y int, dim lipgloss.Style) string {
+	rows := strings.Split(bg, "\n")
+	top := strings.Split(fg, "\n")
+	for i, r := range rows {
+		plain := ansi.Strip(r)
+		w := width(plain)
+		j := i - y
+		if j < 0 || j >= len(top) {
+			rows[i] = dim.Render(plain)
+			continue
+		}
+		fw := width(top[j])
+		left := ansi.Cut(plain, 0, x)
+		left += strings.Repeat(" ", max(x-width(left), 0))
+		right := ansi.Cut(plain, x+fw, w)
+		// A wide character cut at either edge leaves a cell: fit fills it.
+		rows[i] = fit(dim.Render(left)+top[j]+dim.Render(right), w)
+	}
+	return strings.Join(rows, "\n")
 }
 
 // pickLines lists a picking dialog's items in w cells, the selected one

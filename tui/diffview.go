@@ -307,7 +307,7 @@ func (m *diffModel) changeLines(sh *shared, w int) []string {
 		if ci := sh.s.impact.Category(c.Category); ci != nil {
 			for _, p := range ci.Criteria {
 				if p.ID == c.ID {
-					lines = append(lines, "", st.dim.Render(fmt.Sprintf("passes: %s → %s of %d devices", report.PassCount(p.Before), report.PassCount(p.After), ci.Devices)))
+					lines = append(lines, "", st.dim.Render(fmt.Sprintf("passes: %s → %s of %d %s", report.PassCount(p.Before), report.PassCount(p.After), ci.Devices, plural(ci.Devices, "device", "devices"))))
 				}
 			}
 		}

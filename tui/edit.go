@@ -752,6 +752,11 @@ func (m *App) polled(msg polledMsg) tea.Cmd {
 		}
 		reload = true
 		if f == nil || data == nil {
+			what := "changed"
+			if data == nil {
+				what = "was removed"
+			}
+			m.notice = key + " " + what + " on disk: the standard is read again"
 			continue
 		}
 		if f.buf.Modified() {

@@ -338,7 +338,7 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 		return lines
 	}
 	lines = append(lines, m.thisEdit(sh, ci.Category, w)...)
-	lines = append(lines, "", st.bold.Render(fmt.Sprintf("%s: %d of %d devices moved", ci.Category, len(ci.Moved), ci.Devices)))
+	lines = append(lines, "", st.bold.Render(fmt.Sprintf("%s: %d of %d %s moved", ci.Category, len(ci.Moved), ci.Devices, plural(ci.Devices, "device", "devices"))))
 	var im impactModel
 	lines = append(lines, im.matrixLines(sh, ci, w)...)
 	lines = append(lines, "")

@@ -158,7 +158,7 @@ func (m *impactModel) pane(c *viewContext, p paneID, w, h int) (string, []string
 	default:
 		title := ""
 		if ci != nil {
-			title = fmt.Sprintf("Pass counts · of %d devices", ci.Devices)
+			title = fmt.Sprintf("Pass counts · of %d %s", ci.Devices, plural(ci.Devices, "device", "devices"))
 		}
 		return title, m.passes.visible(m.passLines(sh), h)
 	}
@@ -259,7 +259,7 @@ func (m *impactModel) movedTitle(ci *evaluator.CategoryImpact) string {
 	if ci == nil {
 		return ""
 	}
-	return fmt.Sprintf("Moved · %d of %d devices · enter opens", len(ci.Moved), ci.Devices)
+	return fmt.Sprintf("Moved · %d of %d %s · enter opens", len(ci.Moved), ci.Devices, plural(ci.Devices, "device", "devices"))
 }
 
 func (m *impactModel) movedLines(sh *shared, ci *evaluator.CategoryImpact, w, h int) []string {

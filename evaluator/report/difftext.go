@@ -244,7 +244,7 @@ func summaryRows(r *Diff) [][2]string {
 		dev += fmt.Sprintf(" (%d up, %d down)", up, moved-up)
 	}
 	if n := r.Impact.ChangedCount(); n > 0 {
-		dev += fmt.Sprintf("; %s kept their level with changed verdicts", counted(n, "device", "devices"))
+		dev += fmt.Sprintf("; %s %s with changed verdicts", counted(n, "device", "devices"), Plural(n, "kept its level", "kept their level"))
 	}
 	if n := onlyOneSide(r.Impact); n > 0 {
 		dev += fmt.Sprintf("; %s valid under one revision only", counted(n, "record", "records"))
@@ -258,7 +258,7 @@ func summaryRows(r *Diff) [][2]string {
 	}
 	text := "the same"
 	if len(r.Files) > 0 {
-		text = fmt.Sprintf("%s, %d lines added, %d removed", counted(len(r.Files), "file changed", "files changed"), ins, del)
+		text = fmt.Sprintf("%s, %s added, %d removed", counted(len(r.Files), "file changed", "files changed"), counted(ins, "line", "lines"), del)
 	}
 	rows = append(rows, [2]string{"text", text})
 	return rows
@@ -374,7 +374,7 @@ func writeImpactText(t *textWriter, r *Diff) {
 	for _, ci := range im.Categories {
 		head := fmt.Sprintf("%s: %s, %d moved", ci.Category, counted(ci.Devices, "device", "devices"), len(ci.Moved))
 		if n := len(ci.Changed); n > 0 {
-			head += fmt.Sprintf(", %d kept their level with changed verdicts", n)
+			head += fmt.Sprintf(", %d %s with changed verdicts", n, Plural(n, "kept its level", "kept their level"))
 		}
 		t.blank()
 		t.row(2, 4, t.st.sub.Render(head))
