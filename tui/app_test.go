@@ -104,14 +104,26 @@ func checkSize(t *testing.T, out string, w, h int) {
 	}
 }
 
-// TestViewsGolden renders every view at 80×24 and 120×40. Run go test
-// ./tui -run TestViewsGolden -update to accept a change.
+// goldenSizes are the sizes the views' goldens are drawn at.
+var goldenSizes = [][2]int{{60, 20}, {80, 24}, {120, 40}, {200, 60}}
+
+// TestViewsGolden renders every view at 60×20, 80×24, 120×40 and 200×60, on
+// the built-in standard, whose corpus has devices with Chinese names and
+// vendors. Run go test ./tui -run TestViewsGolden -update to accept a
+// change.
 func TestViewsGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range goldenSizes {
 		for v := range numViews {
 			t.Run(fmt.Sprintf("%s-%dx%d", v, size[0], size[1]), func(t *testing.T) {
 				m := loaded(t, size[0], size[1])
 				switch v {
+				case corpusView:
+					// The phones of Chinese vendors.
+					press(m, "4", "/")
+					for _, r := range "远航" {
+						m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+					}
+					press(m, "enter")
 				case deviceView:
 					// The device that the draft's MT-L3-LLM moves down.
 					m.openDevice("mt-plovik-vinta-9-lite-0031")
@@ -127,7 +139,32 @@ func TestViewsGolden(t *testing.T) {
 	}
 }
 
-// TestViewsGoldenSecondLadder renders every view at 80×24 and 120×40 on the
+// TestViewsGoldenChinese renders every view with Chinese titles, names and
+// vendors, emoji and combining marks, at the four sizes: columns and
+// borders line up in display cells.
+func TestViewsGoldenChinese(t *testing.T) {
+	for _, size := range goldenSizes {
+		for v := range numViews {
+			t.Run(fmt.Sprintf("%s-%dx%d", v, size[0], size[1]), func(t *testing.T) {
+				m := start(t, chineseConfig(t), size[0], size[1], func(s *session) { s.took = 2100 * time.Microsecond })
+				switch v {
+				case corpusView:
+					press(m, "4", "/", "z", "h", "enter")
+				case deviceView:
+					m.openDevice("mt-zh-1")
+				case editView:
+					openCriterion(t, m, "MT-L3-LLM")
+				}
+				m.switchTo(v)
+				out := screen(m)
+				checkSize(t, out, size[0], size[1])
+				golden.RequireEqual(t, out)
+			})
+		}
+	}
+}
+
+// TestViewsGoldenSecondLadder renders every view at the four sizes on the
 // second example standard: categories of five, three and four levels,
 // families of other names, nested measurements, Chinese vendor names. Run go
 // test ./tui -run TestViewsGoldenSecondLadder -update to accept a change.
@@ -136,7 +173,7 @@ func TestViewsGoldenSecondLadder(t *testing.T) {
 		Workspace:  spec.NewWorkspace(os.DirFS(spectest.Autonomy(t)), "autonomy"),
 		JournalDir: t.TempDir(),
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range goldenSizes {
 		for v := range numViews {
 			t.Run(fmt.Sprintf("%s-%dx%d", v, size[0], size[1]), func(t *testing.T) {
 				m := start(t, cfg, size[0], size[1], func(s *session) { s.took = 2100 * time.Microsecond })
@@ -228,7 +265,7 @@ func chineseConfig(t testing.TB) Config {
 		Workspace:  spec.NewWorkspace(builtin, ""),
 		Builtin:    builtin,
 		Corpus:     []string{"testdata/yours_zh.jsonl"},
-		JournalDir: t.(interface{ TempDir() string }).TempDir(),
+		JournalDir: filepath.Join(os.TempDir(), fmt.Sprintf("ladder-tui-test-zh-%d", os.Getpid())),
 	}
 }
 

@@ -388,7 +388,9 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 		lines = append(lines, st.dim.Render("  lowest of "+strings.Join(c.Determination.Families, ", ")))
 	}
 	bd, wd := s.baseState.Distribution(c.Key), s.workState.Distribution(c.Key)
-	lines = append(lines, st.dim.Render(fmt.Sprintf("  %-17s %2s %s", "level", "cr", "devices")))
+	// The status takes what the counts leave: "L1 " and " cr base → work".
+	statusW := min(max(w-2-3-14, 6), 14)
+	lines = append(lines, st.dim.Render("  "+fit("level", 3+statusW)+" cr devices"))
 	bc := s.base.Revision.Category(c.Key)
 	for rank := 1; rank <= max(c.Top(), baseTop(bc)); rank++ {
 		name := spec.LevelName(rank)
@@ -418,7 +420,7 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 		if l != nil {
 			after, crits = fmt.Sprint(wd[name]), len(l.Criteria)
 		}
-		lines = append(lines, fmt.Sprintf("  %s %-14s %2d %3s → %s", st.levels[rank].Render(name), status, crits, before, after))
+		lines = append(lines, fmt.Sprintf("  %s %s %2d %3s → %s", st.levels[rank].Render(name), fit(status, statusW), crits, before, after))
 	}
 	return lines
 }
