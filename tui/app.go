@@ -591,14 +591,30 @@ func (m *App) tabs() []string {
 	for v := range numViews {
 		out[v] = fmt.Sprintf("%d %s", v+1, v)
 	}
+	// Where the names do not fit, each keeps its first letters.
+	if m.tabsWidth(out)+width(" Ladder ") > m.width {
+		for v := range numViews {
+			name := v.String()
+			out[v] = fmt.Sprintf("%d %s", v+1, name[:min(len(name), 4)])
+		}
+	}
 	return out
+}
+
+// tabsWidth is the width of the tabs, with their padding.
+func (m *App) tabsWidth(tabs []string) int {
+	n := 0
+	for _, t := range tabs {
+		n += width(t) + 2
+	}
+	return n
 }
 
 // tabAt returns the view whose tab is at column x.
 func (m *App) tabAt(x int) (viewID, bool) {
-	col := ansi.StringWidth(m.brand())
+	col := width(m.brand())
 	for v, t := range m.tabs() {
-		w := ansi.StringWidth(t) + 2 // the tab's padding
+		w := width(t) + 2 // the tab's padding
 		if x >= col && x < col+w {
 			return viewID(v), true
 		}
@@ -607,7 +623,13 @@ func (m *App) tabAt(x int) (viewID, bool) {
 	return 0, false
 }
 
-func (m *App) brand() string { return " Ladder " }
+// brand is the program's name before the tabs, where the tabs leave room.
+func (m *App) brand() string {
+	if m.tabsWidth(m.tabs())+width(" Ladder ") > m.width {
+		return ""
+	}
+	return " Ladder "
+}
 
 // View draws the screen.
 func (m *App) View() tea.View {
@@ -662,7 +684,10 @@ func (m *App) render() string {
 }
 
 func (m *App) renderHeader(w int) string {
-	parts := []string{m.st.title.Render(m.brand())}
+	var parts []string
+	if b := m.brand(); b != "" {
+		parts = append(parts, m.st.title.Render(b))
+	}
 	for v, t := range m.tabs() {
 		if viewID(v) == m.view {
 			parts = append(parts, m.st.activeTab.Render(t))
@@ -823,9 +848,7 @@ func (m *App) helpLines(w int) []string {
 	}
 	lines = append(lines, "", m.st.bold.Render("Keys"), "")
 	lines = append(lines, m.keyColumns(w)...)
-	for _, l := range wrapText("A click selects a row or opens a tab, a second click opens the row; the wheel scrolls the pane under it.", w) {
-		lines = append(lines, l)
-	}
+	lines = append(lines, wrapText("A click selects a row or opens a tab, a second click opens the row; the wheel scrolls the pane under it.", w)...)
 	lines = append(lines, "")
 	for _, l := range wrapText("Any key but the scroll keys closes this help. Every threshold in the built-in standard is illustrative.", w) {
 		lines = append(lines, m.st.dim.Render(l))

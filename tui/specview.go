@@ -463,7 +463,6 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 	for _, c := range crits {
 		idW = max(idW, width(c.ID))
 	}
-	idW = min(idW, max(w-24, 8))
 	cats := map[string]map[string]string{}
 	famW := 0
 	for _, cat := range s.work.Revision.Categories {
@@ -471,6 +470,14 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 		for _, f := range cats[cat.Key] {
 			famW = max(famW, width(f))
 		}
+	}
+	// The ID and the counts come first (" ID 12/34 +3 "); element, family
+	// and provenance where there is room for them beside the whole ID.
+	extras := w >= 1+idW+1+9+1+4+1+famW+1+4
+	if extras {
+		idW = min(idW, max(w-24, 8))
+	} else {
+		idW = min(idW, max(w-11, 6))
 	}
 	filtered := len(m.filterWords()) > 0
 	// Each criterion is a row; each level starts with a row of its own.
@@ -498,8 +505,10 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 				delta = "    "
 			}
 		}
-		row := fmt.Sprintf(" %s %5s%s %s %s %s", fit(c.ID, idW), fmt.Sprintf("%d/%d", pass, of), delta,
-			short(c.Element, 4), fit(cats[c.Category][c.Family], famW), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
+		row := fmt.Sprintf(" %s %5s%s", fit(c.ID, idW), fmt.Sprintf("%d/%d", pass, of), delta)
+		if extras {
+			row += fmt.Sprintf(" %s %s %s", short(c.Element, 4), fit(cats[c.Category][c.Family], famW), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
+		}
 		if rest := w - width(row) - 2; rest >= 12 {
 			row += "  " + st.dim.Render(truncate(c.Title, rest))
 		}
