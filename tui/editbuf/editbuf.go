@@ -57,6 +57,10 @@ type Buffer struct {
 	version int
 	modAt   int  // version at which mod was computed, or -1
 	mod     bool // cached result of Modified at version modAt
+	// text is the whole text as of version textAt, or -1: Text joins the
+	// lines once per version, however often it is asked for.
+	text   string
+	textAt int
 
 	burst    kind      // kind of the burst in progress, or kindNone
 	burstAt  time.Time // time of the last edit of the burst
@@ -67,16 +71,25 @@ type Buffer struct {
 // nothing to undo. The text counts as saved.
 func New(text string) *Buffer {
 	return &Buffer{
-		Now:   time.Now,
-		lines: strings.Split(text, "\n"),
-		want:  -1,
-		saved: text,
-		modAt: -1,
+		Now:    time.Now,
+		lines:  strings.Split(text, "\n"),
+		want:   -1,
+		saved:  text,
+		modAt:  -1,
+		text:   text,
+		textAt: 0,
 	}
 }
 
-// Text returns the whole text: the lines joined by "\n".
-func (b *Buffer) Text() string { return strings.Join(b.lines, "\n") }
+// Text returns the whole text: the lines joined by "\n". It is joined
+// once for each version of the text.
+func (b *Buffer) Text() string {
+	if b.textAt != b.version {
+		b.text = strings.Join(b.lines, "\n")
+		b.textAt = b.version
+	}
+	return b.text
+}
 
 // LineCount returns the number of lines, which is one more than the number
 // of newlines in the text. An empty text has one empty line.
@@ -232,15 +245,24 @@ func classOf(r rune) int {
 	}
 }
 
-// Insert inserts s at the cursor and leaves the cursor after it. s may
-// contain tabs and newlines. Text without a newline joins a burst of
-// typing; text with a newline, such as a paste, is an undo step of its own.
+// Insert inserts typed text s at the cursor, cleaned as Clean does, and
+// leaves the cursor after it. Text without a newline joins a burst of
+// typing; text with a newline is an undo step of its own.
 func (b *Buffer) Insert(s string) {
+	s = Clean(s)
 	k := kindInsert
 	if strings.Contains(s, "\n") {
 		k = kindNone
 	}
 	b.insert(s, k)
+}
+
+// Paste inserts pasted text s at the cursor, cleaned as Clean does, and
+// leaves the cursor after it. A paste is one undo step, whatever its
+// length: it joins no burst of typing, and typing after it starts a new
+// one.
+func (b *Buffer) Paste(s string) {
+	b.insert(Clean(s), kindNone)
 }
 
 // Newline splits the line at the cursor. The new line starts with the
