@@ -196,11 +196,20 @@ type lexStarts struct {
 
 // lexAt returns the scanner's state at the start of a line of the buffer.
 // It follows the scanner from the nearest line above whose state it
-// keeps, and keeps the states it passes.
+// keeps, and keeps the states it passes. An edit drops the states below
+// the first line it changed.
 func (f *openFile) lexAt(line int) lexState {
 	ls := &f.lex
 	if v := f.buf.Version(); ls.version != v || len(ls.states) == 0 {
-		ls.version, ls.states = v, append(ls.states[:0], lexState{})
+		// The state at line k*lexEvery depends on the lines above it.
+		keep := f.buf.FirstChanged(ls.version)/lexEvery + 1
+		if len(ls.states) == 0 {
+			keep = 0
+		}
+		ls.version, ls.states = v, ls.states[:min(keep, len(ls.states))]
+		if len(ls.states) == 0 {
+			ls.states = append(ls.states, lexState{})
+		}
 	}
 	k := min(line/lexEvery, len(ls.states)-1)
 	st := ls.states[k]

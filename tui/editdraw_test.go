@@ -3,8 +3,10 @@ package tui
 import (
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -182,6 +184,48 @@ func TestDrawnCells(t *testing.T) {
 		}
 		if !strings.HasPrefix(cell, want) {
 			t.Errorf("rune %d (%q) at display column %d: drawn %q", col, r, x, cell)
+		}
+	}
+}
+
+// TestWindowsAfterEdits edits a text with multi-line strings at random,
+// opening and closing them, and draws windows of it after each edit: each
+// is what a fresh draw of the same text gives, so no state kept from
+// before an edit is used after it.
+func TestWindowsAfterEdits(t *testing.T) {
+	st := newStyles(true).syntax
+	var text strings.Builder
+	for i := range 3 * lexEvery {
+		if i%50 == 7 {
+			text.WriteString("doc: \"\"\"\n")
+		} else {
+			fmt.Fprintf(&text, "\tf%d: \"x\" // %d\n", i, i)
+		}
+	}
+	pieces := []string{"\"\"\"\n", "\t\"\"\"\n", "\"", "x", "\n", "// ", "\\("}
+	r := rand.New(rand.NewPCG(1, 2))
+	f := &openFile{buf: editbuf.New(text.String())}
+	for step := range 300 {
+		line := r.IntN(f.buf.LineCount())
+		if r.IntN(2) == 0 {
+			// The line above a line whose state is kept.
+			line = (1+r.IntN(2))*lexEvery - 1
+		}
+		f.buf.SetCursor(editbuf.Pos{Line: line, Col: r.IntN(12)})
+		switch r.IntN(3) {
+		case 0:
+			f.buf.Backspace()
+		default:
+			f.buf.Insert(pieces[r.IntN(len(pieces))])
+		}
+		top := r.IntN(f.buf.LineCount())
+		if r.IntN(2) == 0 {
+			top = lexEvery + r.IntN(lexEvery+20)
+		}
+		got := f.window(st, top, 10, 0, 80)
+		fresh := &openFile{buf: editbuf.New(f.buf.Text())}
+		if want := fresh.window(st, top, 10, 0, 80); !slices.Equal(got, want) {
+			t.Fatalf("step %d: the window at line %d differs from a fresh draw:\n%q\n%q", step, top+1, got, want)
 		}
 	}
 }

@@ -61,6 +61,9 @@ type Buffer struct {
 	// lines once per version, however often it is asked for.
 	text   string
 	textAt int
+	// changed are the first lines that the latest versions changed,
+	// oldest first, at most maxChanged of them (FirstChanged).
+	changed []lineChange
 
 	burst    kind      // kind of the burst in progress, or kindNone
 	burstAt  time.Time // time of the last edit of the burst
@@ -411,6 +414,32 @@ func (b *Buffer) MarkSaved() {
 // undo and redo included, and stays the same when only the cursor moves.
 func (b *Buffer) Version() int { return b.version }
 
+// lineChange says that version changed no line above line.
+type lineChange struct{ version, line int }
+
+// maxChanged is how many versions back FirstChanged knows.
+const maxChanged = 64
+
+// FirstChanged returns the first line that may have changed since version
+// v: the lines above it are as they were then, at the same places. It is
+// LineCount when nothing changed, and 0 when v is too old to tell (more
+// than 64 versions back).
+func (b *Buffer) FirstChanged(v int) int {
+	if v == b.version {
+		return len(b.lines)
+	}
+	if len(b.changed) == 0 || v < b.changed[0].version-1 || v > b.version {
+		return 0
+	}
+	first := len(b.lines)
+	for _, c := range b.changed {
+		if c.version > v {
+			first = min(first, c.line)
+		}
+	}
+	return first
+}
+
 // moveTo puts the cursor at p, which must be within the text, and ends the
 // current burst. Unless keepWant is set, it forgets the wanted column.
 func (b *Buffer) moveTo(p Pos, keepWant bool) {
@@ -478,6 +507,10 @@ func (b *Buffer) splice(start, end Pos, text string) (deleted string, textEnd Po
 	repl := strings.Split(first[:so]+text+last[eo:], "\n")
 	b.lines = slices.Replace(b.lines, start.Line, end.Line+1, repl...)
 	b.version++
+	if len(b.changed) == maxChanged {
+		b.changed = append(b.changed[:0], b.changed[1:]...)
+	}
+	b.changed = append(b.changed, lineChange{b.version, start.Line})
 	return deleted, endOf(start, text)
 }
 

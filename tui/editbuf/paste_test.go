@@ -175,3 +175,43 @@ func BenchmarkPaste(b *testing.B) {
 		})
 	}
 }
+
+// TestFirstChanged edits a buffer and asks which lines may have changed
+// since an earlier version: never one above an edit.
+func TestFirstChanged(t *testing.T) {
+	b, _ := newTest("a\nb\nc\nd\ne")
+	v0 := b.Version()
+	if got := b.FirstChanged(v0); got != 5 {
+		t.Errorf("nothing changed, FirstChanged = %d, want the line count 5", got)
+	}
+	b.SetCursor(Pos{3, 1})
+	b.Insert("x")
+	v1 := b.Version()
+	if got := b.FirstChanged(v0); got != 3 {
+		t.Errorf("after an edit of line 4, FirstChanged = %d, want 3", got)
+	}
+	b.SetCursor(Pos{1, 0})
+	b.Backspace() // joins lines 1 and 2
+	if got := b.FirstChanged(v1); got != 0 {
+		t.Errorf("after a backspace joining lines 1 and 2, FirstChanged = %d, want 0", got)
+	}
+	v2 := b.Version()
+	b.Undo()
+	if got := b.FirstChanged(v2); got != 0 {
+		t.Errorf("after undoing it, FirstChanged = %d, want 0", got)
+	}
+	v3 := b.Version()
+	b.SetCursor(Pos{4, 0})
+	for range 30 {
+		b.Insert("y")
+	}
+	if got := b.FirstChanged(v3); got != 4 {
+		t.Errorf("after 30 keys on line 5, FirstChanged = %d, want 4", got)
+	}
+	for range 70 {
+		b.Insert("y")
+	}
+	if got := b.FirstChanged(v3); got != 0 {
+		t.Errorf("more than 64 versions back, FirstChanged = %d, want 0", got)
+	}
+}
