@@ -250,13 +250,18 @@ func (m *App) draftingMsg(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// pasted inserts a paste in the dialog's input, or hands it to the view
-// (the editor and the filter take it).
+// pasted inserts a paste in the dialog's input, as one line (oneLine), as
+// typing does, or hands it to the view (the editor and the filters take
+// it).
 func (m *App) pasted(msg tea.PasteMsg) tea.Cmd {
 	switch {
 	case m.dlg != nil && m.dlg.input != nil:
+		d := m.dlg
 		var cmd tea.Cmd
-		*m.dlg.input, cmd = m.dlg.input.Update(msg)
+		*d.input, cmd = d.input.Update(oneLine(msg))
+		d.err = ""
+		d.sel = 0
+		d.refilter()
 		return cmd
 	case m.dlg != nil:
 		return nil

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/tui/editbuf"
 )
 
 // box draws lines in a rounded frame of exactly w × h cells, with a title in
@@ -87,11 +88,15 @@ func inputStyles(isDark bool) textinput.Styles {
 	return st
 }
 
-// oneLine turns a paste into one line, for a one-line input: its line
-// breaks become spaces. Other messages pass as they are.
+// oneLine turns a paste into one line, for a one-line input (a filter, a
+// dialog's answer). It is cleaned as the editor's is (editbuf.Clean): CR,
+// CRLF and LF are all line breaks, and no control is left. The line
+// breaks at its ends are dropped and each run of them between two lines
+// becomes one space; tabs are left to the input, which makes them spaces.
+// Other messages pass as they are.
 func oneLine(msg tea.Msg) tea.Msg {
 	if p, ok := msg.(tea.PasteMsg); ok {
-		p.Content = strings.Join(strings.FieldsFunc(p.Content, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+		p.Content = strings.Join(strings.FieldsFunc(editbuf.Clean(p.Content), func(r rune) bool { return r == '\n' }), " ")
 		return p
 	}
 	return msg

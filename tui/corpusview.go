@@ -165,9 +165,9 @@ func (m *corpusModel) resize(w int) {
 	m.input.SetWidth(max(w-4, 10))
 }
 
-// key edits the filter while it is typed (a paste goes into it);
-// otherwise it starts the filter, sorts, opens the selected device or
-// moves.
+// key edits the filter while it is typed (a paste goes into it, as one
+// line: oneLine); otherwise it starts the filter, sorts, opens the
+// selected device or moves.
 func (m *corpusModel) key(c *viewContext, msg tea.Msg) (action, tea.Cmd) {
 	km, ok := msg.(tea.KeyPressMsg)
 	switch {

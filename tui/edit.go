@@ -161,7 +161,6 @@ func (m *App) fileOpened(msg fileOpenedMsg) tea.Cmd {
 	}
 	f := &openFile{key: msg.key, rev: revisionOfKey(msg.key), buf: editbuf.New(string(msg.data)), disk: msg.data, stamp: msg.stamp}
 	f.errs, f.findings = m.problemsOf(msg.key)
-	f.highlightLines(m.st.syntax, true)
 	m.edit.openAt(f, msg.line)
 	m.showEdit()
 	return nil
@@ -173,13 +172,12 @@ func (m *App) showEdit() {
 	m.switchTo(editView)
 }
 
-// edited follows a change of the text: it colors it again, compiles it
-// (at once when no compilation runs, else right after the one that does,
-// so that a burst of typing compiles as often as it can and no more) and
-// schedules its journal entry.
+// edited follows a change of the text: it compiles it (at once when no
+// compilation runs, else right after the one that does, so that a burst of
+// typing compiles as often as it can and no more) and schedules its
+// journal entry. The editor colors the lines it shows when it draws them.
 func (m *App) edited() tea.Cmd {
 	f := m.edit.file()
-	f.highlightLines(m.st.syntax, false)
 	if f.rev != "" && f.rev != m.sh.workID {
 		// The results follow the revision being edited.
 		m.sh.workID = f.rev
@@ -514,7 +512,6 @@ func (m *App) askConflict(key string, c *safefile.ChangedError, then tea.Cmd) {
 				f.buf.Replace(theirs)
 				f.buf.MarkSaved()
 				f.disk, f.stamp, f.changedOnDisk = c.Disk, c.DiskStamp, false
-				f.highlightLines(m.st.syntax, true)
 				m.notice = "reloaded " + key + " from disk"
 				return tea.Batch(m.edited(), then)
 			}},
@@ -767,7 +764,6 @@ func (m *App) polled(msg polledMsg) tea.Cmd {
 		f.buf.Replace(string(data))
 		f.buf.MarkSaved()
 		f.disk, f.stamp = data, safefile.StampOf(data)
-		f.highlightLines(m.st.syntax, true)
 		m.notice = key + " changed on disk: reloaded"
 	}
 	if !reload {
@@ -835,7 +831,6 @@ func (m *App) offerRecovery(rs []recoverable) {
 					// now: its save must ask.
 					f.changedOnDisk, f.stamp = true, e.Base
 				}
-				f.highlightLines(m.st.syntax, true)
 				m.edit.openAt(f, firstDifference(string(r.disk), string(e.Content)))
 				m.showEdit()
 				m.offerRecovery(rest)

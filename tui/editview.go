@@ -9,12 +9,10 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/tui/editbuf"
 	"github.com/ladderworks/ladder/tui/safefile"
-	"github.com/rivo/uniseg"
 )
 
 // editModel is the Edit view: the CUE files of the working revision in a
@@ -50,9 +48,16 @@ type openFile struct {
 	// and findings vet's findings in it, when the revision compiled.
 	errs     []*spec.Error
 	findings []spec.Finding
-	// hl are the buffer's lines, colored, as of version hlVersion.
-	hl        []string
-	hlVersion int
+	// lex keeps the scanner's state at line starts, drawn the text as
+	// last drawn, and col the display column of the cursor (editdraw.go).
+	lex   lexStarts
+	drawn *drawnWindow
+	col   struct {
+		version int
+		at      editbuf.Pos
+		x       int
+		ok      bool
+	}
 	// journaled is the buffer version last written to the journal, at
 	// journaledAt.
 	journaled   int
@@ -86,38 +91,6 @@ func sortFiles(fs []*openFile) {
 	}
 }
 
-// highlightLines colors the whole buffer when it holds multi-line tokens,
-// which a window of lines cannot color alone; other buffers are colored a
-// window at a time when drawn (see window).
-func (f *openFile) highlightLines(st syntaxStyles, force bool) {
-	text := f.buf.Text()
-	if !strings.Contains(text, `"""`) && !strings.Contains(text, "'''") {
-		f.hl = nil
-		return
-	}
-	if f.hl != nil && f.hlVersion == f.buf.Version() && !force {
-		return
-	}
-	f.hl = highlight(text, st)
-	f.hlVersion = f.buf.Version()
-}
-
-// window returns lines [top, top+n) of the buffer, colored.
-func (f *openFile) window(st syntaxStyles, top, n int) []string {
-	end := min(top+n, f.buf.LineCount())
-	if top >= end {
-		return nil
-	}
-	if f.hl != nil {
-		return f.hl[top:min(end, len(f.hl))]
-	}
-	lines := make([]string, 0, end-top)
-	for i := top; i < end; i++ {
-		lines = append(lines, f.buf.Line(i))
-	}
-	return highlight(strings.Join(lines, "\n"), st)
-}
-
 // revisionOfKey returns the revision ID of a file key, or "".
 func revisionOfKey(key string) string {
 	rest, ok := strings.CutPrefix(key, spec.RevisionsDir+"/")
@@ -126,22 +99,6 @@ func revisionOfKey(key string) string {
 	}
 	id, _, _ := strings.Cut(rest, "/")
 	return id
-}
-
-// displayCol is the display column of a rune column of a line, with tabs
-// as 4 cells and wide runes as 2.
-func displayCol(line string, col int) int {
-	w, i := 0, 0
-	g := uniseg.NewGraphemes(line)
-	for g.Next() && i < col {
-		if g.Str() == "\t" {
-			w += 4
-		} else {
-			w += g.Width()
-		}
-		i += len([]rune(g.Str()))
-	}
-	return w
 }
 
 // gutterWidth is the width of the line numbers and the error mark.
@@ -163,12 +120,15 @@ func (m *editModel) scrollToCursor(h, w int) {
 		m.top = c.Line - h + 1
 	}
 	textW := w - f.gutterWidth()
-	x := displayCol(f.buf.Line(c.Line), c.Col)
+	x := f.cursorCol()
+	// A scroll leaves up to 8 cells beside the cursor, fewer in a narrow
+	// pane, where the cursor must still show.
+	margin := min(8, max(textW/4, 1))
 	if x < m.left {
-		m.left = max(x-8, 0)
+		m.left = max(x-margin, 0)
 	}
 	if textW > 0 && x >= m.left+textW {
-		m.left = x - textW + 8
+		m.left = x - textW + margin
 	}
 }
 
@@ -180,7 +140,7 @@ func (m *editModel) textCursor(h, w int) (x, y int, ok bool) {
 		return 0, 0, false
 	}
 	c := f.buf.Cursor()
-	x = f.gutterWidth() + displayCol(f.buf.Line(c.Line), c.Col) - m.left
+	x = f.gutterWidth() + f.cursorCol() - m.left
 	y = c.Line - m.top
 	return x, y, y >= 0 && y < h && x >= f.gutterWidth() && x < w
 }
@@ -203,7 +163,7 @@ func (m *editModel) editorLines(sh *shared, w, h int) []string {
 	cur := f.buf.Cursor()
 	rows := max(h-1, 0)
 	var out []string
-	colored := f.window(st.syntax, m.top, rows)
+	colored := f.window(st.syntax, m.top, rows, m.left, max(w-gw, 0))
 	for i := m.top; i < m.top+len(colored); i++ {
 		num := fmt.Sprintf("%*d ", gw-2, i+1)
 		mark := " "
@@ -218,8 +178,7 @@ func (m *editModel) editorLines(sh *shared, w, h int) []string {
 		} else {
 			num = st.dim.Render(num)
 		}
-		text := ansi.Cut(colored[i-m.top], m.left, m.left+max(w-gw, 0))
-		out = append(out, mark+num+text)
+		out = append(out, mark+num+colored[i-m.top])
 	}
 	for len(out) < rows {
 		out = append(out, st.dim.Render(strings.Repeat(" ", gw-1)+"~"))
@@ -395,7 +354,7 @@ func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
 func (m *editModel) refresh(c *viewContext) {
 	if c.changes&restyled != 0 {
 		for _, f := range m.files {
-			f.highlightLines(c.sh.st.syntax, true)
+			f.drawn = nil // drawn in the old colors
 		}
 	}
 	if c.changes&newSize != 0 {
@@ -572,7 +531,9 @@ func (m *editModel) editKey(sh *shared, k *keyMap, msg tea.KeyPressMsg, h, w int
 	return b.Version() != v, refused
 }
 
-// paste inserts pasted text in the editor.
+// paste inserts pasted text in the editor, as one undo step, with its
+// newlines (CR, CRLF or LF, as terminals send them) as LF and without its
+// controls (editbuf.Clean). It reports whether the text changed.
 func (m *editModel) paste(sh *shared, text string, h, w int) (changed bool, refused string) {
 	f := m.file()
 	if f == nil {
@@ -581,9 +542,10 @@ func (m *editModel) paste(sh *shared, text string, h, w int) (changed bool, refu
 	if !m.editable(sh, f) {
 		return false, f.rev + " is published and read-only: ctrl+u unlocks it for editing"
 	}
-	f.buf.Insert(text)
+	v := f.buf.Version()
+	f.buf.Paste(text)
 	m.scrollToCursor(max(h-1, 1), w)
-	return true, ""
+	return f.buf.Version() != v, ""
 }
 
 // scrollText moves the editor's view of h rows without moving the cursor.

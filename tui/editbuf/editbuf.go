@@ -57,6 +57,13 @@ type Buffer struct {
 	version int
 	modAt   int  // version at which mod was computed, or -1
 	mod     bool // cached result of Modified at version modAt
+	// text is the whole text as of version textAt, or -1: Text joins the
+	// lines once per version, however often it is asked for.
+	text   string
+	textAt int
+	// changed are the first lines that the latest versions changed,
+	// oldest first, at most maxChanged of them (FirstChanged).
+	changed []lineChange
 
 	burst    kind      // kind of the burst in progress, or kindNone
 	burstAt  time.Time // time of the last edit of the burst
@@ -67,16 +74,25 @@ type Buffer struct {
 // nothing to undo. The text counts as saved.
 func New(text string) *Buffer {
 	return &Buffer{
-		Now:   time.Now,
-		lines: strings.Split(text, "\n"),
-		want:  -1,
-		saved: text,
-		modAt: -1,
+		Now:    time.Now,
+		lines:  strings.Split(text, "\n"),
+		want:   -1,
+		saved:  text,
+		modAt:  -1,
+		text:   text,
+		textAt: 0,
 	}
 }
 
-// Text returns the whole text: the lines joined by "\n".
-func (b *Buffer) Text() string { return strings.Join(b.lines, "\n") }
+// Text returns the whole text: the lines joined by "\n". It is joined
+// once for each version of the text.
+func (b *Buffer) Text() string {
+	if b.textAt != b.version {
+		b.text = strings.Join(b.lines, "\n")
+		b.textAt = b.version
+	}
+	return b.text
+}
 
 // LineCount returns the number of lines, which is one more than the number
 // of newlines in the text. An empty text has one empty line.
@@ -232,15 +248,24 @@ func classOf(r rune) int {
 	}
 }
 
-// Insert inserts s at the cursor and leaves the cursor after it. s may
-// contain tabs and newlines. Text without a newline joins a burst of
-// typing; text with a newline, such as a paste, is an undo step of its own.
+// Insert inserts typed text s at the cursor, cleaned as Clean does, and
+// leaves the cursor after it. Text without a newline joins a burst of
+// typing; text with a newline is an undo step of its own.
 func (b *Buffer) Insert(s string) {
+	s = Clean(s)
 	k := kindInsert
 	if strings.Contains(s, "\n") {
 		k = kindNone
 	}
 	b.insert(s, k)
+}
+
+// Paste inserts pasted text s at the cursor, cleaned as Clean does, and
+// leaves the cursor after it. A paste is one undo step, whatever its
+// length: it joins no burst of typing, and typing after it starts a new
+// one.
+func (b *Buffer) Paste(s string) {
+	b.insert(Clean(s), kindNone)
 }
 
 // Newline splits the line at the cursor. The new line starts with the
@@ -389,6 +414,32 @@ func (b *Buffer) MarkSaved() {
 // undo and redo included, and stays the same when only the cursor moves.
 func (b *Buffer) Version() int { return b.version }
 
+// lineChange says that version changed no line above line.
+type lineChange struct{ version, line int }
+
+// maxChanged is how many versions back FirstChanged knows.
+const maxChanged = 64
+
+// FirstChanged returns the first line that may have changed since version
+// v: the lines above it are as they were then, at the same places. It is
+// LineCount when nothing changed, and 0 when v is too old to tell (more
+// than 64 versions back).
+func (b *Buffer) FirstChanged(v int) int {
+	if v == b.version {
+		return len(b.lines)
+	}
+	if len(b.changed) == 0 || v < b.changed[0].version-1 || v > b.version {
+		return 0
+	}
+	first := len(b.lines)
+	for _, c := range b.changed {
+		if c.version > v {
+			first = min(first, c.line)
+		}
+	}
+	return first
+}
+
 // moveTo puts the cursor at p, which must be within the text, and ends the
 // current burst. Unless keepWant is set, it forgets the wanted column.
 func (b *Buffer) moveTo(p Pos, keepWant bool) {
@@ -456,6 +507,10 @@ func (b *Buffer) splice(start, end Pos, text string) (deleted string, textEnd Po
 	repl := strings.Split(first[:so]+text+last[eo:], "\n")
 	b.lines = slices.Replace(b.lines, start.Line, end.Line+1, repl...)
 	b.version++
+	if len(b.changed) == maxChanged {
+		b.changed = append(b.changed[:0], b.changed[1:]...)
+	}
+	b.changed = append(b.changed, lineChange{b.version, start.Line})
 	return deleted, endOf(start, text)
 }
 

@@ -344,7 +344,13 @@ func TestBursts(t *testing.T) {
 		{"paste is a step of its own", "", []step{
 			typ("ab"), do(func(b *Buffer) { b.Insert("x\ny") }), typ("c"),
 		}, []string{"abx\ny", "ab", ""}},
-		{"single-line paste joins typing", "", []step{typ("ab"), do(func(b *Buffer) { b.Insert("xyz") })}, []string{""}},
+		{"single-line insert joins typing", "", []step{typ("ab"), do(func(b *Buffer) { b.Insert("xyz") })}, []string{""}},
+		{"single-line paste is a step of its own", "", []step{
+			typ("ab"), do(func(b *Buffer) { b.Paste("xyz") }), typ("c"),
+		}, []string{"abxyz", "ab", ""}},
+		{"paste with CR newlines is one step", "", []step{
+			typ("ab"), do(func(b *Buffer) { b.Paste("x\ry\r\nz\r") }), typ("c"),
+		}, []string{"abx\ny\nz\n", "ab", ""}},
 		{"replace is a step of its own", "", []step{
 			typ("ab"), do(func(b *Buffer) { b.Replace("abq") }), typ("c"),
 		}, []string{"abq", "ab", ""}},
@@ -695,7 +701,7 @@ func TestUnicodeColumns(t *testing.T) {
 // undoing everything gives back the original text and redoing everything
 // gives the final text again, passing through the same texts both ways.
 func TestRandomUndoRedo(t *testing.T) {
-	pieces := []string{"a", "b", " ", "\t", "—", "中", "文", "é", "x: 1", "\n", "{\n\t", "\n\n", "}\n"}
+	pieces := []string{"a", "b", " ", "\t", "—", "中", "文", "é", "x: 1", "\n", "{\n\t", "\n\n", "}\n", "\r\n", "a\rb", "\x1b[1m"}
 	for seed := range uint64(20) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 0x1adde7))
@@ -707,8 +713,10 @@ func TestRandomUndoRedo(t *testing.T) {
 					c.Advance(time.Duration(r.IntN(1500)) * time.Millisecond)
 				}
 				switch op := r.IntN(22); {
-				case op < 6:
+				case op < 5:
 					b.Insert(pieces[r.IntN(len(pieces))])
+				case op < 6:
+					b.Paste(pieces[r.IntN(len(pieces))] + pieces[r.IntN(len(pieces))])
 				case op < 9:
 					b.Backspace()
 				case op < 11:
@@ -787,5 +795,8 @@ func checkInvariants(t *testing.T, b *Buffer, step int) {
 	}
 	if n := strings.Count(b.Text(), "\n") + 1; n != b.LineCount() {
 		t.Fatalf("step %d: LineCount() = %d, text has %d lines", step, b.LineCount(), n)
+	}
+	if joined := strings.Join(lines(b), "\n"); b.Text() != joined {
+		t.Fatalf("step %d: Text() = %q, the lines joined are %q", step, b.Text(), joined)
 	}
 }
