@@ -253,3 +253,30 @@ func TestResizeKeepsNoStaleScroll(t *testing.T) {
 		t.Errorf("after a resize to 200 columns the editor is scrolled %d cells", m.edit.left)
 	}
 }
+
+// TestMovedShowsEveryReason: where the Impact view has room, the
+// criteria that moved the selected device are all on screen, wrapped
+// below it rather than cut; a click on a wrapped line selects the device
+// it belongs to.
+func TestMovedShowsEveryReason(t *testing.T) {
+	m := startSettled(t, testConfig(t), 120, 40)
+	type_(t, m, "2", "l")
+	ds := impactDevices(m.sh.categoryImpact())
+	if len(ds) < 2 || len(ds[0].criteria) < 4 {
+		t.Fatalf("the first category's first moved device has %d reasons; the test needs one with many", len(ds[0].criteria))
+	}
+	out := screen(m)
+	for _, id := range ds[0].criteria {
+		if !strings.Contains(out, id) {
+			t.Errorf("the selected device %s moved because of %s, which is not on screen:\n%s", ds[0].id, id, out)
+		}
+	}
+	checkSize(t, out, 120, 40)
+
+	type_(t, m, "j") // the second device, whose reasons now wrap
+	in := layout(impactView, 120, 40).panes[movedPane].inner()
+	click(t, m, in.x+50, in.y+2) // a wrapped line of the second device
+	if m.impact.moved.sel != 1 {
+		t.Errorf("a click on the second device's wrapped reasons selected device %d", m.impact.moved.sel)
+	}
+}

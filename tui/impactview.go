@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -263,18 +264,31 @@ func (m *impactModel) movedTitle(ci *evaluator.CategoryImpact) string {
 }
 
 func (m *impactModel) movedLines(sh *shared, ci *evaluator.CategoryImpact, w, h int) []string {
+	lines, _ := m.movedLayout(sh, ci, w, h)
+	return lines
+}
+
+// movedLayout draws the moved devices in w × h cells, and gives for each
+// line the index of the device it belongs to. A device whose criteria do
+// not fit beside it has them wrapped onto lines of its own below: every
+// device's where all fit in h lines, else the selected one's.
+func (m *impactModel) movedLayout(sh *shared, ci *evaluator.CategoryImpact, w, h int) ([]string, []int) {
 	st := sh.st
 	ds := impactDevices(ci)
 	if len(ds) == 0 {
-		return []string{st.dim.Render(" No device of this category moved or changed a verdict.")}
+		return []string{st.dim.Render(" No device of this category moved or changed a verdict.")}, []int{-1}
 	}
 	idW := 0
 	for _, d := range ds {
 		idW = max(idW, width(d.id))
 	}
-	idW = min(idW, max(w/2, 10))
-	var rows []string
-	for _, d := range ds {
+	idW = min(idW, max(w*2/5, 10))
+	indent := 1 + idW + 1 + 8 + 1
+	// blocks[i] are device i's lines, its criteria wrapped.
+	blocks := make([][]string, len(ds))
+	ones := make([]string, len(ds)) // each device on one line
+	total := 0
+	for i, d := range ds {
 		var change string
 		switch {
 		case !d.moved:
@@ -292,15 +306,59 @@ func (m *impactModel) movedLines(sh *shared, ci *evaluator.CategoryImpact, w, h 
 		if r := sh.s.byID[d.id]; r != nil && r.theirs {
 			mark = st.theirs.Render("●")
 		}
-		rows = append(rows, mark+fit(d.id, idW)+" "+change+" "+because)
+		head := mark + fit(d.id, idW) + " " + change + " "
+		room := w - indent
+		parts := []string{truncate(because, max(room, 1))}
+		if room >= 12 && width(because) > room {
+			parts = wrapItems(d.criteria, room)
+		}
+		block := []string{head + parts[0]}
+		for _, p := range parts[1:] {
+			block = append(block, strings.Repeat(" ", indent)+p)
+		}
+		blocks[i] = block
+		ones[i] = head + truncate(because, max(room, 1))
+		total += len(block)
 	}
-	vis, sel := m.moved.visible(rows, h)
-	out := make([]string, len(vis))
-	copy(out, vis)
-	if sel >= 0 && sel < len(out) {
-		out[sel] = st.selected.Render(fit(ansi.Strip(out[sel]), w))
+	var lines []string
+	var devOf []int
+	add := func(i int, block []string) {
+		for _, l := range block {
+			lines = append(lines, l)
+			devOf = append(devOf, i)
+		}
 	}
-	return out
+	if total <= h {
+		for i, b := range blocks {
+			add(i, b)
+		}
+	} else {
+		// One line a device, the selected one whole (as much of it as
+		// the pane holds), kept in sight.
+		sel := blocks[m.moved.sel]
+		if len(sel) > h {
+			sel = append(slices.Clip(sel[:h-1]), strings.Repeat(" ", indent)+"…")
+		}
+		top := m.moved.window(len(ds), h)
+		for i := top; i < len(ds) && len(lines) < h+len(sel); i++ {
+			if i == m.moved.sel {
+				add(i, sel)
+			} else {
+				add(i, []string{ones[i]})
+			}
+		}
+		last := slices.Index(devOf, m.moved.sel) + len(sel)
+		if drop := last - h; drop > 0 {
+			lines, devOf = lines[drop:], devOf[drop:]
+		}
+		lines, devOf = lines[:min(h, len(lines))], devOf[:min(h, len(devOf))]
+	}
+	for k, i := range devOf {
+		if i == m.moved.sel {
+			lines[k] = st.selected.Render(fit(ansi.Strip(lines[k]), w))
+		}
+	}
+	return lines, devOf
 }
 
 func (m *impactModel) passLines(sh *shared) []string {
@@ -357,15 +415,41 @@ func (m *impactModel) click(c *viewContext, p paneID, row int) action {
 		}
 	case movedPane:
 		ds := impactDevices(sh.categoryImpact())
-		h := c.inner(movedPane).h
-		i := m.moved.window(len(ds), h) + row
+		r := c.inner(movedPane)
+		_, devOf := m.movedLayout(sh, sh.categoryImpact(), r.w, r.h)
+		if row < 0 || row >= len(devOf) {
+			break
+		}
+		i := devOf[row]
 		switch {
-		case i >= len(ds):
+		case i < 0 || i >= len(ds):
 		case i == m.moved.sel:
 			return action{open: ds[i].id}
 		default:
-			m.moved.move(i-m.moved.sel, len(ds), h)
+			m.moved.move(i-m.moved.sel, len(ds), r.h)
 		}
 	}
 	return action{}
+}
+
+// wrapItems packs items, joined by ", ", into lines of at most w cells,
+// breaking only between items; an item wider than a line is cut.
+func wrapItems(items []string, w int) []string {
+	var out []string
+	line := ""
+	for k, it := range items {
+		if k < len(items)-1 {
+			it += ","
+		}
+		switch {
+		case line == "":
+			line = it
+		case width(line)+1+width(it) <= w:
+			line += " " + it
+		default:
+			out = append(out, truncate(line, w))
+			line = it
+		}
+	}
+	return append(out, truncate(line, w))
 }
