@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/ladderworks/ladder/tui/editbuf"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // This file is how the editor draws its text. A character (a grapheme
@@ -23,23 +23,14 @@ import (
 const tabWidth = 4
 
 // standIn returns what the editor draws for the rune r, decoded from size
-// bytes, when a terminal would not show it: a picture of a C0 control or of
-// DEL, else U+FFFD; or "" when r is shown as it is. A tab is drawn as
-// spaces, not by standIn.
+// bytes, when a terminal would not show it (termtext.StandIn: a picture of
+// a C0 control or of DEL, else U+FFFD); or "" when r is shown as it is. A
+// tab is drawn as spaces, not by standIn.
 func standIn(r rune, size int) string {
-	switch {
-	case r == '\t':
+	if r == '\t' {
 		return ""
-	case r < 0x20:
-		return string(0x2400 + r) // ␀ to ␟, such as ␍ for a CR
-	case r == 0x7f:
-		return "\u2421" // ␡
-	case r < utf8.RuneSelf:
-		return ""
-	case r == utf8.RuneError && size == 1, !editbuf.Keeps(r):
-		return "\ufffd"
 	}
-	return ""
+	return termtext.StandIn(r, size)
 }
 
 // nextCell returns the size in bytes and the width in cells of the

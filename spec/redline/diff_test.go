@@ -157,3 +157,44 @@ func TestRenderWraps(t *testing.T) {
 		t.Errorf("no word mark in\n%s", got)
 	}
 }
+
+// TestRenderShowsControls: what a file or a file's name holds that a
+// terminal would obey (an escape sequence, a carriage return, a C1 control,
+// a bidirectional override) is drawn as a visible stand-in, and counts in
+// the width; a width beyond the widest layout is drawn at the widest.
+func TestRenderShowsControls(t *testing.T) {
+	old := "title: \"plain\"\n"
+	nw := "title: \"\x1b]52;c;ZXZpbA==\x07 \x1b[31mred\r \u009b2J \u202eevil\x7f\"\n"
+	hunks := Diff(old, nw, Context)
+	for _, side := range []bool{false, true} {
+		for _, width := range []int{20, 80, 2147483647} {
+			rows := Render("x\x1b[2J.cue", "x\x1b[2J.cue", hunks, Options{Width: width, SideBySide: side, Styles: PlainStyles()})
+			all := strings.Join(rows, "\n")
+			if strings.ContainsAny(all, "\x1b\r\x07\x7f\u009b\u202e") {
+				t.Errorf("side by side %v, width %d: a control reaches the rows:\n%q", side, width, all)
+			}
+			for _, want := range []string{"x␛[2J.cue", "␛]52;c;ZXZpbA==␇", "␛[31mred␍", "\ufffd2J", "\ufffdevil␡"} {
+				if !strings.Contains(squeezeRows(rows), want) {
+					t.Errorf("side by side %v, width %d: %q is not shown in\n%s", side, width, want, all)
+				}
+			}
+			for _, r := range rows {
+				if w := ansi.StringWidth(r); w > min(width, 1000) {
+					t.Errorf("side by side %v, width %d: row %q is %d wide", side, width, r, w)
+				}
+			}
+		}
+	}
+}
+
+// squeezeRows joins the text of rows, without the line numbers, bars and
+// ops of a layout, nor spaces.
+func squeezeRows(rows []string) string {
+	var b strings.Builder
+	for _, r := range rows {
+		for _, f := range strings.Fields(r) {
+			b.WriteString(strings.Trim(f, "│+-0123456789"))
+		}
+	}
+	return b.String()
+}

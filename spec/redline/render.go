@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/ladderworks/ladder/spec/termtext"
 	"github.com/rivo/uniseg"
 )
 
@@ -43,7 +44,8 @@ func ColorStyles() Styles {
 
 // Options say how to lay out a diff.
 type Options struct {
-	// Width is the number of terminal cells a row may take; at least 20.
+	// Width is the number of terminal cells a row may take; from 20 to
+	// 1000 (a width outside is taken as the nearest).
 	Width int
 	// SideBySide puts the old text on the left and the new on the right.
 	SideBySide bool
@@ -53,14 +55,18 @@ type Options struct {
 }
 
 // minWidth is the narrowest layout Render draws; narrower widths get it.
-const minWidth = 20
+// maxWidth is the widest; wider widths get it.
+const (
+	minWidth = 20
+	maxWidth = 1000
+)
 
 // Render lays out the hunks of one file as rows of at most opt.Width cells:
 // a header naming both sides, then each hunk. Long lines wrap onto more
 // rows; nothing is cut. Side by side falls back to unified where the width
 // leaves less than 10 cells a side.
 func Render(oldName, newName string, hunks []Hunk, opt Options) []string {
-	opt.Width = max(opt.Width, minWidth)
+	opt.Width = min(max(opt.Width, minWidth), maxWidth)
 	if opt.TabWidth <= 0 {
 		opt.TabWidth = 4
 	}
@@ -232,9 +238,10 @@ func toCells(text string, spans []Span, op Op, opt Options) []cell {
 				continue
 			}
 			w := g.Width()
-			if w == 0 && t != "" && t[0] < ' ' {
-				// A control character shows as its caret form.
-				t, w = "^"+string(rune(t[0]+'@')), 2
+			if shown := termtext.Line(t); shown != t {
+				// What a terminal would obey or not show (a control, a
+				// bidirectional override) shows as its stand-in.
+				t, w = shown, uniseg.StringWidth(shown)
 			}
 			out = append(out, cell{t, w, kind})
 			col += w

@@ -2,8 +2,9 @@ package editbuf
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // Clean returns text as the buffer takes it from the keyboard or from a
@@ -85,17 +86,8 @@ func cleanPrefix(s string) int {
 }
 
 // dropped reports whether Clean drops a rune that is not ASCII, decoded
-// from size bytes.
+// from size bytes: one that a terminal does not show (termtext.Shows), or
+// a byte that is not UTF-8.
 func dropped(r rune, size int) bool {
-	switch {
-	case r == utf8.RuneError && size == 1:
-		return true // not UTF-8
-	case r <= 0x9f:
-		return true // C1 controls
-	case r == 0x200c || r == 0x200d:
-		return false // the zero-width non-joiner and joiner
-	case r == 0x2028 || r == 0x2029:
-		return true
-	}
-	return unicode.Is(unicode.Cf, r)
+	return r == utf8.RuneError && size == 1 || !termtext.Shows(r)
 }
