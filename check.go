@@ -82,12 +82,12 @@ func check(e *env, dir string, files, revIDs []string, target, format string, ex
 		r.Results = append(r.Results, report.FromGrading(g, corpus.Problems))
 	}
 	if format == "json" {
-		err = r.WriteJSON(e.stdout)
+		err = r.WriteJSON(e.data())
 	} else {
 		err = r.WriteText(e.stdout)
 	}
 	if err != nil {
-		return e.errorf("writing the results: %v", err)
+		return e.outputError(err)
 	}
 	if invalid := r.Invalid(); len(invalid) > 0 {
 		return e.invalidRecords(invalid, "in the device records: those records were not checked")

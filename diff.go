@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -61,7 +62,8 @@ are listed), an invalid record, or bad usage.`,
 		stat := fs.Bool("stat", false, "print the summary only (text)")
 		side := fs.Bool("side-by-side", false, "print the redline in two columns, fitting the width (text)")
 		color := fs.String("color", "auto", "color the text output: `WHEN` is auto (on a terminal, unless NO_COLOR is set), always or never")
-		width := fs.Int("width", 0, "lay the text output out for `N` columns (default: the terminal's width, else $COLUMNS, else 80)")
+		var width widthValue
+		fs.Var(&width, "width", fmt.Sprintf("lay the text output out for `N` columns, from %d to %d (default: the terminal's width, else $COLUMNS, else 80)", report.MinTextWidth, report.MaxTextWidth))
 		exitCode := fs.Bool("exit-code", false, "exit 1 when anything other than the text differs")
 		var corpus stringList
 		fs.Var(&corpus, "corpus", "add the devices in `PATH`, a file or directory, to the reference corpus (repeatable)")
@@ -76,32 +78,47 @@ are listed), an invalid record, or bad usage.`,
 			if !slices.Contains([]string{"auto", "always", "never"}, *color) {
 				return e.errorf("unknown --color %q; want auto, always or never", *color)
 			}
-			if *width != 0 && *width < report.MinTextWidth {
-				return e.errorf("--width must be at least %d", report.MinTextWidth)
-			}
 			opts := report.TextOptions{Stat: *stat, SideBySide: *side}
-			opts.Color, opts.Width = terminalLayout(e.stdout, *color, *width)
+			opts.Color, opts.Width = terminalLayout(e.raw, *color, int(width))
 			return diff(e, *dir, args, corpus, opts, *format, *exitCode)
 		}
 	},
 }
 
+// widthValue is the --width flag: a number of columns from
+// report.MinTextWidth to report.MaxTextWidth, or 0 when not given.
+type widthValue int
+
+func (w *widthValue) String() string { return strconv.Itoa(int(*w)) }
+
+func (w *widthValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < report.MinTextWidth || n > report.MaxTextWidth {
+		return fmt.Errorf("want a number of columns from %d to %d", report.MinTextWidth, report.MaxTextWidth)
+	}
+	*w = widthValue(n)
+	return nil
+}
+
 // terminalLayout decides whether to color the output and how wide to lay it
-// out.
+// out: width if given, else the terminal's width, else $COLUMNS, else 80.
+// A terminal or a $COLUMNS wider than report.MaxTextWidth, or narrower
+// than report.MinTextWidth, gets the nearest; a $COLUMNS that is not a
+// positive number is ignored.
 func terminalLayout(w io.Writer, color string, width int) (bool, int) {
 	f, isFile := w.(*os.File)
 	tty := isFile && term.IsTerminal(f.Fd())
 	useColor := color == "always" || (color == "auto" && tty && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb")
 	if width > 0 {
-		return useColor, width
+		return useColor, report.ClampWidth(width)
 	}
 	if tty {
 		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 0 {
-			return useColor, max(cols, report.MinTextWidth)
+			return useColor, report.ClampWidth(cols)
 		}
 	}
 	if cols, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && cols > 0 {
-		return useColor, max(cols, report.MinTextWidth)
+		return useColor, report.ClampWidth(cols)
 	}
 	return useColor, 80
 }
@@ -138,14 +155,20 @@ func diff(e *env, dir string, args, corpusPaths []string, opts report.TextOption
 
 	switch format {
 	case "json":
-		err = report.WriteDiffJSON(e.stdout, r)
+		err = report.WriteDiffJSON(e.data(), r)
 	case "md":
 		err = report.WriteDiffMarkdown(e.stdout, r)
 	default:
-		err = report.WriteDiffText(e.stdout, r, opts)
+		// The colors are the report's own, and it makes the text from
+		// data safe field by field.
+		w := e.stdout
+		if opts.Color {
+			w = e.out
+		}
+		err = report.WriteDiffText(w, r, opts)
 	}
 	if err != nil {
-		return e.errorf("writing the diff: %v", err)
+		return e.outputError(err)
 	}
 	if len(c.Invalid) > 0 {
 		return e.invalidRecords(c.Invalid, "in the corpus: those records were not graded")

@@ -74,14 +74,14 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 	g.SortByCategory()
 	switch format {
 	case "json":
-		err = report.WriteEvalJSON(e.stdout, g)
+		err = report.WriteEvalJSON(e.data(), g)
 	case "csv":
-		err = report.WriteEvalCSV(e.stdout, g)
+		err = report.WriteEvalCSV(e.data(), g)
 	default:
 		err = report.WriteEvalTable(e.stdout, g)
 	}
 	if err != nil {
-		return e.errorf("writing the results: %v", err)
+		return e.outputError(err)
 	}
 	if len(g.Invalid) > 0 {
 		return e.invalidRecords(g.Invalid, "in the corpus: those records were not graded")

@@ -75,13 +75,13 @@ func gen(e *env, dir, revID string, n int, seed int64, paths []string) int {
 			return code
 		}
 	}
-	w := bufio.NewWriterSize(e.stdout, 64<<10)
+	w := bufio.NewWriterSize(e.data(), 64<<10)
 	for range n {
 		w.Write(g.Next())
 		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
-		return e.errorf("writing: %v", err)
+		return e.outputError(err)
 	}
 	return exitOK
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/ladderworks/ladder/evaluator/report"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // embedded holds the built-in standard and its reference corpus, laid out
@@ -90,10 +91,106 @@ func init() {
 
 // env is what a command runs with: where its output goes, and the name of
 // the command for messages.
+//
+// Text from data never reaches the terminal as control sequences (see
+// spec/termtext): stdout and stderr pass what is written through a
+// termtext.Writer, which makes every control visible, but a data format
+// (JSON, CSV, JSON Lines) that does not go to a terminal, which is written
+// exact (data), and diff's colored text, which its writer makes safe field
+// by field. Every write is checked: when one fails, the command exits 2
+// and says so on stderr, whatever it would have exited with (finish).
 type env struct {
+	// stdout and stderr are for text: what is written is made safe for a
+	// terminal.
 	stdout io.Writer
 	stderr io.Writer
-	name   string
+	// out and errOut are stdout and stderr as given, keeping the first
+	// error of a write; raw is stdout as given, for the workbench, which
+	// needs the terminal itself.
+	out, errOut *checkedWriter
+	raw         io.Writer
+	// terminal is set when stdout is a terminal.
+	terminal bool
+	name     string
+}
+
+// newEnv returns the env of a command that writes to stdout and stderr;
+// terminal says whether stdout is a terminal.
+func newEnv(stdout, stderr io.Writer, terminal bool) *env {
+	out, errOut := &checkedWriter{w: stdout}, &checkedWriter{w: stderr}
+	return &env{
+		stdout: termtext.NewWriter(out), stderr: termtext.NewWriter(errOut),
+		out: out, errOut: errOut, raw: stdout, terminal: terminal,
+	}
+}
+
+// data returns where a command writes a data format (JSON, CSV, JSON
+// Lines): stdout as given, so that a program or a file gets the data
+// exact, or, when stdout is a terminal, which a person reads, stdout as
+// text, every control made visible.
+func (e *env) data() io.Writer {
+	if e.terminal {
+		return e.stdout
+	}
+	return e.out
+}
+
+// checkedWriter is a writer that keeps the first error of a write, and
+// writes nothing after it.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// finish ends a command that exited with code: it writes what the text
+// writers hold, and exits 2, saying why on stderr, when a write to stdout
+// failed (the output is lost: "ladder check: writing the output: no space
+// left on device"), or silently when one to stderr did.
+func (e *env) finish(code int) int {
+	for _, w := range []io.Writer{e.stdout, e.stderr} {
+		if tw, ok := w.(*termtext.Writer); ok {
+			tw.Flush()
+		}
+	}
+	if e.out.err != nil {
+		fmt.Fprintf(e.stderr, "%s: writing the output: %v\n", e.prog(), writeCause(e.out.err))
+		code = exitUsage
+	}
+	if e.errOut.err != nil {
+		code = exitUsage
+	}
+	return code
+}
+
+// writeCause is why a write failed, without the file's name, such as "no
+// space left on device".
+func writeCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// outputError is what a command returns when writing its output failed
+// with err: exit 2, with a message on stderr, which finish prints for a
+// write to stdout that failed.
+func (e *env) outputError(err error) int {
+	if e.out.err != nil {
+		return exitUsage
+	}
+	return e.errorf("writing the output: %v", err)
 }
 
 // errorf prints a message for the user on stderr, headed by the command's
@@ -113,8 +210,13 @@ func main() {
 }
 
 // run runs ladder with the given arguments and returns its exit code.
-func run(args []string, stdout, stderr io.Writer) (code int) {
-	e := &env{stdout: stdout, stderr: stderr}
+func run(args []string, stdout, stderr io.Writer) int {
+	return newEnv(stdout, stderr, isTerminal(stdout)).run(args)
+}
+
+// run runs ladder with the given arguments and returns its exit code.
+func (e *env) run(args []string) (code int) {
+	defer func() { code = e.finish(code) }()
 	defer func() {
 		if r := recover(); r != nil {
 			code = e.errorf("internal error: %v\nThis is a bug in Ladder; please report it with the command you ran.", r)
@@ -127,13 +229,13 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	name := args[0]
 	switch name {
 	case "-h", "-help", "--help":
-		printUsage(stdout)
+		printUsage(e.stdout)
 		return exitOK
 	}
 	cmd := findCommand(name)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "ladder: unknown command %q\n\n", name)
-		printUsage(stderr)
+		fmt.Fprintf(e.stderr, "ladder: unknown command %q\n\n", name)
+		printUsage(e.stderr)
 		return exitUsage
 	}
 	e.name = cmd.name

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -22,8 +26,8 @@ func TestMain(m *testing.M) {
 // testdata/script/NAME.txtar and NAME_*.txtar. $AUTONOMY is the workspace
 // of the second example standard (testdata/autonomy), and $ROBOTS that of a
 // ladder written to exercise every construct of CUE (evaluator/testdata/
-// robots). Besides the standard
-// commands, scripts can use:
+// robots). $ESC and $BEL are those control characters, to name a file
+// with them. Besides the standard commands, scripts can use:
 //
 //	exits N PROGRAM [ARGS...]   run a program and check its exit code
 //	replace FILE OLD NEW        replace the first OLD in FILE by NEW; OLD must be there
@@ -56,6 +60,8 @@ func runScripts(t *testing.T, name string) {
 			// Ladders written apart from the built-in standard.
 			env.Setenv("ROBOTS", robots)
 			env.Setenv("AUTONOMY", autonomy)
+			env.Setenv("ESC", "\x1b")
+			env.Setenv("BEL", "\a")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -134,4 +140,69 @@ func cmdBigfile(ts *testscript.TestScript, neg bool, args []string) {
 	tail := `"}`
 	pad := max(size-len(head)-len(tail), 0)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(head+strings.Repeat("x", pad)+tail), 0o644))
+}
+
+// fullWriter is a writer that fails as a full disk does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
+}
+
+// TestLostOutput: every command whose output cannot be written exits 2 and
+// says so on stderr, whatever it would have exited with.
+func TestLostOutput(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"eval"}, {"eval", "--format", "json"}, {"eval", "--format", "csv"},
+		{"check", "fixtures/devices/mobile_terminal"}, {"check", "--format", "json", "fixtures/devices/speaker"},
+		{"diff"}, {"diff", "--stat"}, {"diff", "--format", "md"}, {"diff", "--format", "json"}, {"diff", "--color", "always"},
+		{"vet"}, {"gen", "--n", "3"}, {"init", filepath.Join(dir, "ws")}, {"help"}, {"help", "diff"}, {"--help"},
+		{"eval", "--help"}, {"check", "--help"}, {"diff", "--help"}, {"vet", "--help"}, {"gen", "--help"}, {"init", "--help"},
+	} {
+		var stderr bytes.Buffer
+		code := newEnv(fullWriter{}, &stderr, false).run(args)
+		prog := strings.TrimSpace("ladder " + map[bool]string{true: args[0]}[!strings.HasPrefix(args[0], "-")])
+		if want := prog + ": writing the output: no space left on device\n"; code != exitUsage || !strings.HasSuffix(stderr.String(), want) {
+			t.Errorf("ladder %s to a full disk: exit %d, stderr %q; want exit 2 and %q", strings.Join(args, " "), code, stderr.String(), want)
+		}
+	}
+	// A message that cannot be written: exit 2 still.
+	if code := newEnv(io.Discard, fullWriter{}, false).run([]string{"eval", "--nonsense"}); code != exitUsage {
+		t.Errorf("a usage error written to a full disk: exit %d, want 2", code)
+	}
+}
+
+// TestDataOnATerminal: JSON, CSV and JSON Lines are the data exact in a
+// file or a pipe; on a terminal, which a person reads, every control that
+// they would carry to it is made visible.
+func TestDataOnATerminal(t *testing.T) {
+	dir := t.TempDir()
+	evil := filepath.Join(dir, "evil.json")
+	record := `{"id": "mt-evil", "name": "Evil \u001b]52;c;ZXZpbA==\u0007", "vendor": "Evil\u009b2J \u202eCorp\u007f",
+ "category": "mobile_terminal", "measurements": {}}`
+	if err := os.WriteFile(evil, []byte(record), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"eval", "--corpus", evil, "--format", "csv"},
+		{"eval", "--corpus", evil, "--format", "json"},
+		{"check", evil, "--format", "json"},
+		{"gen", "--n", "50", "--corpus", evil, "--rev", "gbz177-2026"},
+	} {
+		for _, terminal := range []bool{false, true} {
+			var stdout, stderr bytes.Buffer
+			newEnv(&stdout, &stderr, terminal).run(args)
+			out := stdout.String()
+			obeyed := strings.ContainsAny(out, "\x1b\x07\x7f\u009b\u202e")
+			switch {
+			case !strings.Contains(out, "Evil"):
+				t.Errorf("ladder %s: no device in\n%s%s", strings.Join(args, " "), out, stderr.String())
+			case terminal && obeyed:
+				t.Errorf("ladder %s on a terminal: a control reaches it:\n%q", strings.Join(args, " "), out)
+			case !terminal && !obeyed:
+				t.Errorf("ladder %s to a file: the data is not exact:\n%q", strings.Join(args, " "), out)
+			}
+		}
+	}
 }

@@ -59,14 +59,14 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	if !isTerminal(os.Stdin) || !isTerminal(e.stdout) {
+	if !isTerminal(os.Stdin) || !e.terminal {
 		fmt.Fprintln(e.stderr, "ladder: the workbench needs a terminal; use a command instead:")
 		fmt.Fprintln(e.stderr)
 		printUsage(e.stderr)
 		return exitUsage
 	}
 	app := tui.New(cfg)
-	if _, err := tea.NewProgram(app, tea.WithOutput(e.stdout)).Run(); err != nil {
+	if _, err := tea.NewProgram(app, tea.WithOutput(e.raw)).Run(); err != nil {
 		return e.errorf("%v", err)
 	}
 	if err := app.StartError(); err != nil {

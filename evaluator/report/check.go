@@ -9,6 +9,7 @@ import (
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // Check is the report of ladder check: a vendor's devices under each
@@ -142,7 +143,8 @@ func (r *Check) gapJSON(o *evaluator.Outcome, c evaluator.Check) gapJSON {
 }
 
 // WriteText writes the report as text: each device, then its level, flags
-// and gap under each revision.
+// and gap under each revision. Every string from data is made safe to
+// show on a terminal (termtext.Line).
 func (r *Check) WriteText(w io.Writer) error {
 	order, by := r.devices()
 	for i, rec := range order {
@@ -155,7 +157,7 @@ func (r *Check) WriteText(w io.Writer) error {
 		if d.ClaimedLevel != "" {
 			claim = ", claims " + d.ClaimedLevel
 		}
-		fmt.Fprintf(w, "%s: %s %q by %s (%s%s)\n", d.Where(), d.ID, d.Name, d.Vendor, d.Category, claim)
+		fmt.Fprintln(w, termtext.Line(fmt.Sprintf("%s: %s %q by %s (%s%s)", d.Where(), d.ID, d.Name, d.Vendor, d.Category, claim)))
 		for _, o := range outcomes {
 			r.writeOutcomeText(w, r.gradedOf(o), o)
 		}
@@ -186,38 +188,38 @@ func (r *Check) writeOutcomeText(w io.Writer, gr *Graded, o *evaluator.Outcome) 
 			line += fmt.Sprintf("; below the target %s", r.Target)
 		}
 	}
-	fmt.Fprintln(w, line)
+	fmt.Fprintln(w, termtext.Line(line))
 	if len(o.Device.Ignored) > 0 {
-		fmt.Fprintf(w, "    ignores %d %s that %s does not define: %s\n", len(o.Device.Ignored), Plural(len(o.Device.Ignored), "measurement", "measurements"), rev.ID, strings.Join(o.Device.Ignored, ", "))
+		fmt.Fprintln(w, termtext.Line(fmt.Sprintf("    ignores %d %s that %s does not define: %s", len(o.Device.Ignored), Plural(len(o.Device.Ignored), "measurement", "measurements"), rev.ID, strings.Join(o.Device.Ignored, ", "))))
 	}
 	g := o.Gap(r.Target)
 	switch {
 	case g == nil:
 		return
 	case g.Undeclared:
-		fmt.Fprintf(w, "    %s has no %s in %s: its levels run to %s, so no device can reach %s\n",
-			o.Category.Key, g.Blocked, rev.ID, spec.LevelName(o.Category.Top()), g.Level)
+		fmt.Fprintln(w, termtext.Line(fmt.Sprintf("    %s has no %s in %s: its levels run to %s, so no device can reach %s",
+			o.Category.Key, g.Blocked, rev.ID, spec.LevelName(o.Category.Top()), g.Level)))
 		return
 	case g.Reserved:
-		fmt.Fprintf(w, "    %s is reserved in %s: no device can reach it yet\n", g.Blocked, rev.ID)
+		fmt.Fprintln(w, termtext.Line(fmt.Sprintf("    %s is reserved in %s: no device can reach it yet", g.Blocked, rev.ID)))
 		return
 	}
 	fmt.Fprintf(w, "    to reach %s, meet %d %s:\n", g.Level, len(g.Checks), Plural(len(g.Checks), "criterion", "criteria"))
 	width := 0
 	for _, c := range g.Checks {
-		width = max(width, len(c.Criterion.ID))
+		width = max(width, len(termtext.Line(c.Criterion.ID)))
 	}
 	for _, c := range g.Checks {
-		fmt.Fprintf(w, "      %-*s  %-7s  %s\n", width, c.Criterion.ID, c.Verdict, c.Message())
+		fmt.Fprintf(w, "      %-*s  %-7s  %s\n", width, termtext.Line(c.Criterion.ID), c.Verdict, termtext.Line(c.Message()))
 		if r.Explain {
 			ref, err := gr.reference()
 			if err != nil {
-				fmt.Fprintf(w, "          (CUE's account is not available: %v)\n", err)
+				fmt.Fprintf(w, "          (CUE's account is not available: %s)\n", termtext.Line(err.Error()))
 				continue
 			}
 			for _, d := range ref.Explain(o.Device, c.Criterion) {
 				for _, l := range strings.Split(d.String(), "\n") {
-					fmt.Fprintf(w, "          %s\n", l)
+					fmt.Fprintf(w, "          %s\n", termtext.Line(l))
 				}
 			}
 		}

@@ -26,8 +26,17 @@ func (r *Diff) Differs() bool {
 	return len(c.Categories) > 0 || len(c.Levels) > 0 || len(c.Criteria) > 0 || len(c.Measurements) > 0 || !r.Impact.Empty()
 }
 
-// MinTextWidth is the narrowest layout of the text report.
-const MinTextWidth = 40
+// MinTextWidth and MaxTextWidth are the narrowest and the widest layouts
+// of the text report; a width outside is taken as the nearest.
+const (
+	MinTextWidth = 40
+	MaxTextWidth = 1000
+)
+
+// ClampWidth returns the width of the text report nearest to w.
+func ClampWidth(w int) int {
+	return min(max(w, MinTextWidth), MaxTextWidth)
+}
 
 // TextOptions lay the text report out.
 type TextOptions struct {
@@ -37,8 +46,8 @@ type TextOptions struct {
 	SideBySide bool
 	// Color styles the report with ANSI sequences.
 	Color bool
-	// Width is the width in cells that no row exceeds, at least
-	// MinTextWidth.
+	// Width is the width in cells that no row exceeds, from MinTextWidth
+	// to MaxTextWidth (ClampWidth).
 	Width int
 }
 

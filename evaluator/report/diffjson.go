@@ -10,6 +10,7 @@ import (
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/redline"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // This file writes a diff as JSON (the contract's shape, with more in it) and as a
@@ -374,7 +375,9 @@ func WriteDiffMarkdown(w io.Writer, r *Diff) error {
 		}
 		p("\n<details><summary><code>%s</code> (%s)</summary>\n\n%sdiff\n%s%s\n\n</details>\n", f.Name, f.Kind, fence, unified, fence)
 	}
-	_, err := io.WriteString(w, b.String())
+	// A Markdown report is text to read: every control that data put in
+	// it is made visible (termtext.Text), wherever it is in the report.
+	_, err := io.WriteString(w, termtext.Text(b.String()))
 	return err
 }
 

@@ -11,11 +11,14 @@ import (
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/redline"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // This file writes a diff as text for a terminal: summary first, then the
 // criterion changes, the impact and the redline, laid out for a width and
-// wrapped, never cut.
+// wrapped, never cut. The text may be colored, so every string from data
+// (IDs, names, titles, CUE text, paths) is made safe on its own, with
+// termtext.Line, before it is styled or laid out.
 
 // diffStyles are the looks of the text report.
 type diffStyles struct {
@@ -135,10 +138,10 @@ func counted(n int, one, many string) string {
 // the impact and the redline, no row wider than opts.Width.
 func WriteDiffText(w io.Writer, r *Diff, opts TextOptions) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, width: opts.Width, st: newDiffStyles(opts.Color)}
+	t := &textWriter{w: bw, width: ClampWidth(opts.Width), st: newDiffStyles(opts.Color)}
 	t.row(0, 2, t.st.sub.Render(revisionLabel(r.Base, r.BaseRev)+" → "+revisionLabel(r.Target, r.TargetRev)))
 	for _, a := range r.Changes.Revision {
-		t.row(2, 4, fmt.Sprintf("%s: %s → %s", a.Name, orNone(a.Before), orNone(a.After)))
+		t.row(2, 4, fmt.Sprintf("%s: %s → %s", termtext.Line(a.Name), termtext.Line(orNone(a.Before)), termtext.Line(orNone(a.After))))
 	}
 	t.heading("Summary")
 	for _, s := range summaryRows(r) {
@@ -169,7 +172,7 @@ func WriteDiffText(w io.Writer, r *Diff, opts TextOptions) error {
 
 // revisionLabel names a revision with its status, as the header shows it.
 func revisionLabel(ref spec.RevisionRef, rev *spec.Revision) string {
-	return fmt.Sprintf("%s (%s)", ref, rev.Status)
+	return termtext.Line(fmt.Sprintf("%s (%s)", ref, rev.Status))
 }
 
 // fileLabel names a file of a revision as the redline shows it:
@@ -296,16 +299,16 @@ func writeCriterionChangesText(t *textWriter, r *Diff) {
 	for _, ch := range r.Changes.Criteria {
 		if ch.Category != category {
 			category = ch.Category
-			t.line(2, t.st.sub.Render(category))
+			t.line(2, t.st.sub.Render(termtext.Line(category)))
 		}
 		kind := t.st.kinds[ch.Kind].Render(fmt.Sprintf("%-*s", kindWidth, ch.Kind))
-		t.row(4, kindWidth+1, kind+" "+ch.ID+"  "+ch.Level)
+		t.row(4, kindWidth+1, kind+" "+termtext.Line(ch.ID)+"  "+termtext.Line(ch.Level))
 		body := 4 + kindWidth + 1
 		switch ch.Kind {
 		case spec.Added:
-			t.row(body, 2, ch.After.Title)
+			t.row(body, 2, termtext.Line(ch.After.Title))
 		case spec.Removed:
-			t.row(body, 2, ch.Before.Title)
+			t.row(body, 2, termtext.Line(ch.Before.Title))
 		}
 		if ch.BeforeText != ch.AfterText || ch.Kind == spec.Added || ch.Kind == spec.Removed {
 			for _, l := range cueLines(ch.BeforeText) {
@@ -316,19 +319,28 @@ func writeCriterionChangesText(t *textWriter, r *Diff) {
 			}
 		}
 		for _, a := range ch.Attributes {
-			t.row(body, len(a.Name)+2, a.Name+": "+orNone(a.Before))
-			t.row(body+len(a.Name), 2, "→ "+orNone(a.After))
+			name := termtext.Line(a.Name)
+			t.row(body, len(name)+2, name+": "+termtext.Line(orNone(a.Before)))
+			t.row(body+len(name), 2, "→ "+termtext.Line(orNone(a.After)))
 		}
 	}
 }
 
-// cueLines splits CUE text into lines, with tabs as 4 spaces.
+// cueLines splits CUE text into lines, with tabs as 4 spaces, each made
+// safe to show (termtext.Line).
 func cueLines(s string) []string {
 	if s == "" {
 		return nil
 	}
-	return strings.Split(strings.ReplaceAll(s, "\t", "    "), "\n")
+	lines := strings.Split(strings.ReplaceAll(s, "\t", "    "), "\n")
+	for i, l := range lines {
+		lines[i] = termtext.Line(l)
+	}
+	return lines
 }
+
+// cueText is CUE text as cueLines makes it, joined again.
+func cueText(s string) string { return strings.Join(cueLines(s), "\n") }
 
 // writeStructureText writes the changes of level statuses, categories and
 // the measurement vocabulary.
@@ -338,9 +350,9 @@ func writeStructureText(t *textWriter, r *Diff) {
 		t.heading("Levels and categories")
 		for _, cc := range c.Categories {
 			kind := t.st.kinds[cc.Kind].Render(fmt.Sprintf("%-*s", kindWidth, cc.Kind))
-			t.row(2, kindWidth+1, kind+" "+cc.Category)
+			t.row(2, kindWidth+1, kind+" "+termtext.Line(cc.Category))
 			for _, a := range cc.Attributes {
-				t.row(2+kindWidth+1, 2, a.Name+": "+orNone(a.Before)+" → "+orNone(a.After))
+				t.row(2+kindWidth+1, 2, termtext.Line(a.Name+": "+orNone(a.Before)+" → "+orNone(a.After)))
 			}
 		}
 		for _, l := range c.Levels {
@@ -351,17 +363,18 @@ func writeStructureText(t *textWriter, r *Diff) {
 		t.heading("Measurement vocabulary")
 		for _, m := range c.Measurements {
 			kind := t.st.kinds[m.Kind].Render(fmt.Sprintf("%-*s", kindWidth, m.Kind))
+			name := termtext.Line(m.Name)
 			if m.Kind == spec.Added || m.Kind == spec.Removed {
-				t.row(2, kindWidth+3, kind+" "+m.Name+"  "+m.AfterText+m.BeforeText)
+				t.row(2, kindWidth+3, kind+" "+name+"  "+cueText(m.AfterText+m.BeforeText))
 				continue
 			}
-			t.row(2, kindWidth+1, kind+" "+m.Name)
+			t.row(2, kindWidth+1, kind+" "+name)
 			body := 2 + kindWidth + 1
 			if m.Kind != spec.Edited {
-				t.row(body, 2, t.st.before.Render("- "+m.BeforeText))
+				t.row(body, 2, t.st.before.Render("- "+cueText(m.BeforeText)))
 			}
 			if m.AfterText != "" {
-				t.row(body, 2, t.st.after.Render("+ "+m.AfterText))
+				t.row(body, 2, t.st.after.Render("+ "+cueText(m.AfterText)))
 			}
 		}
 	}
@@ -370,9 +383,9 @@ func writeStructureText(t *textWriter, r *Diff) {
 // writeImpactText writes the impact on the corpus, category by category.
 func writeImpactText(t *textWriter, r *Diff) {
 	im := r.Impact
-	t.heading(fmt.Sprintf("Impact on %s (%s)", counted(im.Devices, "device", "devices"), r.Corpus))
+	t.heading(fmt.Sprintf("Impact on %s (%s)", counted(im.Devices, "device", "devices"), termtext.Line(r.Corpus)))
 	for _, ci := range im.Categories {
-		head := fmt.Sprintf("%s: %s, %d moved", ci.Category, counted(ci.Devices, "device", "devices"), len(ci.Moved))
+		head := fmt.Sprintf("%s: %s, %d moved", termtext.Line(ci.Category), counted(ci.Devices, "device", "devices"), len(ci.Moved))
 		if n := len(ci.Changed); n > 0 {
 			head += fmt.Sprintf(", %d %s with changed verdicts", n, Plural(n, "kept its level", "kept their level"))
 		}
@@ -388,14 +401,14 @@ func writeImpactText(t *textWriter, r *Diff) {
 			t.line(4, "moved")
 			idw := 0
 			for _, m := range ci.Moved {
-				idw = max(idw, min(len(m.ID), t.width/2))
+				idw = max(idw, min(ansi.StringWidth(termtext.Line(m.ID)), t.width/2))
 			}
 			for _, m := range ci.Moved {
 				because := strings.Join(m.Because, ", ")
 				if because == "" {
 					because = "(level status or determination)"
 				}
-				t.row(6, idw+10, fmt.Sprintf("%-*s  %s → %s  %s", idw, m.ID, m.From, m.To, because))
+				t.row(6, idw+10, termtext.Line(fmt.Sprintf("%s  %s → %s  %s", pad(termtext.Line(m.ID), idw), m.From, m.To, because)))
 			}
 		}
 		var passes []evaluator.CriterionPasses
@@ -408,29 +421,34 @@ func writeImpactText(t *textWriter, r *Diff) {
 			t.line(4, "pass counts that changed")
 			idw := 0
 			for _, p := range passes {
-				idw = max(idw, len(p.ID))
+				idw = max(idw, ansi.StringWidth(termtext.Line(p.ID)))
 			}
 			for _, p := range passes {
-				t.line(6, fmt.Sprintf("%-*s  %3s → %s", idw, p.ID, PassCount(p.Before), PassCount(p.After)))
+				t.line(6, fmt.Sprintf("%s  %3s → %s", pad(termtext.Line(p.ID), idw), PassCount(p.Before), PassCount(p.After)))
 			}
 		}
 		if len(ci.Changed) > 0 {
 			t.line(4, "verdicts changed, level kept")
 			idw := 0
 			for _, c := range ci.Changed {
-				idw = max(idw, min(len(c.ID), t.width/2))
+				idw = max(idw, min(ansi.StringWidth(termtext.Line(c.ID)), t.width/2))
 			}
 			for _, c := range ci.Changed {
-				t.row(6, idw+6, fmt.Sprintf("%-*s  %s  %s", idw, c.ID, c.Level, strings.Join(c.Criteria, ", ")))
+				t.row(6, idw+6, termtext.Line(fmt.Sprintf("%s  %s  %s", pad(termtext.Line(c.ID), idw), c.Level, strings.Join(c.Criteria, ", "))))
 			}
 		}
 		if len(ci.OnlyBase) > 0 {
-			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.Target, strings.Join(ci.OnlyBase, ", ")))
+			t.row(4, 2, termtext.Line(fmt.Sprintf("invalid under %s only: %s", r.Target, strings.Join(ci.OnlyBase, ", "))))
 		}
 		if len(ci.OnlyTarget) > 0 {
-			t.row(4, 2, fmt.Sprintf("invalid under %s only: %s", r.Base, strings.Join(ci.OnlyTarget, ", ")))
+			t.row(4, 2, termtext.Line(fmt.Sprintf("invalid under %s only: %s", r.Base, strings.Join(ci.OnlyTarget, ", "))))
 		}
 	}
+}
+
+// pad pads s with spaces to w cells.
+func pad(s string, w int) string {
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
 }
 
 // PassCount shows a pass count of evaluator.CriterionPasses, or "–" for a
@@ -442,16 +460,17 @@ func PassCount(n int) string {
 	return fmt.Sprint(n)
 }
 
-// LevelChangeText describes a change of a level in a line: "drone L4:
-// reserved → draft", or "robot L5: added (draft)".
+// LevelChangeText describes a change of a level in a line, safe to show
+// (termtext.Line): "drone L4: reserved → draft", or "robot L5: added
+// (draft)".
 func LevelChangeText(l spec.LevelChange) string {
 	switch l.Kind {
 	case spec.Added:
-		return fmt.Sprintf("%s %s: added (%s)", l.Category, l.Level, orNone(l.After))
+		return termtext.Line(fmt.Sprintf("%s %s: added (%s)", l.Category, l.Level, orNone(l.After)))
 	case spec.Removed:
-		return fmt.Sprintf("%s %s: removed (was %s)", l.Category, l.Level, orNone(l.Before))
+		return termtext.Line(fmt.Sprintf("%s %s: removed (was %s)", l.Category, l.Level, orNone(l.Before)))
 	}
-	return fmt.Sprintf("%s %s: %s → %s", l.Category, l.Level, orNone(l.Before), orNone(l.After))
+	return termtext.Line(fmt.Sprintf("%s %s: %s → %s", l.Category, l.Level, orNone(l.Before), orNone(l.After)))
 }
 
 // matrixRows lays out a category's level-migration matrix: base levels down,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // evalSummary is the summary of eval's JSON.
@@ -86,20 +87,22 @@ func orDash(s string) string {
 }
 
 // WriteEvalTable writes eval's table: a row a device, then the devices at
-// each level of each category.
+// each level of each category. Every string from data is made safe to show
+// on a terminal (termtext.Line), a tab included, which would break the
+// columns.
 func WriteEvalTable(w io.Writer, g *Graded) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEVICE\tCATEGORY\tLEVEL\tCLAIMED\tFAMILIES\tPASS\tFAIL\tMISSING\tFLAGS")
 	for k := range g.Count() {
 		o := g.At(k)
 		pass, fail, missing := o.Counts()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", o.Device.ID, o.Device.Category, o.Level,
-			orDash(o.Device.ClaimedLevel), familyText(o), pass, fail, missing, orDash(strings.Join(o.Flags, ", ")))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", termtext.Line(o.Device.ID), termtext.Line(o.Device.Category), o.Level,
+			termtext.Line(orDash(o.Device.ClaimedLevel)), termtext.Line(familyText(o)), pass, fail, missing, orDash(strings.Join(o.Flags, ", ")))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%s: %d %s graded", g.Revision.ID, g.Count(), Plural(g.Count(), "device", "devices"))
+	fmt.Fprintf(w, "\n%s: %d %s graded", termtext.Line(g.Revision.ID), g.Count(), Plural(g.Count(), "device", "devices"))
 	if len(g.Invalid) > 0 {
 		fmt.Fprintf(w, ", %d %s (see stderr)", len(g.Invalid), Plural(len(g.Invalid), "problem", "problems"))
 	}
@@ -108,7 +111,7 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 	by := g.Summary()
 	keyW := 16
 	for key := range by {
-		keyW = max(keyW, len(key))
+		keyW = max(keyW, len(termtext.Line(key)))
 	}
 	fmt.Fprintf(w, "%-*s %7s", keyW, "CATEGORY", "DEVICES")
 	for _, l := range levels {
@@ -121,7 +124,7 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 		for _, l := range levels {
 			total += counts[l]
 		}
-		fmt.Fprintf(w, "%-*s %7d", keyW, c.Key, total)
+		fmt.Fprintf(w, "%-*s %7d", keyW, termtext.Line(c.Key), total)
 		// A category with fewer levels than another ends its row early.
 		for _, l := range levels[:c.Top()+1] {
 			if cl := c.Level(l); cl != nil && cl.Status == spec.LevelReserved {
@@ -135,7 +138,11 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 	return nil
 }
 
-// WriteEvalCSV writes eval's CSV: a row a device, for spreadsheets.
+// WriteEvalCSV writes eval's CSV: a row a device, for spreadsheets. The
+// cells are the data exact, as CSV quotes them: controls included (the
+// command makes them visible when it writes to a terminal), and a cell that
+// starts with =, +, - or @, which a spreadsheet may take for a formula, as
+// it is (a program reading the CSV gets what the records hold).
 func WriteEvalCSV(w io.Writer, g *Graded) error {
 	cw := csv.NewWriter(w)
 	families := g.Revision.Families()
