@@ -13,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // App is the root model of the workbench.
@@ -174,8 +175,8 @@ func (m *App) Init() tea.Cmd {
 func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
+		m.width, m.height = screenSize(msg.Width), screenSize(msg.Height)
+		m.help.SetWidth(m.width)
 		m.changed(newSize)
 		return m, nil
 	case tea.BackgroundColorMsg:
@@ -638,7 +639,7 @@ func (m *App) brand() string {
 
 // View draws the screen.
 func (m *App) View() tea.View {
-	v := tea.NewView(m.render())
+	v := tea.NewView(safeScreen(m.render()))
 	if m.dlg == nil && !m.showHelp && m.s != nil {
 		if x, y, ok := m.views[m.view].cursor(m.context(m.view, 0)); ok {
 			v.Cursor = tea.NewCursor(x, y)
@@ -668,7 +669,7 @@ func (m *App) render() string {
 	case m.showHelp:
 		body = m.renderHelp(l.body)
 	case m.s == nil && m.err != nil:
-		body = box("Ladder cannot start", wrapText(m.err.Error(), l.body.w-2), l.body.w, l.body.h, true, m.st)
+		body = box("Ladder cannot start", wrapText(termtext.Text(m.err.Error()), l.body.w-2), l.body.w, l.body.h, true, m.st)
 	case m.s == nil:
 		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, m.st.dim.Render("Loading the standard and the corpus…"))
 	default:
@@ -756,16 +757,17 @@ func (m *App) renderStatus(r rect) string {
 	if r.h <= 0 {
 		return ""
 	}
-	// The workspace comes first, and takes at most a quarter of the line.
-	where := m.st.status.Render(" " + leftTruncate(m.cfg.Workspace.Name(), max(r.w/4, 12)) + " ·")
+	// The workspace comes first, and takes at most a quarter of the line;
+	// an error takes its place (statusError), where and why first.
+	where := m.st.status.Render(" " + leftTruncate(termtext.Line(m.cfg.Workspace.Name()), max(r.w/4, 12)) + " ·")
 	var status string
 	switch {
 	case m.s == nil:
 		status = m.st.status.Render(" loading…")
 	default:
 		s := m.s
-		status = m.st.status.Render(fmt.Sprintf(" %s → %s · %s · %s checks in %s",
-			s.base.Revision.ID, s.work.Revision.ID, countDevices(s), thousands(s.checks), formatDuration(s.took)))
+		status = m.st.status.Render(termtext.Line(fmt.Sprintf(" %s → %s · %s · %s checks in %s",
+			s.base.Revision.ID, s.work.Revision.ID, countDevices(s), thousands(s.checks), formatDuration(s.took))))
 		if n := len(s.invalid); n > 0 {
 			status += m.st.statusErr.Render(fmt.Sprintf(" · %d invalid (7 lists them)", n))
 		}
@@ -776,14 +778,14 @@ func (m *App) renderStatus(r rect) string {
 	switch {
 	case m.notice != "":
 		// What the last key did, or why it did nothing, until the next.
-		status = m.st.status.Render(" " + m.notice)
+		status = m.st.status.Render(" " + termtext.Line(m.notice))
 	case m.err != nil && m.s != nil:
-		status = m.st.statusErr.Render(" " + firstLine(m.err.Error()))
+		where, status = "", m.st.statusErr.Render(" "+termtext.Line(statusError(m.err)))
 	case m.compileErr != nil && m.s != nil && m.s.work.Revision.ID != m.sh.workID:
-		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) +
-			m.st.stale.Render(" · showing "+m.s.work.Revision.ID+" meanwhile")
+		where, status = "", m.st.statusErr.Render(" "+termtext.Line(statusError(m.compileErr)))+
+			m.st.stale.Render(" · showing "+termtext.Line(m.s.work.Revision.ID)+" meanwhile")
 	case m.compileErr != nil:
-		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) + m.st.stale.Render(" · results are stale")
+		where, status = "", m.st.statusErr.Render(" "+termtext.Line(statusError(m.compileErr)))+m.st.stale.Render(" · results are stale")
 	case m.editCost > 0 && m.s != nil:
 		status += m.st.status.Render(" · keystroke → results " + formatDuration(m.editCost))
 	}

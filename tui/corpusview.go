@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // corpusModel is the Corpus view: every device as a row, sortable and
@@ -228,7 +229,7 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 	sh := c.sh
 	st := sh.st
 	title := fmt.Sprintf("Devices · %d of %d · %s → %s · sorted by %s (s) · / filters · enter opens", len(m.rows), len(sh.s.devices),
-		sh.s.base.Revision.ID, sh.s.work.Revision.ID, sortOrders[m.sort].name)
+		termtext.Line(sh.s.base.Revision.ID), termtext.Line(sh.s.work.Revision.ID), sortOrders[m.sort].name)
 	var filter string
 	switch {
 	case m.filtering:
@@ -242,10 +243,10 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 	// to a share of the pane each; the name shows where there is room.
 	idW, vendorW, nameW, catW := 8, 6, 4, 8
 	for _, r := range m.rows {
-		idW = max(idW, width(r.dev.ID))
-		vendorW = max(vendorW, width(r.dev.Vendor))
-		nameW = max(nameW, width(r.dev.Name))
-		catW = max(catW, width(r.dev.Category))
+		idW = max(idW, width(termtext.Line(r.dev.ID)))
+		vendorW = max(vendorW, width(termtext.Line(r.dev.Vendor)))
+		nameW = max(nameW, width(termtext.Line(r.dev.Name)))
+		catW = max(catW, width(termtext.Line(r.dev.Category)))
 	}
 	idW = min(idW, max(w*2/5, 12))
 	vendorW = min(vendorW, max(w/6, 6))
@@ -284,7 +285,8 @@ func (m *corpusModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 		if k := evaluator.LevelIndex(r.to); k >= 0 && i != m.list.sel {
 			to = st.levels[k].Render(r.to)
 		}
-		line := row(mark, r.dev.ID, r.dev.Vendor, r.dev.Name, r.dev.Category, r.from, arrow, to, strings.Join(r.flags, ", "))
+		d := r.dev
+		line := row(mark, termtext.Line(d.ID), termtext.Line(d.Vendor), termtext.Line(d.Name), termtext.Line(d.Category), r.from, arrow, to, strings.Join(r.flags, ", "))
 		if i == m.list.sel {
 			// The selected row: the same cells, in reverse.
 			line = st.selected.Render(fit(ansi.Strip(line), w))

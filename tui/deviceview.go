@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // deviceModel is the Device view: one device under both revisions, with
@@ -53,10 +54,12 @@ func (m *deviceModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 	if r == nil {
 		return "Device", []string{sh.st.dim.Render(" Open a device from Corpus or Impact (enter).")}
 	}
-	return "Device · " + r.dev.ID + " · esc goes back", m.sc.visible(m.lines(sh, w), h)
+	return "Device · " + termtext.Line(r.dev.ID) + " · esc goes back", m.sc.visible(m.lines(sh, w), h)
 }
 
-// lines writes everything the view shows of the device, wrapped to w.
+// lines writes everything the view shows of the device, wrapped to w. What
+// comes from the record, the revisions or a verdict's message is made safe
+// to show (termtext.Line).
 func (m *deviceModel) lines(sh *shared, w int) []string {
 	s, st := sh.s, sh.st
 	r := s.byID[sh.device]
@@ -65,26 +68,26 @@ func (m *deviceModel) lines(sh *shared, w int) []string {
 	}
 	before, after := s.outcomes(r)
 	d := r.dev
-	head := st.bold.Render(d.ID)
+	head := st.bold.Render(termtext.Line(d.ID))
 	if d.Name != "" {
-		head += " · " + d.Name
+		head += " · " + termtext.Line(d.Name)
 	}
 	if d.Vendor != "" {
-		head += " · " + d.Vendor
+		head += " · " + termtext.Line(d.Vendor)
 	}
 	if r.theirs {
 		head += " " + st.theirs.Render("● yours")
 	}
 	lines := []string{head}
-	meta := d.Category
+	meta := termtext.Line(d.Category)
 	if d.ClaimedLevel != "" {
-		meta += " · claims " + d.ClaimedLevel
+		meta += " · claims " + termtext.Line(d.ClaimedLevel)
 	}
 	file := d.File
 	if !r.theirs {
 		file = sh.shown(file) // the reference corpus's
 	}
-	meta += " · " + file
+	meta += " · " + termtext.Line(file)
 	if d.Line > 1 {
 		meta += fmt.Sprintf(":%d", d.Line)
 	}
@@ -103,7 +106,7 @@ func (m *deviceModel) lines(sh *shared, w int) []string {
 	}
 	var heads, levels, flags []string
 	for i, rev := range revs {
-		heads = append(heads, st.bold.Render(rev.ID))
+		heads = append(heads, st.bold.Render(termtext.Line(rev.ID)))
 		o := outs[i]
 		if o == nil {
 			levels = append(levels, st.statusErr.Render("invalid"))
@@ -150,7 +153,7 @@ func (m *deviceModel) lines(sh *shared, w int) []string {
 			}
 			cells = append(cells, cell)
 		}
-		lines = append(lines, row("  "+f, cells...))
+		lines = append(lines, row("  "+termtext.Line(f), cells...))
 	}
 	lines = append(lines, row("flags", flags...))
 	for i, o := range outs {
@@ -158,7 +161,7 @@ func (m *deviceModel) lines(sh *shared, w int) []string {
 			continue
 		}
 		lines = append(lines, "")
-		lines = append(lines, gapLines(st, revs[i].ID, o, w)...)
+		lines = append(lines, gapLines(st, termtext.Line(revs[i].ID), o, w)...)
 	}
 	lines = append(lines, "")
 	return append(lines, m.criteriaLines(sh, revs, outs, w)...)
@@ -192,6 +195,7 @@ func (m *deviceModel) criteriaLines(sh *shared, revs []*spec.Revision, outs []*e
 	}
 	idW := 9
 	for _, e := range entries {
+		e.id, e.level = termtext.Line(e.id), termtext.Line(e.level)
 		idW = max(idW, width(e.id))
 	}
 	verdict := func(c *evaluator.Check) string {
@@ -208,9 +212,9 @@ func (m *deviceModel) criteriaLines(sh *shared, revs []*spec.Revision, outs []*e
 		var why string
 		switch base, work := e.checks[0], e.checks[1]; {
 		case work != nil && work.Verdict != evaluator.Pass:
-			why = work.Message()
+			why = termtext.Line(work.Message())
 		case work == nil && base != nil && base.Verdict != evaluator.Pass:
-			why = "(base) " + base.Message()
+			why = "(base) " + termtext.Line(base.Message())
 		}
 		changed := e.checks[0] != nil && e.checks[1] != nil && e.checks[0].Verdict != e.checks[1].Verdict
 		id := fit(e.id, idW)
@@ -242,19 +246,19 @@ func gapLines(st *styles, rev string, o *evaluator.Outcome, w int) []string {
 	case g == nil:
 		return []string{st.dim.Render(fmt.Sprintf("Under %s the device is at the top of its ladder.", rev))}
 	case g.Undeclared:
-		return []string{st.dim.Render(fmt.Sprintf("Under %s, %s has no %s: no device reaches it.", rev, o.Category.Key, g.Blocked))}
+		return []string{st.dim.Render(fmt.Sprintf("Under %s, %s has no %s: no device reaches it.", rev, termtext.Line(o.Category.Key), g.Blocked))}
 	case g.Reserved:
 		return []string{st.dim.Render(fmt.Sprintf("Under %s, %s is reserved: no device reaches it.", rev, g.Blocked))}
 	}
 	lines := []string{st.bold.Render(fmt.Sprintf("To reach %s under %s, meet %d %s:", g.Level, rev, len(g.Checks), plural(len(g.Checks), "criterion", "criteria")))}
 	idW := 0
 	for _, c := range g.Checks {
-		idW = max(idW, width(c.Criterion.ID))
+		idW = max(idW, width(termtext.Line(c.Criterion.ID)))
 	}
 	indent := 2 + idW + 2 + 8
 	for _, c := range g.Checks {
-		head := "  " + fit(c.Criterion.ID, idW) + "  " + st.verdicts[c.Verdict].Render(fit(c.Verdict.String(), 8))
-		for i, l := range wrapText(c.Message(), max(w-indent, 20)) {
+		head := "  " + fit(termtext.Line(c.Criterion.ID), idW) + "  " + st.verdicts[c.Verdict].Render(fit(c.Verdict.String(), 8))
+		for i, l := range wrapText(termtext.Line(c.Message()), max(w-indent, 20)) {
 			if i == 0 {
 				lines = append(lines, head+l)
 			} else {

@@ -10,11 +10,14 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/spec/redline"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // dialog is a question over the screen that takes every key until it is
 // answered: a save that would overwrite another program's change, an edit
-// to recover, unsaved edits at quit, the name of a new draft.
+// to recover, unsaved edits at quit, the name of a new draft. Its title,
+// err and the items picked are made safe to show as they are drawn; its
+// body, which may hold a styled diff, is made so where it is written.
 type dialog struct {
 	title string
 	// body is shown above the choices; it scrolls when it is long, such as
@@ -160,7 +163,7 @@ func (m *App) renderDialog(body rect, under string) string {
 	if d.input != nil {
 		lines = append(lines, "", d.input.View())
 		if d.err != "" {
-			lines = append(lines, m.st.statusErr.Render(d.err))
+			lines = append(lines, m.st.statusErr.Render(termtext.Line(d.err)))
 		}
 	}
 	if d.pick != nil {
@@ -198,7 +201,7 @@ func (m *App) renderDialog(body rect, under string) string {
 	}
 	lines = append(lines, row)
 	h := min(len(lines)+2, body.h)
-	b := box(d.title, lines, w, h, true, m.st)
+	b := box(termtext.Line(d.title), lines, w, h, true, m.st)
 	return overlay(under, b, (body.w-w)/2, (body.h-h)/2, m.st.dim)
 }
 
@@ -235,15 +238,16 @@ func (m *App) pickLines(d *dialog, w int) []string {
 	top := list{sel: d.sel}.window(len(d.picked), h)
 	labelW := 0
 	for _, it := range d.picked[top:min(top+h, len(d.picked))] {
-		labelW = max(labelW, width(it.label))
+		labelW = max(labelW, width(termtext.Line(it.label)))
 	}
 	labelW = min(labelW, max(w/2, 12))
 	var out []string
 	for i := top; i < min(top+h, len(d.picked)); i++ {
 		it := d.picked[i]
-		row := " " + fit(it.label, labelW) + "  " + m.st.dim.Render(it.detail)
+		label, detail := termtext.Line(it.label), termtext.Line(it.detail)
+		row := " " + fit(label, labelW) + "  " + m.st.dim.Render(detail)
 		if i == d.sel {
-			row = m.st.selected.Render(fit("▸"+fit(it.label, labelW)+"  "+it.detail, w))
+			row = m.st.selected.Render(fit("▸"+fit(label, labelW)+"  "+detail, w))
 		}
 		out = append(out, truncate(row, w))
 	}

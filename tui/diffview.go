@@ -11,6 +11,7 @@ import (
 	"github.com/ladderworks/ladder/evaluator/report"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/redline"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // diffModel is the Diff view: the criterion changes between the base and the
@@ -208,7 +209,7 @@ func (m *diffModel) pane(c *viewContext, p paneID, w, h int) (string, []string) 
 		// The file at the top stays named when its first rows scroll away.
 		if top := min(max(m.red.top, 0), max(len(m.rows)-h, 0)); top > 0 {
 			if name := m.fileAt(top); name != "" {
-				title = fmt.Sprintf("Redline · %s · %s · v, n/N", path.Base(name), mode)
+				title = fmt.Sprintf("Redline · %s · %s · v, n/N", termtext.Line(path.Base(name)), mode)
 			}
 		}
 		return title, m.red.visible(m.rows, h)
@@ -255,7 +256,7 @@ func (m *diffModel) changesLines(sh *shared, w, h int) []string {
 	head := m.summary(sh, w)
 	var rows []string
 	for _, c := range chs {
-		rows = append(rows, fmt.Sprintf(" %s %s %s", st.kinds[c.Kind].Render(fmt.Sprintf("%-9s", c.Kind)), c.ID, st.dim.Render(c.Level)))
+		rows = append(rows, fmt.Sprintf(" %s %s %s", st.kinds[c.Kind].Render(fmt.Sprintf("%-9s", c.Kind)), termtext.Line(c.ID), st.dim.Render(termtext.Line(c.Level))))
 	}
 	vis, sel := m.changes.visible(rows, h-len(head))
 	out := make([]string, len(vis))
@@ -267,7 +268,8 @@ func (m *diffModel) changesLines(sh *shared, w, h int) []string {
 }
 
 // changeLines describes the selected change: where, what it asks before and
-// after, and the properties that changed.
+// after, and the properties that changed, every text of the revisions made
+// safe to show (termtext.Line).
 func (m *diffModel) changeLines(sh *shared, w int) []string {
 	st := sh.st
 	chs := sh.s.diff().changes.Criteria
@@ -280,26 +282,26 @@ func (m *diffModel) changeLines(sh *shared, w int) []string {
 		cr = c.Before
 	}
 	lines := []string{
-		st.kinds[c.Kind].Render(string(c.Kind)) + " " + st.bold.Render(c.ID) + st.dim.Render(" · "+c.Category+" "+c.Level),
+		st.kinds[c.Kind].Render(string(c.Kind)) + " " + st.bold.Render(termtext.Line(c.ID)) + st.dim.Render(" · "+termtext.Line(c.Category+" "+c.Level)),
 	}
-	lines = append(lines, wrapText(cr.Title, w)...)
+	lines = append(lines, wrapText(termtext.Line(cr.Title), w)...)
 	lines = append(lines, "")
 	for _, l := range strings.Split(c.BeforeText, "\n") {
 		if c.Before != nil {
-			lines = append(lines, st.redline.Delete.Render("- "+strings.ReplaceAll(l, "\t", "    ")))
+			lines = append(lines, st.redline.Delete.Render("- "+termtext.Line(strings.ReplaceAll(l, "\t", "    "))))
 		}
 	}
 	for _, l := range strings.Split(c.AfterText, "\n") {
 		if c.After != nil {
-			lines = append(lines, st.redline.Insert.Render("+ "+strings.ReplaceAll(l, "\t", "    ")))
+			lines = append(lines, st.redline.Insert.Render("+ "+termtext.Line(strings.ReplaceAll(l, "\t", "    "))))
 		}
 	}
 	for _, a := range c.Attributes {
-		lines = append(lines, "", st.dim.Render(a.Name+":"))
-		for _, l := range wrapText("- "+orNone(a.Before), w) {
+		lines = append(lines, "", st.dim.Render(termtext.Line(a.Name)+":"))
+		for _, l := range wrapText("- "+termtext.Line(orNone(a.Before)), w) {
 			lines = append(lines, st.redline.Delete.Render(l))
 		}
-		for _, l := range wrapText("+ "+orNone(a.After), w) {
+		for _, l := range wrapText("+ "+termtext.Line(orNone(a.After)), w) {
 			lines = append(lines, st.redline.Insert.Render(l))
 		}
 	}
@@ -320,10 +322,10 @@ func (m *diffModel) changeLines(sh *shared, w int) []string {
 			continue
 		}
 		if first {
-			lines = append(lines, "", st.dim.Render("levels of "+c.Category+":"))
+			lines = append(lines, "", st.dim.Render("levels of "+termtext.Line(c.Category)+":"))
 			first = false
 		}
-		lines = append(lines, wrapText(strings.TrimPrefix(report.LevelChangeText(l), l.Category+" "), w)...)
+		lines = append(lines, wrapText(strings.TrimPrefix(report.LevelChangeText(l), termtext.Line(l.Category)+" "), w)...)
 	}
 	return lines
 }

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 	"github.com/ladderworks/ladder/tui/editbuf"
 	"github.com/ladderworks/ladder/tui/safefile"
 )
@@ -410,8 +411,8 @@ func (m *App) askSaveBroken(then tea.Cmd) {
 		n = len(le.Errs)
 	}
 	body := []string{
-		fmt.Sprintf("With your edits, %s does not compile (%d %s):", m.sh.workID, n, plural(n, "error", "errors")),
-		"  " + firstLine(m.compileErr.Error()),
+		termtext.Line(fmt.Sprintf("With your edits, %s does not compile (%d %s):", m.sh.workID, n, plural(n, "error", "errors"))),
+		"  " + termtext.Line(statusError(m.compileErr)),
 		"",
 		"Saved as it is, it stays open here with its errors until you fix it, and",
 		"ladder eval, diff and check refuse it meanwhile. Save it anyway?",
@@ -497,7 +498,7 @@ func (m *App) askConflict(key string, c *safefile.ChangedError, then tea.Cmd) {
 	mine := f.buf.Text()
 	theirs := string(c.Disk)
 	body := []string{
-		fmt.Sprintf("%s changed on disk since you opened it.", key),
+		termtext.Line(fmt.Sprintf("%s changed on disk since you opened it.", key)),
 		"Your edits, against what is on disk now:", "",
 	}
 	body = append(body, m.dialogDiff("on disk", "yours", theirs, mine)...)
@@ -542,7 +543,7 @@ func (m *App) askSaveAs(key string) {
 	f := m.edit.files[key]
 	m.dlg = &dialog{
 		title: "Save your edits elsewhere",
-		body:  []string{"A new file for your edits of " + key + " (it must not exist yet):"},
+		body:  []string{"A new file for your edits of " + termtext.Line(key) + " (it must not exist yet):"},
 		input: newInput("> ", m.diskPath(key)+".mine", min(m.width-12, 90)),
 		submit: func(m *App, path string) tea.Cmd {
 			if path == "" {
@@ -812,7 +813,7 @@ func (m *App) offerRecovery(rs []recoverable) {
 	r, rest := rs[0], rs[1:]
 	e := r.entry
 	body := []string{
-		fmt.Sprintf("Ladder ended with unsaved edits of %s (journaled %s).", e.Path, e.Time.Format("2006-01-02 15:04:05")),
+		termtext.Line(fmt.Sprintf("Ladder ended with unsaved edits of %s (journaled %s).", e.Path, e.Time.Format("2006-01-02 15:04:05"))),
 	}
 	if r.stamp != e.Base {
 		body = append(body, "The file also changed on disk since: recovering keeps yours, and saving will ask.")
@@ -864,7 +865,7 @@ func (m *App) quit() tea.Cmd {
 	}
 	var names []string
 	for _, f := range files {
-		names = append(names, "  "+f.key)
+		names = append(names, "  "+termtext.Line(f.key))
 	}
 	m.dlg = &dialog{
 		title: "Quit with unsaved edits?",
@@ -899,7 +900,7 @@ func (m *App) askUnlock() tea.Cmd {
 	m.dlg = &dialog{
 		title: "Edit a published revision?",
 		body: []string{
-			rev + " is published: its text is the standard as balloted.",
+			termtext.Line(rev) + " is published: its text is the standard as balloted.",
 			"Fork a draft from it instead (f in Spec), or unlock it for this session.",
 		},
 		choices: []choice{{m.keys.UnlockRevision, func(m *App) tea.Cmd {

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 	"github.com/ladderworks/ladder/tui/editbuf"
 	"github.com/ladderworks/ladder/tui/safefile"
 )
@@ -203,11 +204,11 @@ func (m *editModel) editorStatus(sh *shared, w int) string {
 		errAt = f.errs[0]
 	}
 	if errAt != nil {
-		return st.statusErr.Render(fmt.Sprintf("● %d:%d %s", errAt.Pos.Line, errAt.Pos.Column, errAt.Msg))
+		return st.statusErr.Render(termtext.Line(fmt.Sprintf("● %d:%d %s", errAt.Pos.Line, errAt.Pos.Column, errAt.Msg)))
 	}
 	for _, fd := range f.findings {
 		if fd.Pos.Line == c.Line+1 {
-			return st.stale.Render(fmt.Sprintf("▲ %d:%d %s", fd.Pos.Line, fd.Pos.Column, fd.Msg))
+			return st.stale.Render(termtext.Line(fmt.Sprintf("▲ %d:%d %s", fd.Pos.Line, fd.Pos.Column, fd.Msg)))
 		}
 	}
 	var state []string
@@ -221,7 +222,7 @@ func (m *editModel) editorStatus(sh *shared, w int) string {
 		state = append(state, st.stale.Render("changed on disk"))
 	}
 	if !m.editable(sh, f) {
-		state = append(state, st.stale.Render("read-only: "+f.rev+" is published (ctrl+u unlocks)"))
+		state = append(state, st.stale.Render("read-only: "+termtext.Line(f.rev)+" is published (ctrl+u unlocks)"))
 	}
 	return st.dim.Render(fmt.Sprintf("%d:%d", c.Line+1, c.Col+1)) + "  " + strings.Join(state, " · ")
 }
@@ -246,7 +247,7 @@ func (m *editModel) editTitle(sh *shared) string {
 	if f == nil {
 		return "Edit"
 	}
-	t := "Edit · " + sh.shown(f.key)
+	t := "Edit · " + termtext.Line(sh.shown(f.key))
 	if f.buf.Modified() {
 		t += " ●"
 	}
@@ -262,12 +263,12 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	case c.compiling:
 		lines = append(lines, st.stale.Render("compiling…"))
 	case c.compileErr != nil:
-		lines = append(lines, st.statusErr.Render(firstLine(c.compileErr.Error())+":"))
+		lines = append(lines, st.statusErr.Render(termtext.Line(firstLine(c.compileErr.Error()))+":"))
 		var le *spec.LoadError
 		if errors.As(c.compileErr, &le) {
 			for _, e := range le.Errs {
 				where := fmt.Sprintf("%s:%d:%d", path.Base(e.Pos.File), e.Pos.Line, e.Pos.Column)
-				for _, l := range wrapText(where+" "+e.Msg, w) {
+				for _, l := range wrapText(termtext.Line(where+" "+e.Msg), w) {
 					lines = append(lines, st.statusErr.Render(l))
 				}
 			}
@@ -284,7 +285,7 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	if f := m.file(); f != nil && len(f.findings) > 0 {
 		lines = append(lines, "", st.stale.Render(fmt.Sprintf("vet finds %d %s in this file:", len(f.findings), plural(len(f.findings), "problem", "problems"))))
 		for _, fd := range f.findings {
-			for _, l := range wrapText(fmt.Sprintf("▲ %d:%d %s", fd.Pos.Line, fd.Pos.Column, fd.Msg), w) {
+			for _, l := range wrapText(termtext.Line(fmt.Sprintf("▲ %d:%d %s", fd.Pos.Line, fd.Pos.Column, fd.Msg)), w) {
 				lines = append(lines, st.stale.Render(l))
 			}
 		}
@@ -297,7 +298,7 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 		return lines
 	}
 	lines = append(lines, m.thisEdit(sh, ci.Category, w)...)
-	lines = append(lines, "", st.bold.Render(fmt.Sprintf("%s: %d of %d %s moved", ci.Category, len(ci.Moved), ci.Devices, plural(ci.Devices, "device", "devices"))))
+	lines = append(lines, "", st.bold.Render(fmt.Sprintf("%s: %d of %d %s moved", termtext.Line(ci.Category), len(ci.Moved), ci.Devices, plural(ci.Devices, "device", "devices"))))
 	var im impactModel
 	lines = append(lines, im.matrixLines(sh, ci, w)...)
 	lines = append(lines, "")
@@ -306,7 +307,7 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 		if evaluator.LevelIndex(mv.To) > evaluator.LevelIndex(mv.From) {
 			arrow = st.up.Render(mv.From + "→" + mv.To)
 		}
-		lines = append(lines, " "+truncate(mv.ID, max(w-8, 8))+" "+arrow)
+		lines = append(lines, " "+truncate(termtext.Line(mv.ID), max(w-8, 8))+" "+arrow)
 	}
 	lines = append(lines, "")
 	lines = append(lines, im.passLines(sh)...)
@@ -334,7 +335,7 @@ func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
 		if evaluator.LevelIndex(r.to) > evaluator.LevelIndex(before.to) {
 			arrow = st.up.Render(before.to + "→" + r.to)
 		}
-		moves = append(moves, " "+truncate(r.dev.ID, max(w-8, 8))+" "+arrow)
+		moves = append(moves, " "+truncate(termtext.Line(r.dev.ID), max(w-8, 8))+" "+arrow)
 	}
 	head := fmt.Sprintf("this edit moves %d %s", len(moves), plural(len(moves), "device", "devices"))
 	if len(moves) == 0 {

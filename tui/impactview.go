@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/evaluator/report"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // impactModel is the Impact view: for the selected category, the level
@@ -153,7 +154,7 @@ func (m *impactModel) pane(c *viewContext, p paneID, w, h int) (string, []string
 		if ci == nil {
 			return "", nil
 		}
-		return "Levels · " + ci.Category, m.matrixLines(sh, ci, w)
+		return "Levels · " + termtext.Line(ci.Category), m.matrixLines(sh, ci, w)
 	case movedPane:
 		return m.movedTitle(ci), m.movedLines(sh, ci, w, h)
 	default:
@@ -187,7 +188,7 @@ func (m *impactModel) summaryLines(sh *shared, w, h int) []string {
 		for k := range totals {
 			totals[k] += n[k]
 		}
-		row := fmt.Sprintf("%s %3d %s %s %s", fit(c.Key, nameW), n[0], countOrDot(n[2], 4, st.up), countOrDot(n[3], 4, st.down), countOrDot(n[4], 4, st.bold))
+		row := fmt.Sprintf("%s %3d %s %s %s", fit(termtext.Line(c.Key), nameW), n[0], countOrDot(n[2], 4, st.up), countOrDot(n[3], 4, st.down), countOrDot(n[4], 4, st.bold))
 		if i == sh.cat {
 			row = "▸ " + st.selected.Render(row)
 		} else {
@@ -280,7 +281,7 @@ func (m *impactModel) movedLayout(sh *shared, ci *evaluator.CategoryImpact, w, h
 	}
 	idW := 0
 	for _, d := range ds {
-		idW = max(idW, width(d.id))
+		idW = max(idW, width(termtext.Line(d.id)))
 	}
 	idW = min(idW, max(w*2/5, 10))
 	indent := 1 + idW + 1 + 8 + 1
@@ -298,7 +299,11 @@ func (m *impactModel) movedLayout(sh *shared, ci *evaluator.CategoryImpact, w, h
 		default:
 			change = st.down.Render(fmt.Sprintf("%-8s", d.from+"→"+d.to))
 		}
-		because := strings.Join(d.criteria, ", ")
+		criteria := make([]string, len(d.criteria))
+		for k, c := range d.criteria {
+			criteria[k] = termtext.Line(c)
+		}
+		because := strings.Join(criteria, ", ")
 		if d.moved && because == "" {
 			because = "level status or determination"
 		}
@@ -306,11 +311,11 @@ func (m *impactModel) movedLayout(sh *shared, ci *evaluator.CategoryImpact, w, h
 		if r := sh.s.byID[d.id]; r != nil && r.theirs {
 			mark = st.theirs.Render("●")
 		}
-		head := mark + fit(d.id, idW) + " " + change + " "
+		head := mark + fit(termtext.Line(d.id), idW) + " " + change + " "
 		room := w - indent
 		parts := []string{truncate(because, max(room, 1))}
 		if room >= 12 && width(because) > room {
-			parts = wrapItems(d.criteria, room)
+			parts = wrapItems(criteria, room)
 		}
 		block := []string{head + parts[0]}
 		for _, p := range parts[1:] {
@@ -378,7 +383,7 @@ func (m *impactModel) passLines(sh *shared) []string {
 	}
 	idW := 0
 	for _, p := range changed {
-		idW = max(idW, width(p.ID))
+		idW = max(idW, width(termtext.Line(p.ID)))
 	}
 	var lines []string
 	for _, p := range changed {
@@ -393,7 +398,7 @@ func (m *impactModel) passLines(sh *shared) []string {
 		default:
 			delta = st.down.Render(fmt.Sprintf("▼%d", p.Before-p.After))
 		}
-		lines = append(lines, fmt.Sprintf(" %s %3s → %-3s %s", fit(p.ID, idW), report.PassCount(p.Before), report.PassCount(p.After), delta))
+		lines = append(lines, fmt.Sprintf(" %s %3s → %-3s %s", fit(termtext.Line(p.ID), idW), report.PassCount(p.Before), report.PassCount(p.After), delta))
 	}
 	if len(changed) == 0 {
 		lines = append(lines, st.dim.Render(" No pass count changed."))

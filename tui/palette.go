@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // This file finds things: the go-to palette (:), which jumps to a
@@ -128,7 +129,7 @@ func (m *App) pickRevisions() tea.Cmd {
 	m.dlg = &dialog{
 		title: "The revisions compared",
 		body: []string{
-			fmt.Sprintf("Now %s → %s. Pick one to work on, or one to compare with; a base", m.s.base.Revision.ID, m.sh.workID),
+			termtext.Line(fmt.Sprintf("Now %s → %s. Pick one to work on, or one to compare with; a base", m.s.base.Revision.ID, m.sh.workID)),
 			"from git is ID@REV (gbz177-2026@HEAD~1, gbz177-2026@v1.0).",
 		},
 		input: newInput("> ", "", min(m.width-12, 80)),

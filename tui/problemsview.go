@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // problemsModel is the Problems view: everything that stands in the way of
@@ -34,14 +35,19 @@ type problemRow struct {
 	at *fileLine
 }
 
-// problems lists the problems that the session and the compilation show.
+// problems lists the problems that the session and the compilation show,
+// their texts made safe to show (termtext): a message, a file's name or a
+// revision's may quote what a file holds.
 func problems(c *viewContext) []problemRow {
 	sh := c.sh
 	var rows []problemRow
 	add := func(heading string, items []problemRow) {
 		if len(items) > 0 {
-			rows = append(rows, problemRow{heading: fmt.Sprintf("%s (%d)", heading, len(items))})
-			rows = append(rows, items...)
+			rows = append(rows, problemRow{heading: termtext.Line(fmt.Sprintf("%s (%d)", heading, len(items)))})
+			for _, it := range items {
+				it.where, it.what = termtext.Line(it.where), termtext.Text(it.what)
+				rows = append(rows, it)
+			}
 		}
 	}
 	var work []problemRow

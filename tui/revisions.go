@@ -15,6 +15,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 	"github.com/ladderworks/ladder/tui/safefile"
 )
 
@@ -85,7 +86,7 @@ func (m *App) askFork(from *spec.Revision) {
 	m.dlg = &dialog{
 		title: "Fork a draft from " + from.ID,
 		body: []string{
-			"A new draft revision: a copy of " + from.ID + " with status \"draft\" and base " + from.ID + ",",
+			termtext.Line("A new draft revision: a copy of " + from.ID + " with status \"draft\" and base " + from.ID + ","),
 			"which becomes the working revision. Its ID (the directory's name):",
 		},
 		input: newInput("> ", m.freeID(from.ID), 60),
@@ -130,12 +131,12 @@ func (m *App) askRename(rev *spec.Revision) {
 
 func (m *App) askDelete(rev *spec.Revision) {
 	body := []string{
-		"This deletes " + filepath.Join(m.cfg.Workspace.Dir(), spec.RevisionsDir, rev.ID) + " and every file in it.",
-		"The working revision becomes " + orNone(rev.Base) + ".",
+		termtext.Line("This deletes " + filepath.Join(m.cfg.Workspace.Dir(), spec.RevisionsDir, rev.ID) + " and every file in it."),
+		termtext.Line("The working revision becomes " + orNone(rev.Base) + "."),
 	}
 	children := m.childrenOf(rev.ID)
 	if len(children) > 0 {
-		body = append(body, "", fmt.Sprintf("Based on it: %s. Their base becomes %s.", strings.Join(children, ", "), orNone(rev.Base)))
+		body = append(body, "", termtext.Line(fmt.Sprintf("Based on it: %s. Their base becomes %s.", strings.Join(children, ", "), orNone(rev.Base))))
 	}
 	m.dlg = &dialog{
 		title: "Delete the draft " + rev.ID + "?",

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 // specModel is the Spec view: the categories with their level
@@ -308,7 +309,9 @@ func (m *specModel) pane(c *viewContext, p paneID, w, h int) (string, []string) 
 		if src == "" {
 			src = spec.RequireText(cr)
 		}
-		return "CUE · " + sh.shown(cr.Pos.String()), m.src.visible(highlight(src, sh.st.syntax), h)
+		// The source may hold controls in a string or a comment: they are
+		// drawn as the editor draws them.
+		return "CUE · " + termtext.Line(sh.shown(cr.Pos.String())), m.src.visible(highlight(termtext.Text(src), sh.st.syntax), h)
 	}
 }
 
@@ -352,7 +355,7 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 	for i, c := range s.work.Revision.Categories {
 		b := bar(s.baseState.Distribution(c.Key), barW, st)
 		wk := bar(s.workState.Distribution(c.Key), barW, st)
-		name := fit(c.Key, nameW)
+		name := fit(termtext.Line(c.Key), nameW)
 		lead := "  "
 		if i == sh.cat {
 			lead = "▸ "
@@ -383,9 +386,9 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 	if c == nil {
 		return lines
 	}
-	lines = append(lines, st.bold.Render(fmt.Sprintf("  %s · %s", c.Title, c.Part)))
+	lines = append(lines, st.bold.Render(termtext.Line(fmt.Sprintf("  %s · %s", c.Title, c.Part))))
 	if len(c.Determination.Families) > 0 {
-		lines = append(lines, st.dim.Render("  lowest of "+strings.Join(c.Determination.Families, ", ")))
+		lines = append(lines, st.dim.Render(termtext.Line("  lowest of "+strings.Join(c.Determination.Families, ", "))))
 	}
 	bd, wd := s.baseState.Distribution(c.Key), s.workState.Distribution(c.Key)
 	// The status takes what the counts leave: "L1 " and " cr base → work".
@@ -420,7 +423,7 @@ func (m *specModel) categoryLines(sh *shared, w int) []string {
 		if l != nil {
 			after, crits = fmt.Sprint(wd[name]), len(l.Criteria)
 		}
-		lines = append(lines, fmt.Sprintf("  %s %s %2d %3s → %s", st.levels[rank].Render(name), fit(status, statusW), crits, before, after))
+		lines = append(lines, fmt.Sprintf("  %s %s %2d %3s → %s", st.levels[rank].Render(name), fit(termtext.Line(status), statusW), crits, before, after))
 	}
 	return lines
 }
@@ -436,13 +439,13 @@ func baseTop(c *spec.Category) int {
 
 func (m *specModel) criteriaTitle(sh *shared) string {
 	if words := m.filterWords(); len(words) > 0 {
-		return fmt.Sprintf("Criteria · %d match /%s · %s", len(m.visible(sh)), m.input.Value(), sh.s.work.Revision.ID)
+		return fmt.Sprintf("Criteria · %d match /%s · %s", len(m.visible(sh)), m.input.Value(), termtext.Line(sh.s.work.Revision.ID))
 	}
 	c := sh.category()
 	if c == nil {
 		return ""
 	}
-	return fmt.Sprintf("Criteria · %s · %s · / filters", c.Key, sh.s.work.Revision.ID)
+	return fmt.Sprintf("Criteria · %s · %s · / filters", termtext.Line(c.Key), termtext.Line(sh.s.work.Revision.ID))
 }
 
 // criteriaLines lists the criteria, a row each under a row for each level
@@ -461,7 +464,7 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 	crits := m.visible(sh)
 	idW := 0
 	for _, c := range crits {
-		idW = max(idW, width(c.ID))
+		idW = max(idW, width(termtext.Line(c.ID)))
 	}
 	cats := map[string]map[string]string{}
 	famW := 0
@@ -491,7 +494,7 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 			if filtered {
 				label = c.Category + " · " + c.Level
 			}
-			rows = append(rows, st.bold.Render(truncate(label, w)))
+			rows = append(rows, st.bold.Render(truncate(termtext.Line(label), w)))
 		}
 		pass, of, _ := s.workState.Passes(c.ID)
 		delta := st.dim.Render(" new")
@@ -505,12 +508,12 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 				delta = "    "
 			}
 		}
-		row := fmt.Sprintf(" %s %5s%s", fit(c.ID, idW), fmt.Sprintf("%d/%d", pass, of), delta)
+		row := fmt.Sprintf(" %s %5s%s", fit(termtext.Line(c.ID), idW), fmt.Sprintf("%d/%d", pass, of), delta)
 		if extras {
-			row += fmt.Sprintf(" %s %s %s", short(c.Element, 4), fit(cats[c.Category][c.Family], famW), st.badge[c.Provenance].Render(short(c.Provenance, 4)))
+			row += fmt.Sprintf(" %s %s %s", short(termtext.Line(c.Element), 4), fit(cats[c.Category][c.Family], famW), st.badge[c.Provenance].Render(short(termtext.Line(c.Provenance), 4)))
 		}
 		if rest := w - width(row) - 2; rest >= 12 {
-			row += "  " + st.dim.Render(truncate(c.Title, rest))
+			row += "  " + st.dim.Render(truncate(termtext.Line(c.Title), rest))
 		}
 		critRow = append(critRow, len(rows))
 		rows = append(rows, row)
@@ -541,9 +544,10 @@ func (m *specModel) criteriaLines(sh *shared, w, h int) []string {
 const familyWidth = 8
 
 // familyNames returns the short names of a category's families (and core)
-// for the criteria pane: for each, the shortest word of its name that fits
-// and that no other family of the category has, else its name cut to fit.
-// So near_field and far_field are "near" and "far".
+// for the criteria pane, safe to show (termtext.Line): for each, the
+// shortest word of its name that fits and that no other family of the
+// category has, else its name cut to fit. So near_field and far_field are
+// "near" and "far".
 func familyNames(c *spec.Category) map[string]string {
 	out := map[string]string{spec.FamilyCore: spec.FamilyCore}
 	if c == nil {
@@ -563,9 +567,9 @@ func familyNames(c *spec.Category) map[string]string {
 			}
 		}
 		if best == "" {
-			best = truncate(f, familyWidth)
+			best = truncate(termtext.Line(f), familyWidth)
 		}
-		out[f] = best
+		out[f] = termtext.Line(best)
 	}
 	return out
 }
