@@ -302,7 +302,7 @@ func TestTerminalBrokenDraftStaysFixable(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm := startTerminal(t, dir, 120, 40)
-	screen := tm.waitFor(`does not compile .* showing gbz177-2026 meanwhile`)
+	screen := tm.waitFor(`(?s)Edit · cue/revisions/gbz177-l4-draft/speaker\.cue.*speaker\.cue:28:2: expected operand, found '}' .* showing gbz177-2026 meanwhile`)
 	if !strings.Contains(screen, "Edit · cue/revisions/gbz177-l4-draft/speaker.cue") || !strings.Contains(screen, "●") || strings.Contains(screen, "invalid") {
 		t.Errorf("the broken draft is not open at its error, or records are invalid:\n%s", screen)
 	}
