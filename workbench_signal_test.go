@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -34,15 +35,19 @@ func TestTerminalSignalKeepsEdits(t *testing.T) {
 			file := filepath.Join(dir, key)
 			stderr := filepath.Join(t.TempDir(), "stderr")
 			bin := ladderBinary(t)
-			// The pane's process is ladder itself (sh execs it), and the
-			// pane stays when it exits, to read its exit status.
+			// sh runs ladder and writes its exit status (tmux may be
+			// slow to reap a process, and then has no status).
 			tm := &terminal{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "ladder"}
 			tm.tmux("new-session", "-d", "-s", tm.name, "-x", "120", "-y", "40", "-c", dir,
-				"env", "TERM=xterm-256color", "NO_COLOR=1", "sh", "-c", `exec 2>"$0"; exec "$1"`, stderr, bin)
-			tm.tmux("set-option", "-t", tm.name, "remain-on-exit", "on")
-			pid, err := strconv.Atoi(strings.TrimSpace(tm.tmux("display-message", "-p", "-t", tm.name, "#{pane_pid}")))
-			if err != nil {
-				t.Fatal(err)
+				"env", "TERM=xterm-256color", "NO_COLOR=1", "sh", "-c", `"$1" 2>"$0"; echo $? >"$0.status"; sleep 600`, stderr, bin)
+			shell := strings.TrimSpace(tm.tmux("display-message", "-p", "-t", tm.name, "#{pane_pid}"))
+			pid := 0
+			for deadline := time.Now().Add(10 * time.Second); pid == 0; time.Sleep(10 * time.Millisecond) {
+				out, _ := exec.Command("pgrep", "-P", shell).Output()
+				pid, _ = strconv.Atoi(strings.TrimSpace(string(out)))
+				if pid == 0 && time.Now().After(deadline) {
+					t.Fatal("ladder did not start")
+				}
 			}
 			t.Cleanup(func() { tm.kill(pid) })
 
@@ -61,9 +66,9 @@ func TestTerminalSignalKeepsEdits(t *testing.T) {
 			t.Logf("%s sent %v after the last key", tc.name, time.Since(typed).Round(time.Millisecond))
 
 			status := ""
-			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-				if out := tm.tmux("display-message", "-p", "-t", tm.name, "#{pane_dead}:#{pane_dead_status}"); strings.HasPrefix(out, "1:") {
-					status = strings.TrimSpace(strings.TrimPrefix(out, "1:"))
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				if out, _ := os.ReadFile(stderr + ".status"); len(out) > 0 {
+					status = strings.TrimSpace(string(out))
 					break
 				}
 				if time.Now().After(deadline) {

@@ -98,6 +98,9 @@ func (m *App) journalProblems(errs []error, rs []recoverable) {
 		"Only an edit of a CUE file of a revision of this workspace ("+entryPathRule+") is",
 		"recovered: nothing that these entries name was read or written. They stay in",
 		dir+"; delete them if you do not need them.")
+	if len(rs) > 0 {
+		body = append(body, "", fmt.Sprintf("Enter or esc goes on to the %d %s that can be recovered.", len(rs), plural(len(rs), "edit", "edits")))
+	}
 	m.dlg = &dialog{
 		title: "Journal entries not recovered",
 		body:  body,
