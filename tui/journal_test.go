@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -341,4 +342,38 @@ func TestSignalFlushesJournal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStateStaysInside: a workspace whose .ladder is a link out of it gets
+// no state.json outside, whether the directory linked to exists or not;
+// the status line says why.
+func TestStateStaysInside(t *testing.T) {
+	for _, exists := range []bool{true, false} {
+		t.Run(fmt.Sprintf("exists=%v", exists), func(t *testing.T) {
+			dir, victim, _ := plantedWorld(t)
+			outside := filepath.Join(filepath.Dir(victim), "elsewhere")
+			if exists {
+				if err := os.Mkdir(outside, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink(outside, filepath.Join(dir, ".ladder")); err != nil {
+				t.Skip(err)
+			}
+			cfg := wsConfig(t, dir)
+			cfg.Remember = true
+			m := startSettled(t, cfg, 120, 40)
+			if names, _ := os.ReadDir(outside); len(names) > 0 || (!exists && dirExists(outside)) {
+				t.Errorf("the workbench wrote outside the workspace: %v", names)
+			}
+			if m.err == nil || !strings.Contains(m.err.Error(), "remembering the revisions in .ladder/state.json: saving ") || !strings.Contains(m.err.Error(), "a symbolic link leads outside") {
+				t.Errorf("the status line says %v", m.err)
+			}
+		})
+	}
+}
+
+func dirExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
