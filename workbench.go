@@ -1,11 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -29,7 +33,9 @@ records that are not graded. --base may name a revision in git (ID@REV).
 Press ? in it for the keys. Devices given with --corpus are added to the reference corpus
 for the session, marked as yours, and never written anywhere.
 
-It needs a terminal; without one it prints this usage and exits 2.`,
+It needs a terminal; without one it prints this usage and exits 2. SIGTERM,
+SIGHUP and SIGINT end it once its unsaved edits are in the journal (offered
+back at the next start), with exit 128 plus the signal's number: 143, 129, 130.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		base := fs.String("base", "", "compare against the revision `ID` (default: the newest published)")
 		rev := fs.String("rev", "", "work on the revision `ID` (default: the newest draft)")
@@ -66,13 +72,81 @@ func workbench(e *env, dir, base, rev string, corpus []string) int {
 		return exitUsage
 	}
 	app := tui.New(cfg)
-	if _, err := tea.NewProgram(app, tea.WithOutput(e.raw)).Run(); err != nil {
+	// The workbench handles the signals that end it itself: Bubble Tea's
+	// own handler would end it with its unsaved edits unjournaled.
+	p := tea.NewProgram(app, tea.WithOutput(e.raw), tea.WithoutSignalHandler())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, endSignals...)
+	// Until the workbench returns, a second signal is ignored rather than
+	// ending it before its journal is written.
+	defer signal.Stop(sigs)
+	ran, forwarded := make(chan struct{}), make(chan struct{})
+	var got os.Signal
+	go func() {
+		defer close(forwarded)
+		select {
+		case got = <-sigs:
+			p.Send(tui.Signal{Signal: got})
+		case <-ran:
+		}
+	}()
+	_, err = p.Run()
+	close(ran)
+	<-forwarded
+	// A signal that came as the program was ending anyway (a hangup ends
+	// its input too) ends it as one that the workbench took.
+	if sig := cmp.Or(app.Signalled(), got); sig != nil {
+		return e.signalled(app, sig)
+	}
+	if err != nil {
+		// The terminal is gone, say: the edits are kept all the same.
+		if kept, ferr := app.FlushJournal(); len(kept) > 0 || ferr != nil {
+			fmt.Fprintf(e.stderr, "%s: %s\n", e.prog(), keptEdits(kept, ferr))
+		}
 		return e.errorf("%v", err)
 	}
 	if err := app.StartError(); err != nil {
 		return e.startError(err)
 	}
 	return exitOK
+}
+
+// endSignals are the signals that end the workbench once it has written
+// every unsaved edit to the journal.
+var endSignals = []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT}
+
+// signalNames name the signals that end the workbench in its messages.
+var signalNames = map[os.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP", syscall.SIGINT: "SIGINT"}
+
+// signalled ends the workbench after a signal: it writes every unsaved
+// edit to the journal, says so on one line of stderr, and returns 128 plus
+// the signal's number (129 SIGHUP, 130 SIGINT, 143 SIGTERM), as a shell
+// reports a program that a signal ended.
+func (e *env) signalled(app *tui.App, sig os.Signal) int {
+	code := exitUsage
+	if n, ok := sig.(syscall.Signal); ok {
+		code = 128 + int(n)
+	}
+	kept, err := app.FlushJournal()
+	if len(kept) == 0 && err == nil {
+		fmt.Fprintf(e.stderr, "%s: ended by %s; there were no unsaved edits\n", e.prog(), signalNames[sig])
+		return code
+	}
+	fmt.Fprintf(e.stderr, "%s: ended by %s: %s\n", e.prog(), signalNames[sig], keptEdits(kept, err))
+	return code
+}
+
+// keptEdits says, on one line, which unsaved edits the journal kept for
+// the next start, and which it could not.
+func keptEdits(kept []string, err error) string {
+	var parts []string
+	if len(kept) > 0 {
+		parts = append(parts, fmt.Sprintf("the unsaved edits of %s are kept in the journal and will be offered at the next start", strings.Join(kept, ", ")))
+	}
+	if err != nil {
+		parts = append(parts, "some unsaved edits could NOT be kept: "+strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // startError prints why the workbench could not start, with every CUE

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,8 +69,21 @@ func startTerminal(t *testing.T, dir string, w, h int, args ...string) *terminal
 	tm := &terminal{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "ladder"}
 	tm.tmux(append([]string{"new-session", "-d", "-s", tm.name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "-c", dir,
 		"env", "TERM=xterm-256color", "NO_COLOR=1", bin}, args...)...)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", tm.socket, "kill-server").Run() })
+	pid, _ := strconv.Atoi(strings.TrimSpace(tm.tmux("display-message", "-p", "-t", tm.name, "#{pane_pid}")))
+	t.Cleanup(func() { tm.kill(pid) })
 	return tm
+}
+
+// kill ends the tmux server, which hangs up on the workbench, and waits
+// until the workbench (process pid) has exited: it journals its unsaved
+// edits first, which must not race with the removal of the workspace.
+func (tm *terminal) kill(pid int) {
+	_ = exec.Command("tmux", "-S", tm.socket, "kill-server").Run()
+	for deadline := time.Now().Add(10 * time.Second); pid > 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+	}
 }
 
 func quoteAll(args []string) []string {

@@ -1,8 +1,8 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -89,6 +89,8 @@ type App struct {
 	snap map[string]fileSig
 	// recovered is set once the journal was checked at the start.
 	recovered bool
+	// signal is the signal that ended the workbench (Signal), or nil.
+	signal os.Signal
 	// afterWorkspace continues what asked for a workspace to be made.
 	afterWorkspace func(*App) tea.Cmd
 	// tick schedules a message after a delay: tea.Tick, which tests
@@ -174,6 +176,11 @@ func (m *App) Init() tea.Cmd {
 // Update routes a message to whoever owns it.
 func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case Signal:
+		// Whatever is on screen: the program ends, and FlushJournal
+		// keeps the unsaved edits.
+		m.signal = msg.Signal
+		return m, tea.Quit
 	case tea.WindowSizeMsg:
 		m.width, m.height = screenSize(msg.Width), screenSize(msg.Height)
 		m.help.SetWidth(m.width)
@@ -238,7 +245,8 @@ func (m *App) draftingMsg(msg tea.Msg) tea.Cmd {
 		return m.polled(msg)
 	case recoveryMsg:
 		if len(msg.errs) > 0 {
-			m.err = errors.Join(msg.errs...)
+			m.journalProblems(msg.errs, msg.entries)
+			return nil
 		}
 		m.offerRecovery(msg.entries)
 	case workspaceMsg:

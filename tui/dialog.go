@@ -38,6 +38,9 @@ type dialog struct {
 	pick   func(text string) []pickItem
 	picked []pickItem
 	sel    int
+	// then, when set, goes on once the dialog is dismissed without a
+	// choice (cancelled, or closed with Submit when it has no choices).
+	then func(m *App) tea.Cmd
 }
 
 // pickItem is one thing a picking dialog offers: a label, what else is
@@ -93,7 +96,7 @@ func (m *App) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Cancel):
 		m.dlg = nil
-		return nil
+		return d.dismissed(m)
 	case key.Matches(msg, k.ScrollUp):
 		d.sc.by(-10, len(d.body), m.dialogBodyHeight())
 		return nil
@@ -117,7 +120,7 @@ func (m *App) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		return d.submit(m, strings.TrimSpace(d.input.Value()))
 	case key.Matches(msg, k.Submit) && len(d.choices) == 0:
 		m.dlg = nil
-		return nil
+		return d.dismissed(m)
 	case d.input != nil:
 		var cmd tea.Cmd
 		*d.input, cmd = d.input.Update(msg)
@@ -127,6 +130,14 @@ func (m *App) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// dismissed goes on after the dialog is dismissed without a choice.
+func (d *dialog) dismissed(m *App) tea.Cmd {
+	if d.then == nil {
+		return nil
+	}
+	return d.then(m)
 }
 
 // dialogBodyHeight is how many rows of its body a dialog shows.

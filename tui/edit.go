@@ -341,7 +341,12 @@ func (m *App) reloadWith(base, work string) tea.Cmd {
 
 // journal is where unsaved edits are kept for recovery.
 func (m *App) journal() *safefile.Journal {
-	return &safefile.Journal{Dir: m.journalDir()}
+	j := &safefile.Journal{Dir: m.journalDir()}
+	if m.cfg.JournalDir == "" {
+		// In the workspace: nothing outside it is read or written.
+		j.Within = m.cfg.Workspace.Dir()
+	}
+	return j
 }
 
 func (m *App) journalDir() string {
@@ -435,13 +440,14 @@ func (m *App) saveFiles(files []*openFile, then tea.Cmd) tea.Cmd {
 		version   int
 	}
 	var jobs []job
+	within := m.cfg.Workspace.Dir()
 	for _, f := range files {
 		jobs = append(jobs, job{f.key, m.diskPath(f.key), []byte(f.buf.Text()), f.stamp, f.buf.Version()})
 	}
 	return func() tea.Msg {
 		var out []saveResult
 		for _, j := range jobs {
-			stamp, err := safefile.Save(j.path, j.data, j.was, safefile.Options{})
+			stamp, err := safefile.Save(j.path, j.data, j.was, safefile.Options{Within: within})
 			out = append(out, saveResult{key: j.key, data: j.data, stamp: stamp, version: j.version, err: err})
 		}
 		return savedMsg{results: out, then: then}
@@ -530,9 +536,9 @@ func (m *App) forceSave(key string, then tea.Cmd) tea.Cmd {
 	if f == nil {
 		return nil
 	}
-	data, v, path := []byte(f.buf.Text()), f.buf.Version(), m.diskPath(key)
+	data, v, path, within := []byte(f.buf.Text()), f.buf.Version(), m.diskPath(key), m.cfg.Workspace.Dir()
 	return func() tea.Msg {
-		stamp, err := safefile.Save(path, data, safefile.Stamp{}, safefile.Options{Force: true})
+		stamp, err := safefile.Save(path, data, safefile.Stamp{}, safefile.Options{Force: true, Within: within})
 		return savedMsg{results: []saveResult{{key: key, data: data, stamp: stamp, version: v, err: err}}, then: then}
 	}
 }
@@ -777,22 +783,20 @@ func (m *App) polled(msg polledMsg) tea.Cmd {
 // disk, to offer them back after a crash.
 func (m *App) checkJournal() tea.Cmd {
 	j, ws := m.journal(), m.cfg.Workspace
-	diskPath := m.diskPath
 	return func() tea.Msg {
 		entries, errs := j.List()
 		var out []recoverable
 		for _, e := range entries {
+			// The entry is data: the file it names is read only if it
+			// is a CUE file of a revision inside the workspace.
+			err := checkEntryPath(e.Path)
 			var data []byte
 			var stamp safefile.Stamp
-			var err error
-			if ws.Dir() == "" {
-				data, err = fs.ReadFile(ws.FS(), e.Path)
-				stamp = safefile.StampOf(data)
-			} else {
-				data, stamp, err = safefile.Read(diskPath(e.Path))
+			if err == nil {
+				data, stamp, err = readEntryFile(ws, e.Path)
 			}
 			if err != nil {
-				errs = append(errs, err)
+				errs = append(errs, fmt.Errorf("journal entry %s: refused: %w", e.File, err))
 				continue
 			}
 			if bytes.Equal(data, e.Content) {

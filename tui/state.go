@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -77,13 +76,12 @@ func (m *App) rememberState() tea.Cmd {
 		return nil
 	}
 	m.state = st
-	path := m.cfg.Workspace.Path(statePath)
+	path, within := m.cfg.Workspace.Path(statePath), m.cfg.Workspace.Dir()
 	return func() tea.Msg {
 		data, err := json.MarshalIndent(st, "", "  ")
 		if err == nil {
-			if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-				_, err = safefile.Save(path, append(data, '\n'), safefile.Stamp{}, safefile.Options{Force: true})
-			}
+			// Save makes .ladder, inside the workspace only.
+			_, err = safefile.Save(path, append(data, '\n'), safefile.Stamp{}, safefile.Options{Force: true, Within: within})
 		}
 		if err != nil && !errors.Is(err, fs.ErrPermission) {
 			return noticeMsg{err: fmt.Errorf("remembering the revisions in %s: %w", statePath, err)}

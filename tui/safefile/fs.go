@@ -23,7 +23,8 @@ type FS interface {
 	// SyncDir commits the entries of directory dir (files created, renamed
 	// or removed in it) to stable storage.
 	SyncDir(dir string) error
-	// ReadFile reads the named file, as os.ReadFile does.
+	// ReadFile reads the named file, as os.ReadFile does; the real file
+	// systems refuse a file that is not a regular file (ErrNotRegular).
 	ReadFile(name string) ([]byte, error)
 	// Stat describes the named file, following symbolic links, as os.Stat does.
 	Stat(name string) (fs.FileInfo, error)
@@ -56,10 +57,15 @@ func (osFS) CreateTemp(dir, pattern string) (File, error) {
 
 func (osFS) Rename(oldpath, newpath string) error         { return os.Rename(oldpath, newpath) }
 func (osFS) Remove(name string) error                     { return os.Remove(name) }
-func (osFS) ReadFile(name string) ([]byte, error)         { return os.ReadFile(name) }
 func (osFS) Stat(name string) (fs.FileInfo, error)        { return os.Stat(name) }
 func (osFS) MkdirAll(path string, perm fs.FileMode) error { return os.MkdirAll(path, perm) }
 func (osFS) ReadDir(name string) ([]fs.DirEntry, error)   { return os.ReadDir(name) }
+
+// ReadFile reads a regular file, and refuses any other (ErrNotRegular)
+// without blocking on it.
+func (osFS) ReadFile(name string) ([]byte, error) {
+	return readRegular(func() (*os.File, error) { return os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0) })
+}
 
 // SyncDir fsyncs the directory. A file system that cannot sync directories
 // (it answers EINVAL or "not supported", as some network and FUSE file
@@ -69,7 +75,13 @@ func (osFS) SyncDir(dir string) error {
 	if err != nil {
 		return err
 	}
-	err = d.Sync()
+	return syncClose(d)
+}
+
+// syncClose fsyncs the open directory d and closes it. A file system that
+// cannot sync directories is not an error (see osFS.SyncDir).
+func syncClose(d *os.File) error {
+	err := d.Sync()
 	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
 		err = nil
 	}

@@ -23,12 +23,26 @@ import (
 // entry's Path followed by ".json", whatever characters Path holds; the Path
 // is stored inside. Put creates the directory if it is missing. Entries are
 // private to the user (mode 0o600).
+//
+// The journal stores Path as given and trusts it no more than the rest of
+// an entry: a reader decides which paths it accepts (the workbench accepts
+// only a CUE file of a revision, inside the workspace) before it reads or
+// writes the file an entry names.
 type Journal struct {
 	// Dir is the directory of the entries.
 	Dir string
+	// Within, when set, is a directory that the journal never reads or
+	// writes outside of: Dir must be inside it, and a symbolic link that
+	// leads out of it (Dir's own, say, or an entry's) is refused, as Save
+	// refuses it with Options.Within.
+	Within string
 	// FS performs the file operations; nil means the real file system.
 	FS FS
 }
+
+// MaxEntrySize is the largest entry file List reads; a bigger one is
+// reported and skipped.
+const MaxEntrySize = 64 << 20
 
 // Entry is the unsaved content of one file.
 type Entry struct {
@@ -42,6 +56,8 @@ type Entry struct {
 	Content []byte
 	// Time is when the edit was last journaled.
 	Time time.Time
+	// File is the entry file that List read the entry from.
+	File string
 }
 
 // entryVersion is the version of the entry format that this package writes
@@ -99,7 +115,7 @@ func (j *Journal) Put(e Entry) error {
 		return fmt.Errorf("journaling the edit of %s: %w", e.Path, err)
 	}
 	data = append(data, '\n')
-	opts := Options{Force: true, Perm: 0o600, FS: j.fsys()}
+	opts := Options{Force: true, Perm: 0o600, FS: j.FS, Within: j.Within}
 	if _, err := Save(j.file(e.Path), data, Stamp{}, opts); err != nil {
 		return fmt.Errorf("journaling the edit of %s: %w", e.Path, err)
 	}
@@ -108,13 +124,16 @@ func (j *Journal) Put(e Entry) error {
 
 // Remove removes the entry of path. That there is none is not an error.
 func (j *Journal) Remove(path string) error {
-	fsys := j.fsys()
-	err := fsys.Remove(j.file(path))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
+	fsys, dir, done, err := j.open()
 	if err == nil {
-		err = fsys.SyncDir(j.Dir)
+		defer done()
+		err = fsys.Remove(filepath.Join(dir, entryName(path)))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err == nil {
+			err = fsys.SyncDir(dir)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("removing the journaled edit of %s: %w", path, err)
@@ -122,18 +141,49 @@ func (j *Journal) Remove(path string) error {
 	return nil
 }
 
-// List returns every readable entry of the journal, sorted by Path. An
-// entry file that cannot be read or decoded is reported in the errors, with
-// its file name, and skipped: one damaged entry never hides the others. A
-// missing directory is an empty journal. Files whose names do not end in
-// ".json" (such as a temporary file left by a crash) are ignored.
+// open returns the file system that the journal works with and its
+// directory as that file system names it, with a function that releases
+// them: with Within, an os.Root of Within and Dir with its links resolved,
+// once Dir is found inside it.
+func (j *Journal) open() (fsys FS, dir string, done func(), err error) {
+	if j.Within == "" || j.FS != nil {
+		if j.Within != "" {
+			if _, _, err := confine(j.Within, j.Dir); err != nil {
+				return nil, "", nil, err
+			}
+		}
+		return j.fsys(), j.Dir, func() {}, nil
+	}
+	dir, root, err := confine(j.Within, j.Dir)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	rfs, err := openRootFS(root)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return rfs, dir, func() { rfs.Close() }, nil
+}
+
+// List returns every readable entry of the journal, sorted by Path. Every
+// entry file that cannot be read or decoded is reported in the errors, each
+// with its file name, and skipped: damaged entries never hide the others.
+// An entry file that is not a regular file (a symbolic link, a FIFO) or is
+// bigger than MaxEntrySize is reported and never read. A
+// missing directory is an empty journal. Directories, and files whose names
+// do not end in ".json" (such as a temporary file left by a crash), are
+// ignored.
 func (j *Journal) List() ([]Entry, []error) {
-	fsys := j.fsys()
+	fsys, dir, done, err := j.open()
+	if err != nil {
+		return nil, []error{fmt.Errorf("listing journal %s: %w", j.Dir, err)}
+	}
+	defer done()
 	readDir := os.ReadDir
 	if r, ok := fsys.(dirReader); ok {
 		readDir = r.ReadDir
 	}
-	des, err := readDir(j.Dir)
+	des, err := readDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -148,15 +198,28 @@ func (j *Journal) List() ([]Entry, []error) {
 			continue
 		}
 		file := filepath.Join(j.Dir, name)
-		e, err := decode(fsys, file)
+		e, err := decodeEntry(fsys, de, filepath.Join(dir, name))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("journal entry %s: %w", file, err))
 			continue
 		}
+		e.File = file
 		entries = append(entries, e)
 	}
 	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	return entries, errs
+}
+
+// decodeEntry reads and decodes the entry file file, listed as de, if it
+// is a regular file no bigger than MaxEntrySize.
+func decodeEntry(fsys FS, de fs.DirEntry, file string) (Entry, error) {
+	if !de.Type().IsRegular() {
+		return Entry{}, fmt.Errorf("%w (%s): not read", ErrNotRegular, typeName(de.Type()))
+	}
+	if fi, err := de.Info(); err == nil && fi.Size() > MaxEntrySize {
+		return Entry{}, fmt.Errorf("%d bytes, more than the %d MiB an entry may have: not read", fi.Size(), MaxEntrySize>>20)
+	}
+	return decode(fsys, file)
 }
 
 // decode reads and decodes the entry file file.

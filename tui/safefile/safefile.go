@@ -122,6 +122,13 @@ type Options struct {
 	// FS performs the file operations; nil means the real file system.
 	// Tests inject failures with it.
 	FS FS
+	// Within, when set, is a directory outside which Save writes nothing:
+	// path must name a file inside it, and a symbolic link that leads out
+	// of it (the file's, or a directory's on the way) is refused with an
+	// *OutsideError (errors.Is ErrOutside) before anything is written. On
+	// the real file system every operation then goes through an os.Root
+	// of the directory, so that a link swapped in meanwhile is refused too.
+	Within string
 }
 
 // keptMode is the part of an existing file's mode that Save keeps.
@@ -153,21 +160,38 @@ const keptMode = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 //
 // Save creates missing parent directories only when was.Exists is false,
 // that is for a new file. If path is a symbolic link, Save replaces the
-// file it points to and the link stays. The new file belongs to the user
+// file it points to and the link stays; with opts.Within, only if that
+// file is inside opts.Within. A file that is not a regular file (a
+// directory, a FIFO) is never read or replaced (ErrNotRegular). The new file belongs to the user
 // running Save, whoever owned the old one.
 func Save(path string, data []byte, was Stamp, opts Options) (Stamp, error) {
-	fsys := opts.FS
-	if fsys == nil {
-		fsys = OS
-	}
-	target := path
-	if r, ok := fsys.(linkResolver); ok {
-		target = r.resolve(path)
-	}
-	dir, base := filepath.Dir(target), filepath.Base(target)
 	fail := func(err error) (Stamp, error) {
 		return Stamp{}, fmt.Errorf("saving %s: %w", path, err)
 	}
+	fsys := opts.FS
+	target := path
+	if opts.Within != "" {
+		t, root, err := confine(opts.Within, path)
+		if err != nil {
+			return fail(err)
+		}
+		target = t
+		if fsys == nil {
+			rfs, err := openRootFS(root)
+			if err != nil {
+				return fail(err)
+			}
+			defer rfs.Close()
+			fsys = rfs
+		}
+	}
+	if fsys == nil {
+		fsys = OS
+	}
+	if r, ok := fsys.(linkResolver); ok && opts.Within == "" {
+		target = r.resolve(path)
+	}
+	dir, base := filepath.Dir(target), filepath.Base(target)
 
 	if !opts.Force {
 		if err := unchanged(fsys, path, target, was); err != nil {
@@ -180,7 +204,7 @@ func Save(path string, data []byte, was Stamp, opts Options) (Stamp, error) {
 	}
 	switch fi, err := fsys.Stat(target); {
 	case err == nil && !fi.Mode().IsRegular():
-		return fail(fmt.Errorf("not a regular file (%s)", fi.Mode().Type()))
+		return fail(fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode())))
 	case err == nil:
 		mode = fi.Mode() & keptMode
 	case !errors.Is(err, fs.ErrNotExist):
