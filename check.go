@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -122,9 +123,21 @@ func (e *env) checkTarget(revs []*spec.Revision, target string) int {
 func (e *env) checkRevisions(std *spec.Standard, ids []string) ([]*spec.Revision, int) {
 	var revs []*spec.Revision
 	if len(ids) == 0 {
+		var noted []string
 		for _, status := range []string{spec.RevisionPublished, spec.RevisionDraft} {
-			if r := std.Newest(status); r != nil {
+			r := std.Newest(status)
+			if r != nil {
 				revs = append(revs, r)
+			}
+			// The newest of the status does not compile: an older one
+			// stands in for it, or none.
+			if id, err := std.Meant(r, status); id != "" && !slices.Contains(noted, id) {
+				noted = append(noted, id)
+				if r != nil {
+					fmt.Fprintf(e.stderr, "%s: %s; checked under %s\n", e.prog(), spec.Summary(err), r.ID)
+				} else {
+					fmt.Fprintf(e.stderr, "%s: %s; not checked under it\n", e.prog(), spec.Summary(err))
+				}
 			}
 		}
 		if len(revs) > 0 {

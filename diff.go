@@ -171,7 +171,9 @@ func diff(e *env, dir string, args, corpusPaths []string, opts report.TextOption
 		return e.outputError(err)
 	}
 	if len(c.Invalid) > 0 {
-		return e.invalidRecords(c.Invalid, "in the corpus: those records were not graded")
+		code := e.invalidRecords(c.Invalid, "in the corpus: those records were not graded")
+		e.noteBroken(std, r.TargetRev, "graded under "+r.BaseRev.ID+" and", "")
+		return code
 	}
 	if exitCode && r.Differs() {
 		return exitNo
@@ -189,7 +191,15 @@ func (e *env) diffRevisions(ws *spec.Workspace, std *spec.Standard, args []strin
 		if r.BaseRev, err = std.Choose("", spec.RevisionPublished); err != nil {
 			return e.revisionError(err)
 		}
+		// The newest published revision and the newest draft are meant,
+		// whether they compile or not: no other stands in for them.
+		if id, err := std.Meant(r.BaseRev, spec.RevisionPublished); id != "" {
+			return e.revisionError(err)
+		}
 		r.TargetRev = std.Newest(spec.RevisionDraft)
+		if id, err := std.Meant(r.TargetRev, spec.RevisionDraft); id != "" && r.TargetRev != nil {
+			return e.revisionError(err)
+		}
 		if r.TargetRev == nil && len(std.Broken) > 0 {
 			// The draft may be among the revisions that do not compile.
 			for _, id := range std.IDs {

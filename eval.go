@@ -58,6 +58,10 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 	if err != nil {
 		return e.revisionError(err)
 	}
+	var noted string
+	if revID == "" {
+		noted = e.noteStandIn(std, rev, "graded under", spec.RevisionPublished)
+	}
 	corpus, err := fixtures.LoadCorpus(ws, len(paths) == 0, paths)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -84,7 +88,9 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 		return e.outputError(err)
 	}
 	if len(g.Invalid) > 0 {
-		return e.invalidRecords(g.Invalid, "in the corpus: those records were not graded")
+		code := e.invalidRecords(g.Invalid, "in the corpus: those records were not graded")
+		e.noteBroken(std, rev, "graded under", noted)
+		return code
 	}
 	return exitOK
 }

@@ -66,6 +66,9 @@ func gen(e *env, dir, revID string, n int, seed int64, paths []string) int {
 	if err != nil {
 		return e.revisionError(err)
 	}
+	if revID == "" {
+		e.noteStandIn(std, rev, "generating for", spec.RevisionDraft, spec.RevisionPublished)
+	}
 	g, err := fixtures.NewGenerator(rev, seed)
 	if err != nil {
 		return e.errorf("%v", err)

@@ -315,6 +315,10 @@ func (e *env) loadStandard(dir string) (*spec.Workspace, *spec.Standard, int) {
 		return nil, nil, e.errorf("%v", err)
 	}
 	std, err := ws.LoadAll(loadTimeout)
+	var me *spec.ModuleError
+	if errors.As(err, &me) {
+		return nil, nil, e.errorf("%v", err)
+	}
 	if err != nil {
 		return nil, nil, e.errorf("%s: %v", ws.Describe(), err)
 	}
@@ -342,6 +346,30 @@ func (e *env) revisionError(err error) int {
 		}
 	}
 	return e.errorf("revision %s does not compile (%d %s)", le.Revision, len(le.Errs), report.Plural(len(le.Errs), "error", "errors"))
+}
+
+// noteStandIn says on stderr, when the revision a command meant by default
+// (the newest with the first of statuses that has one) does not compile,
+// why, and which revision stands in for it: "revision X does not compile
+// (file:line:col: …); graded under Y", verb being "graded under". It
+// returns the ID of the revision named, or "".
+func (e *env) noteStandIn(std *spec.Standard, rev *spec.Revision, verb string, statuses ...string) string {
+	id, err := std.Meant(rev, statuses...)
+	if id != "" {
+		fmt.Fprintf(e.stderr, "%s: %s; %s %s\n", e.prog(), spec.Summary(err), verb, rev.ID)
+	}
+	return id
+}
+
+// noteBroken names on stderr each revision that does not compile, but
+// skip: records were refused under rev, and one may hold a measurement
+// that only a revision that does not compile defines.
+func (e *env) noteBroken(std *spec.Standard, rev *spec.Revision, verb, skip string) {
+	for _, id := range std.IDs {
+		if err := std.Broken[id]; err != nil && id != skip {
+			fmt.Fprintf(e.stderr, "%s: %s; %s %s without it: a measurement that only it defines counts as unknown until it compiles\n", e.prog(), spec.Summary(err), verb, rev.ID)
+		}
+	}
 }
 
 // invalidRecords prints each problem of a corpus on stderr, as

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -123,10 +124,16 @@ func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // unquoteEscapes turns \n and \t in a script argument into a newline and a
-// tab.
+// tab, and \xHH into the byte HH (such as \xff, which is not UTF-8).
 func unquoteEscapes(s string) string {
-	return strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace(s)
+	s = strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace(s)
+	return hexEscape.ReplaceAllStringFunc(s, func(m string) string {
+		b, _ := strconv.ParseUint(m[2:], 16, 8)
+		return string([]byte{byte(b)})
+	})
 }
+
+var hexEscape = regexp.MustCompile(`\\x[0-9a-fA-F]{2}`)
 
 func cmdBigfile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {

@@ -55,6 +55,9 @@ func vet(e *env, dir, only string, timeout time.Duration) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
+	if err := ws.CheckModule(); err != nil {
+		return e.errorf("%v", err)
+	}
 	ids, err := ws.Revisions()
 	if err != nil {
 		return e.errorf("%v", err)

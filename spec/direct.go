@@ -3,14 +3,18 @@ package spec
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/mod/modfile"
 )
 
@@ -27,6 +31,12 @@ type moduleFile struct {
 	// with CUE's loader: the file does not parse, or declares no module
 	// path with a major version, no language version, or dependencies.
 	file *modfile.File
+	// deps are the modules that the file says the module depends on,
+	// sorted, and depsPos is where it says so.
+	deps    []string
+	depsPos Position
+	// unread is why a module file that is there cannot be read.
+	unread *Error
 }
 
 const (
@@ -38,8 +48,12 @@ const (
 // since the last load. It returns nil if there is no module file.
 func (w *Workspace) readModule() *moduleFile {
 	data, err := fs.ReadFile(w.fsys, moduleFilePath)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
+	}
+	if err != nil {
+		// It is there, but may not be read: no revision loads.
+		return &moduleFile{unread: &Error{Pos: Position{File: w.DisplayPath(moduleFilePath)}, Msg: "cannot read the module file: " + reason(err)}}
 	}
 	if w.module != nil && bytes.Equal(w.module.data, data) {
 		return w.module
@@ -50,9 +64,59 @@ func (w *Workspace) readModule() *moduleFile {
 	if err == nil && strings.Contains(f.QualifiedModule(), "@") && f.Language != nil && f.Language.Version != "" && len(f.Deps) == 0 {
 		m.file = f
 	}
+	if err == nil && len(f.Deps) > 0 {
+		m.deps = slices.Sorted(maps.Keys(f.Deps))
+		m.depsPos = Position{File: w.DisplayPath(moduleFilePath)}
+		if af, _ := parser.ParseFile(m.depsPos.File, data); af != nil {
+			for _, d := range af.Decls {
+				if fd, ok := d.(*ast.Field); ok {
+					if name, _, _ := ast.LabelName(fd.Label); name == "deps" {
+						m.depsPos = positionOf(fd.Pos())
+					}
+				}
+			}
+		}
+	}
 	w.module = m
 	return m
 }
+
+// problem is the error of a module file that keeps every revision from
+// loading: one that cannot be read, or that depends on other modules,
+// which Ladder never fetches, as it never touches the network.
+func (m *moduleFile) problem() *Error {
+	switch {
+	case m == nil:
+		return nil
+	case m.unread != nil:
+		return m.unread
+	case len(m.deps) == 0:
+		return nil
+	}
+	return &Error{Pos: m.depsPos, Msg: fmt.Sprintf("the workspace's cue.mod/module.cue depends on %s (%s): Ladder does not fetch modules; "+
+		"a revision may import CUE's standard library and packages of its own module only: remove deps, and the imports of those modules",
+		plural(len(m.deps), "a module", "modules"), strings.Join(m.deps, ", "))}
+}
+
+// CheckModule returns a [*ModuleError] when the workspace's module file
+// keeps every revision from loading: it cannot be read, or it depends on
+// other modules, which Ladder does not fetch.
+func (w *Workspace) CheckModule() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if e := w.readModule().problem(); e != nil {
+		return &ModuleError{Err: e}
+	}
+	return nil
+}
+
+// ModuleError reports a module file that keeps every revision of the
+// workspace from loading.
+type ModuleError struct {
+	Err *Error
+}
+
+func (e *ModuleError) Error() string { return e.Err.Error() }
 
 // loaderTakesOnly reports whether CUE's loader would look at no other files
 // for a revision than the regular files that cueFiles lists in its
@@ -178,7 +242,7 @@ func (w *Workspace) loadDirect(ctx *cue.Context, id string, files []*File) (*Rev
 	err := validate(v)
 	wg.Wait()
 	if err != nil {
-		return nil, &LoadError{Revision: id, Errs: convertErrors(err, dir)}
+		return nil, &LoadError{Revision: id, Errs: convertErrors(err, dir, decls)}
 	}
 	rev := read(ctx, id, dir, v, decls, files, memo)
 	if w.memos == nil {

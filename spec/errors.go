@@ -2,10 +2,12 @@ package spec
 
 import (
 	"cmp"
+	stderrors "errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
 )
@@ -110,11 +112,19 @@ func (e *UnknownRevisionError) Error() string {
 // errors with positions. An error that CUE gives no position at all, such as
 // two packages in one directory, is placed at where, the revision's
 // directory.
-func convertErrors(err error, where string) []*Error {
+//
+// An error that CUE gives no position but a path, such as a structural
+// cycle, is placed at the declaration of that path in decls, or of the
+// nearest path above it that is declared, when decls is not nil.
+func convertErrors(err error, where string, decls *declIndex) []*Error {
 	var out []*Error
 	for _, ce := range errors.Errors(err) {
-		format, args := ce.Msg()
-		e := &Error{Msg: fmt.Sprintf(format, args...), Path: strings.Join(ce.Path(), ".")}
+		e := &Error{Msg: message(ce), Path: strings.Join(ce.Path(), ".")}
+		if len(ce.Path()) == 1 && strings.Contains(e.Path, "/") {
+			// The import path of the revision's package, which says
+			// nothing a drafter does not know.
+			e.Path = ""
+		}
 		// CUE gives a primary position for syntax errors and only input
 		// positions for evaluation errors; the earliest of those leads.
 		primary := positionOf(ce.Position())
@@ -146,6 +156,9 @@ func convertErrors(err error, where string) []*Error {
 				e.Pos = o.Pos
 			}
 		}
+		if !e.Pos.IsValid() && decls != nil {
+			e.Pos = declaredAt(decls, e.Path)
+		}
 		if !e.Pos.IsValid() {
 			e.Pos = Position{File: where}
 		}
@@ -158,9 +171,69 @@ func convertErrors(err error, where string) []*Error {
 	})
 }
 
+// message returns what a CUE error says, with what the errors it wraps
+// say, such as the package that an import failed to find: CUE's own
+// message for it is only "import failed".
+func message(ce errors.Error) string {
+	format, args := ce.Msg()
+	msg := fmt.Sprintf(format, args...)
+	for inner := stderrors.Unwrap(ce); inner != nil; inner = stderrors.Unwrap(inner) {
+		var m string
+		if ie, ok := inner.(errors.Error); ok {
+			format, args := ie.Msg()
+			m = fmt.Sprintf(format, args...)
+		} else {
+			m = inner.Error()
+		}
+		if m != "" && !strings.Contains(msg, m) {
+			msg += ": " + m
+		}
+	}
+	return msg
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
 	return many
+}
+
+// Summary says in one line why a revision does not load: "revision ID does
+// not compile (file:line:col: message)", with the number of further
+// errors, for a [*LoadError]; the first line of any other error.
+func Summary(err error) string {
+	var le *LoadError
+	if stderrors.As(err, &le) && len(le.Errs) > 0 {
+		more := ""
+		if n := len(le.Errs) - 1; n > 0 {
+			more = fmt.Sprintf("; %d more %s", n, plural(n, "error", "errors"))
+		}
+		first, _, _ := strings.Cut(le.Errs[0].Error(), "\n")
+		return fmt.Sprintf("revision %s does not compile (%s%s)", le.Revision, first, more)
+	}
+	first, _, _ := strings.Cut(err.Error(), "\n")
+	return first
+}
+
+// declaredAt returns where the CUE path p (as CUE's errors give it,
+// "a.b.\"c-d\"") is first declared, or the nearest path above it that is,
+// or no position.
+func declaredAt(decls *declIndex, p string) Position {
+	if p == "" {
+		return Position{}
+	}
+	var labels []string
+	for _, sel := range cue.ParsePath(p).Selectors() {
+		labels = append(labels, selectorName(sel))
+	}
+	if len(labels) == 0 {
+		return Position{}
+	}
+	for n := len(labels); n > 0; n-- {
+		if ds := decls.lookup(labels[:n]...); len(ds) > 0 {
+			return ds[0].pos()
+		}
+	}
+	return Position{}
 }

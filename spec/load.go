@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -11,6 +12,9 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/load"
+	"cuelang.org/go/mod/modconfig"
+	"cuelang.org/go/mod/modfile"
+	"cuelang.org/go/mod/module"
 )
 
 // RevisionsDir is where a workspace keeps its revisions, one directory each.
@@ -40,7 +44,9 @@ func (w *Workspace) Revisions() ([]string, error) {
 }
 
 // cueFiles returns the names of the CUE files of a directory, sorted, leaving
-// out those that CUE's loader ignores.
+// out those that CUE's loader ignores. Entries that are not regular files
+// (symbolic links, named pipes) are listed too, as CUE's loader would take
+// them: reading one says whether it may be read.
 func cueFiles(fsys fs.FS, dir string) ([]string, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -49,7 +55,7 @@ func cueFiles(fsys fs.FS, dir string) ([]string, error) {
 	var names []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.Type().IsRegular() && strings.HasSuffix(n, ".cue") && !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") {
+		if !e.IsDir() && strings.HasSuffix(n, ".cue") && !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") {
 			names = append(names, n)
 		}
 	}
@@ -106,29 +112,52 @@ func (w *Workspace) Load(id string) (*Revision, error) {
 	return w.loadWithLoader(ctx, id, files)
 }
 
-// readRevisionFiles reads the CUE files of a revision, sorted by name.
+// readRevisionFiles reads the CUE files of a revision, sorted by name. It
+// fails with a [*LoadError] naming each file that cannot be read as CUE
+// source: one that is not a regular file, leads outside the workspace, or
+// is not UTF-8 text.
 func (w *Workspace) readRevisionFiles(id string) ([]*File, error) {
-	ids, err := w.Revisions()
+	files, problems, err := w.readSources(id)
 	if err != nil {
 		return nil, err
 	}
+	if len(problems) > 0 {
+		return nil, &LoadError{Revision: id, Errs: problems}
+	}
+	return files, nil
+}
+
+// readSources reads the CUE files of a revision, sorted by name, and says
+// what is wrong with those that cannot be read as CUE source; those are
+// left out, or, when they are read but are not UTF-8 text, kept.
+func (w *Workspace) readSources(id string) ([]*File, []*Error, error) {
+	ids, err := w.Revisions()
+	if err != nil {
+		return nil, nil, err
+	}
 	if !slices.Contains(ids, id) {
-		return nil, &UnknownRevisionError{ID: id, Available: ids}
+		return nil, nil, &UnknownRevisionError{ID: id, Available: ids}
 	}
 	dir := path.Join(RevisionsDir, id)
 	names, err := cueFiles(w.fsys, dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files := make([]*File, 0, len(names))
+	var problems []*Error
 	for _, n := range names {
+		name := w.DisplayPath(path.Join(dir, n))
 		data, err := fs.ReadFile(w.fsys, path.Join(dir, n))
 		if err != nil {
-			return nil, fmt.Errorf("reading revision %s: %w", id, err)
+			problems = append(problems, &Error{Pos: Position{File: name}, Msg: "cannot read this CUE file: " + reason(err)})
+			continue
 		}
-		files = append(files, &File{Name: w.DisplayPath(path.Join(dir, n)), Data: data})
+		if e := checkText(name, data); e != nil {
+			problems = append(problems, e)
+		}
+		files = append(files, &File{Name: name, Data: data})
 	}
-	return files, nil
+	return files, problems, nil
 }
 
 // loadWithLoader loads a revision with CUE's loader, which finds the files
@@ -139,11 +168,21 @@ func (w *Workspace) loadWithLoader(ctx *cue.Context, id string, files []*File) (
 	if err != nil {
 		return nil, fmt.Errorf("opening the CUE module of the workspace: %w", err)
 	}
+	if e := w.readModule().problem(); e != nil {
+		return nil, &LoadError{Revision: id, Errs: []*Error{e}}
+	}
+	if errs := append(w.checkShared(), w.checkEmbeds(id, files)...); len(errs) > 0 {
+		return nil, &LoadError{Revision: id, Errs: errs}
+	}
 	cfg := &load.Config{
 		FS: module,
 		FromFSPath: func(p string) string {
 			return w.DisplayPath(path.Join("cue", strings.TrimPrefix(p, "/")))
 		},
+		// Ladder never touches the network: no module is fetched, whatever
+		// CUE_REGISTRY says.
+		Registry: noRegistry{},
+		Env:      []string{},
 	}
 	insts := load.Instances([]string{"./" + path.Join("revisions", id)}, cfg)
 	if len(insts) != 1 {
@@ -151,13 +190,38 @@ func (w *Workspace) loadWithLoader(ctx *cue.Context, id string, files []*File) (
 	}
 	inst := insts[0]
 	if inst.Err != nil {
-		return nil, &LoadError{Revision: id, Errs: convertErrors(inst.Err, w.DisplayPath(dir))}
+		return nil, &LoadError{Revision: id, Errs: convertErrors(inst.Err, w.DisplayPath(dir), nil)}
 	}
 	v := ctx.BuildInstance(inst)
+	decls := indexDecls(inst.Files)
 	if err := validate(v); err != nil {
-		return nil, &LoadError{Revision: id, Errs: convertErrors(err, w.DisplayPath(dir))}
+		return nil, &LoadError{Revision: id, Errs: convertErrors(err, w.DisplayPath(dir), decls)}
 	}
-	return read(ctx, id, w.DisplayPath(dir), v, indexDecls(inst.Files), files, nil), nil
+	return read(ctx, id, w.DisplayPath(dir), v, decls, files, nil), nil
+}
+
+// checkShared returns an error for each CUE file in cue/ or cue/revisions/,
+// which CUE's loader adds to every revision, that cannot be read: one that
+// is not a regular file, or leads outside the workspace.
+func (w *Workspace) checkShared() []*Error {
+	var errs []*Error
+	for _, dir := range []string{"cue", RevisionsDir} {
+		names, err := cueFiles(w.fsys, dir)
+		if err != nil {
+			continue
+		}
+		for _, n := range names {
+			name := path.Join(dir, n)
+			info, err := fs.Stat(w.fsys, name)
+			if err == nil {
+				err = openable(name, info.Mode())
+			}
+			if err != nil {
+				errs = append(errs, &Error{Pos: Position{File: w.DisplayPath(name)}, Msg: "cannot read this CUE file, which CUE adds to every revision below it: " + reason(err)})
+			}
+		}
+	}
+	return errs
 }
 
 // validate checks a compiled revision as `cue vet -c=false` does: every
@@ -169,4 +233,25 @@ func validate(v cue.Value) error {
 		err = v.Err()
 	}
 	return err
+}
+
+// noRegistry is the CUE module registry of every load: it has no modules,
+// and fetches none.
+type noRegistry struct{}
+
+var _ modconfig.Registry = noRegistry{}
+
+// errNoFetch is the error of every request to noRegistry.
+var errNoFetch = errors.New("Ladder does not fetch CUE modules")
+
+func (noRegistry) ModFile(context.Context, module.Version) (*modfile.File, error) {
+	return nil, errNoFetch
+}
+
+func (noRegistry) Fetch(context.Context, module.Version) (module.SourceLoc, error) {
+	return module.SourceLoc{}, errNoFetch
+}
+
+func (noRegistry) ModuleVersions(context.Context, string) ([]string, error) {
+	return nil, errNoFetch
 }

@@ -12,6 +12,8 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/scanner"
+	"cuelang.org/go/cue/token"
 )
 
 // Standard is every revision of a workspace, loaded.
@@ -40,10 +42,14 @@ type Declared struct {
 
 // LoadAll loads every revision of the workspace, each within timeout. A
 // revision that does not load is recorded in Broken; the error is for a
-// workspace whose revisions cannot be listed, or that has none.
+// workspace whose revisions cannot be listed, or that has none, and a
+// [*ModuleError] for one whose module keeps every revision from loading.
 func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 	ids, err := w.Revisions()
 	if err != nil {
+		return nil, err
+	}
+	if err := w.CheckModule(); err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {
@@ -168,11 +174,19 @@ func (s *Standard) Choose(id string, statuses ...string) (*Revision, error) {
 // alone: for a revision that does not compile, as far as its files parse.
 func (w *Workspace) declared(id string) *Declared {
 	d := &Declared{}
-	files, err := w.readRevisionFiles(id)
+	files, _, err := w.readSources(id)
 	if err != nil {
 		return d
 	}
+	var scannedStatus, scannedBase string
 	for _, f := range files {
+		// The measurements are read token by token too: a syntax error
+		// before #Measurements, such as a brace left open, puts it out of
+		// the parser's reach.
+		scanned, fields := scanDeclared(f.Name, f.Data)
+		d.Measurements = append(d.Measurements, scanned...)
+		scannedStatus = cmp.Or(scannedStatus, fields["status"])
+		scannedBase = cmp.Or(scannedBase, fields["base"])
 		// A file with a syntax error still gives what parsed before it.
 		af, _ := parser.ParseFile(f.Name, f.Data)
 		if af == nil {
@@ -222,6 +236,10 @@ func (w *Workspace) declared(id string) *Declared {
 				}
 			}
 		}
+	}
+	// What the parser could not reach, the scanner may have.
+	if d.Status == "" && d.Base == "" {
+		d.Status, d.Base = scannedStatus, scannedBase
 	}
 	slices.Sort(d.Measurements)
 	d.Measurements = slices.Compact(d.Measurements)
@@ -296,4 +314,93 @@ func (s *Standard) byAge() []string {
 		return cmp.Or(cmp.Compare(depth(a), depth(b)), strings.Compare(a, b))
 	})
 	return ids
+}
+
+// scanDeclared reads a file's source with CUE's scanner alone, so that a
+// syntax error anywhere else in the file, even a brace left open above,
+// hides nothing: it returns the labels of the fields of every struct that a
+// #Measurements label opens, and the string fields of the first struct
+// that a revision label opens.
+func scanDeclared(name string, data []byte) (measurements []string, revision map[string]string) {
+	type tok struct {
+		tok token.Token
+		lit string
+	}
+	var toks []tok
+	var sc scanner.Scanner
+	sc.Init(token.NewFile(name, -1, len(data)), data, func(token.Pos, string, []any) {}, 0)
+	for {
+		_, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		if t != token.COMMENT {
+			toks = append(toks, tok{t, lit})
+		}
+	}
+	label := func(t tok) (string, bool) {
+		switch t.tok {
+		case token.IDENT:
+			return t.lit, true
+		case token.STRING:
+			n, err := strconv.Unquote(t.lit)
+			return n, err == nil
+		}
+		return "", false
+	}
+	revision = map[string]string{}
+	for i := 0; i+2 < len(toks); i++ {
+		opens := toks[i].tok == token.IDENT && toks[i+1].tok == token.COLON && toks[i+2].tok == token.LBRACE
+		if !opens || (toks[i].lit != "#Measurements" && (toks[i].lit != "revision" || len(revision) > 0)) {
+			continue
+		}
+		depth := 0
+		for j := i + 2; j < len(toks); j++ {
+			switch toks[j].tok {
+			case token.LBRACE, token.LBRACK, token.LPAREN:
+				depth++
+			case token.RBRACE, token.RBRACK, token.RPAREN:
+				depth--
+			}
+			if depth == 0 {
+				break
+			}
+			// A label at the struct's own depth, where a field starts,
+			// followed by a colon (after ? or ! for an optional or
+			// required field).
+			prev := toks[j-1].tok
+			if depth != 1 || (prev != token.LBRACE && prev != token.COMMA) || j+2 >= len(toks) {
+				continue
+			}
+			k := j + 1
+			if toks[k].tok == token.OPTION || toks[k].tok == token.NOT {
+				k++
+			}
+			name, ok := label(toks[j])
+			if !ok || toks[k].tok != token.COLON || strings.HasPrefix(name, "#") || strings.HasPrefix(name, "_") && toks[j].tok == token.IDENT {
+				continue
+			}
+			if toks[i].lit == "#Measurements" {
+				measurements = append(measurements, name)
+			} else if k+1 < len(toks) && toks[k+1].tok == token.STRING {
+				if value, err := strconv.Unquote(toks[k+1].lit); err == nil {
+					revision[name] = value
+				}
+			}
+		}
+	}
+	return measurements, revision
+}
+
+// Meant returns the ID and error of the revision that a command picking
+// one by default means, the newest with the first of the statuses that has
+// one among the revisions that load and those that do not, when it does
+// not load and so rev, chosen among those that load, stands in for it; it
+// returns "" and nil when rev is the one meant.
+func (s *Standard) Meant(rev *Revision, statuses ...string) (string, error) {
+	id, err := s.ChooseID("", statuses...)
+	if err != nil || (rev != nil && id == rev.ID) || s.Broken[id] == nil {
+		return "", nil
+	}
+	return id, s.Broken[id]
 }

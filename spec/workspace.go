@@ -43,8 +43,10 @@ type Workspace struct {
 // that Ladder may write. Root is how the workspace's directory is shown in
 // positions: "" shows paths such as cue/revisions/gbz177-2026/schema.cue,
 // "ws" shows ws/cue/revisions/....
+//
+// The workspace opens only regular files and directories of fsys.
 func NewWorkspace(fsys fs.FS, root string) *Workspace {
-	return &Workspace{fsys: fsys, root: root}
+	return &Workspace{fsys: guard(fsys), root: root}
 }
 
 // Open returns the workspace that a command works on: the directory dir when
@@ -56,7 +58,7 @@ func Open(dir string, builtin fs.FS) (*Workspace, error) {
 		if err := checkWorkspace(dir); err != nil {
 			return nil, err
 		}
-		return onDisk(filepath.Clean(dir), filepath.Clean(dir)), nil
+		return onDisk(filepath.Clean(dir), filepath.Clean(dir))
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -71,18 +73,24 @@ func Open(dir string, builtin fs.FS) (*Workspace, error) {
 		rel = found
 	}
 	if rel == "." {
-		return onDisk("", "."), nil
+		return onDisk("", ".")
 	}
-	return onDisk(rel, rel), nil
+	return onDisk(rel, rel)
 }
 
-// onDisk is the workspace in the directory dir, shown as root.
-func onDisk(root, dir string) *Workspace {
+// onDisk is the workspace in the directory dir, shown as root. Everything
+// is read through an [os.Root] of dir: no path, no symbolic link leads
+// out of it, and only regular files and directories are opened.
+func onDisk(root, dir string) (*Workspace, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		abs = dir
 	}
-	return &Workspace{fsys: os.DirFS(dir), root: root, dir: dir, abs: abs}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening workspace %s: %w", dir, err)
+	}
+	return &Workspace{fsys: guardRoot(r), root: root, dir: dir, abs: abs}, nil
 }
 
 // Find returns the nearest directory at or above start that is a workspace:
@@ -155,7 +163,9 @@ func prepareEmptyDir(dir string) (bool, error) {
 	return false, nil
 }
 
-// FS returns the file system that holds the workspace's files.
+// FS returns the file system that holds the workspace's files. It opens
+// only regular files and directories, and on disk nothing outside the
+// workspace's directory.
 func (w *Workspace) FS() fs.FS { return w.fsys }
 
 // Dir returns the workspace's directory on disk, where edits may be saved,
@@ -197,9 +207,10 @@ func (w *Workspace) Name() string {
 }
 
 // Over returns the same workspace read through another file system, such
-// as one that holds edits not yet saved; it shares none of w's caches.
+// as one that holds edits not yet saved; it shares none of w's caches. It
+// opens only regular files and directories of fsys.
 func (w *Workspace) Over(fsys fs.FS) *Workspace {
-	return &Workspace{fsys: fsys, root: w.root, dir: w.dir, abs: w.abs}
+	return &Workspace{fsys: guard(fsys), root: w.root, dir: w.dir, abs: w.abs}
 }
 
 // DisplayPath returns how a slash-separated path inside the workspace is

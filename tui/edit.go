@@ -150,6 +150,15 @@ func (m *App) readFile(key string, line int) tea.Cmd {
 			msg.stamp = safefile.StampOf(msg.data)
 			return msg
 		}
+		// The workspace's file system opens only regular files inside the
+		// workspace, without blocking: a named pipe is refused by it, not
+		// read from disk.
+		f, err := ws.FS().Open(key)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		f.Close()
 		msg.data, msg.stamp, msg.err = safefile.Read(path)
 		return msg
 	}
@@ -685,6 +694,7 @@ const corpusKey = "corpus:"
 // looks, every pollEvery, and not for one after $EDITOR.
 func (m *App) scan(tick bool) tea.Cmd {
 	dir, last, corpus := m.cfg.Workspace.Dir(), m.snap, m.cfg.Corpus
+	fsys := m.cfg.Workspace.FS()
 	return func() tea.Msg {
 		snap := map[string]fileSig{}
 		changed := map[string][]byte{}
@@ -705,9 +715,11 @@ func (m *App) scan(tick bool) tea.Cmd {
 				sig := fileSig{info.Size(), info.ModTime()}
 				snap[key] = sig
 				if old, ok := last[key]; last != nil && (!ok || old != sig) {
+					// A CUE file is read through the workspace, which
+					// refuses a named pipe or a link out of it.
 					if !cue {
 						changed[key] = []byte{}
-					} else if data, err := os.ReadFile(p); err == nil {
+					} else if data, err := fs.ReadFile(fsys, key); err == nil {
 						changed[key] = data
 					}
 				}
