@@ -27,9 +27,11 @@ level per category; json prints every verdict with its reason; csv a row a
 device, for spreadsheets.
 
 Records that do not decode or break the revision's #Device schema are not
-graded: each is reported on stderr as file:line:col: field: message, and
-listed under "invalid" in JSON. Exit code 0: all graded; 2: some records
-are invalid, or bad usage.`,
+graded: each is reported on stderr as file:line:col: field: message (the
+first 100; the others are counted by file), and listed under "invalid" in
+JSON (1,000 a file; the others are counted). Only regular files are read,
+and a symbolic link in a corpus folder must lead inside it. Exit code 0:
+all graded; 2: some records are invalid, or bad usage.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		rev := fs.String("rev", "", "grade under the revision `ID` (default: the newest published)")
 		var corpus stringList

@@ -372,12 +372,12 @@ func (e *env) noteBroken(std *spec.Standard, rev *spec.Revision, verb, skip stri
 	}
 }
 
-// invalidRecords prints each problem of a corpus on stderr, as
-// file:line:col: message, then a line that counts them and ends with
+// invalidRecords prints the problems of a corpus on stderr, as
+// file:line:col: message (the first report.ShownProblems; then how many
+// more each file holds), then a line that counts them all and ends with
 // tail, and returns exitUsage.
 func (e *env) invalidRecords(problems []*fixtures.Problem, tail string) int {
-	for _, p := range problems {
-		fmt.Fprintln(e.stderr, p.Error())
-	}
-	return e.errorf("%d %s %s", len(problems), report.Plural(len(problems), "problem", "problems"), tail)
+	report.WriteProblems(e.stderr, problems)
+	n := fixtures.CountProblems(problems)
+	return e.errorf("%d %s %s", n, report.Plural(n, "problem", "problems"), tail)
 }

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/termtext"
 )
@@ -776,7 +777,7 @@ func (m *App) renderStatus(r rect) string {
 		s := m.s
 		status = m.st.status.Render(termtext.Line(fmt.Sprintf(" %s → %s · %s · %s checks in %s",
 			s.base.Revision.ID, s.work.Revision.ID, countDevices(s), thousands(s.checks), formatDuration(s.took))))
-		if n := len(s.invalid); n > 0 {
+		if n := fixtures.CountProblems(s.invalid); n > 0 {
 			status += m.st.statusErr.Render(fmt.Sprintf(" · %d invalid (7 lists them)", n))
 		}
 		if m.busy {

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ladderworks/ladder/evaluator"
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 	"github.com/ladderworks/ladder/spec/termtext"
 )
@@ -57,7 +58,7 @@ func WriteEvalJSON(w io.Writer, g *Graded) error {
 		return err
 	}
 	j.key(false, 1, "summary")
-	if err := j.raw(evalSummary{Devices: g.Count(), Invalid: len(g.Invalid), ByCategory: g.Summary()}, 1); err != nil {
+	if err := j.raw(evalSummary{Devices: g.Count(), Invalid: fixtures.CountProblems(g.Invalid), ByCategory: g.Summary()}, 1); err != nil {
 		return err
 	}
 	j.indent(0)
@@ -103,8 +104,8 @@ func WriteEvalTable(w io.Writer, g *Graded) error {
 		return err
 	}
 	fmt.Fprintf(w, "\n%s: %d %s graded", termtext.Line(g.Revision.ID), g.Count(), Plural(g.Count(), "device", "devices"))
-	if len(g.Invalid) > 0 {
-		fmt.Fprintf(w, ", %d %s (see stderr)", len(g.Invalid), Plural(len(g.Invalid), "problem", "problems"))
+	if n := fixtures.CountProblems(g.Invalid); n > 0 {
+		fmt.Fprintf(w, ", %d %s (see stderr)", n, Plural(n, "problem", "problems"))
 	}
 	fmt.Fprintln(w)
 	levels := spec.Ladder(g.Revision.Top())
