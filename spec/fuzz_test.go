@@ -22,11 +22,11 @@ const secret = "OUTSIDE-THE-WORKSPACE-5c1e"
 // Bits of FuzzRevisionFiles's tree argument: what else the revision's
 // folder holds beside the fuzzed file.
 const (
-	treeLinkOut  = 1 << iota // data.txt, a symlink to a file outside the workspace
-	treeFIFO                 // pipe.txt, a named pipe
-	treeFIFOCue              // pipe.cue, a named pipe with a CUE file's name
-	treeLinkCue              // outside.cue, a symlink to a CUE file outside
-	treeLinkIn               // inside.txt, a symlink to a file of the workspace
+	treeLinkOut = 1 << iota // data.txt, a symlink to a file outside the workspace
+	treeFIFO                // pipe.txt, a named pipe
+	treeFIFOCue             // pipe.cue, a named pipe with a CUE file's name
+	treeLinkCue             // outside.cue, a symlink to a CUE file outside
+	treeLinkIn              // inside.txt, a symlink to a file of the workspace
 )
 
 // FuzzRevisionFiles adds a fuzzed CUE file to the built-in draft, beside
