@@ -80,7 +80,9 @@ func (w *Workspace) AtCommit(rev string) (*Workspace, error) {
 		}
 		fsys[path.Join("cue", h.Name)] = &fstest.MapFile{Data: b}
 	}
-	return NewWorkspace(fsys, rev+":"), nil
+	at := NewWorkspace(fsys, rev+":")
+	at.limits = w.limits
+	return at, nil
 }
 
 // git runs git in dir and returns its output, or an error that holds what
@@ -131,8 +133,9 @@ func (s *Standard) Resolve(w *Workspace, ref RevisionRef, timeout time.Duration)
 		}
 		return nil, &UnknownRevisionError{ID: ref.String(), Available: available}
 	}
-	ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
-		fmt.Errorf("it did not compile within %v", timeout))
-	defer cancel()
-	return at.LoadContext(ctx, ref.ID)
+	lim := at.Limits()
+	if timeout > 0 {
+		lim.Time = timeout
+	}
+	return at.load(context.Background(), ref.ID, lim)
 }

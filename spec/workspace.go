@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Workspace is a set of revisions of a standard, read from a file system
@@ -37,6 +38,14 @@ type Workspace struct {
 	// spares are syntax trees of the files of each revision, parsed for
 	// the next load, by revision ID.
 	spares map[string]*spareTrees
+
+	// limits bound the compilation of a revision (limits.go); gid is the
+	// number by which the compile guard knows the workspace (guard.go).
+	limits Limits
+	gid    atomic.Uint64
+	// stuck names the revision whose compilation, given up on without a
+	// compile guard, still holds mu.
+	stuck atomic.Pointer[string]
 }
 
 // NewWorkspace returns the workspace held by fsys, which is not a directory
@@ -197,9 +206,10 @@ func (w *Workspace) Name() string {
 }
 
 // Over returns the same workspace read through another file system, such
-// as one that holds edits not yet saved; it shares none of w's caches.
+// as one that holds edits not yet saved; it shares none of w's caches, and
+// has w's limits.
 func (w *Workspace) Over(fsys fs.FS) *Workspace {
-	return &Workspace{fsys: fsys, root: w.root, dir: w.dir, abs: w.abs}
+	return &Workspace{fsys: fsys, root: w.root, dir: w.dir, abs: w.abs, limits: w.limits}
 }
 
 // DisplayPath returns how a slash-separated path inside the workspace is

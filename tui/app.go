@@ -163,6 +163,11 @@ func (m *App) setWorkspace(ws *spec.Workspace) {
 	m.sh.builtin = ws.Dir() == "" && ws.Root() == ""
 	m.ov = newOverlay(ws.FS())
 	m.ws = ws.Over(m.ov)
+	// An edit's compilation is bounded by the workspace's limits, with
+	// the configured timeout.
+	lim := ws.Limits()
+	lim.Time = m.cfg.Timeout
+	m.ws.SetLimits(lim)
 }
 
 // Init loads the workspace and asks the terminal for its background.
@@ -780,10 +785,10 @@ func (m *App) renderStatus(r rect) string {
 	case m.err != nil && m.s != nil:
 		status = m.st.statusErr.Render(" " + firstLine(m.err.Error()))
 	case m.compileErr != nil && m.s != nil && m.s.work.Revision.ID != m.sh.workID:
-		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) +
+		status = m.st.statusErr.Render(" "+errorSummary(m.compileErr)) +
 			m.st.stale.Render(" · showing "+m.s.work.Revision.ID+" meanwhile")
 	case m.compileErr != nil:
-		status = m.st.statusErr.Render(" "+firstLine(m.compileErr.Error())) + m.st.stale.Render(" · results are stale")
+		status = m.st.statusErr.Render(" "+errorSummary(m.compileErr)) + m.st.stale.Render(" · results are stale")
 	case m.editCost > 0 && m.s != nil:
 		status += m.st.status.Render(" · keystroke → results " + formatDuration(m.editCost))
 	}
