@@ -229,6 +229,23 @@ func (g *compileGuard) start() error {
 	return nil
 }
 
+// prefetch has the guard check the revisions ids of w in the background,
+// in order, so that it compiles the next while the caller compiles, in its
+// own process, one that the guard checked: a load of one of them waits for
+// its check rather than start another.
+func (w *Workspace) prefetch(ids []string, lim Limits) {
+	if !guardAvailable.Load() || len(ids) < 2 {
+		return
+	}
+	go func() {
+		for _, id := range ids {
+			if snap, err := w.snapshot(id); err == nil {
+				guard.check(context.Background(), w, snap, lim)
+			}
+		}
+	}()
+}
+
 // warm starts a child in the background, after one was stopped.
 func (g *compileGuard) warm() {
 	g.sem <- struct{}{}

@@ -26,6 +26,10 @@ var inGuard bool
 // until its input ends, and returns the exit code.
 func serveGuard() int {
 	inGuard = true
+	// A guard only compiles, and its memory is watched: it collects its
+	// garbage less often than the default, which makes a compilation a
+	// third faster; the memory limit that watch sets still holds.
+	debug.SetGCPercent(400)
 	// Nothing but the replies may reach the parent's pipe.
 	protocol := os.Stdout
 	os.Stdout = os.Stderr

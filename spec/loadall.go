@@ -55,6 +55,7 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 	if timeout > 0 {
 		lim.Time = timeout
 	}
+	w.prefetch(ids, lim)
 	for _, id := range ids {
 		rev, err := w.load(context.Background(), id, lim)
 		if err != nil {
