@@ -246,6 +246,46 @@ func (w *Workspace) prefetch(ids []string, lim Limits) {
 	}()
 }
 
+// trusts reports whether a snapshot is exactly the built-in standard's
+// source of its revision, which needs no guard.
+func (w *Workspace) trusts(snap *snapshot) bool {
+	if w.trusted == nil {
+		return false
+	}
+	w.sumsMu.Lock()
+	defer w.sumsMu.Unlock()
+	sum, ok := w.trustedSums[snap.id]
+	if !ok {
+		own, err := NewWorkspace(w.trusted, w.root).snapshot(snap.id)
+		if err != nil {
+			return false
+		}
+		sum = own.sum
+		if w.trustedSums == nil {
+			w.trustedSums = map[string][sha256.Size]byte{}
+		}
+		w.trustedSums[snap.id] = sum
+	}
+	return sum == snap.sum
+}
+
+// guardWarmDelay is how long after a workspace that edits will change
+// loaded a source that needed no guard the guard compiles it all the same:
+// once the workbench shows its first results, so that the first edit finds
+// the guard started, with what it remembers of the revision.
+const guardWarmDelay = 500 * time.Millisecond
+
+// warm has the guard compile a snapshot that needs none, later, in the
+// background, for a workspace made by Over.
+func (w *Workspace) warm(snap *snapshot, lim Limits) {
+	if !w.overlay || !guardAvailable.Load() {
+		return
+	}
+	time.AfterFunc(guardWarmDelay, func() {
+		guard.check(context.Background(), w, snap, lim)
+	})
+}
+
 // warm starts a child in the background, after one was stopped.
 func (g *compileGuard) warm() {
 	g.sem <- struct{}{}

@@ -235,3 +235,43 @@ func TestSuspect(t *testing.T) {
 		})
 	}
 }
+
+// TestGuardTrustsTheBuiltinStandard: the built-in standard's own texts,
+// which the binary carries, are compiled without the guard, through an
+// overlay too; an overlay's edited text is not; and the guard is warmed
+// for the overlay, so that the first edit finds it started.
+func TestGuardTrustsTheBuiltinStandard(t *testing.T) {
+	builtin := builtinWith(t, edit{mtFile, "package standard\n", "package standard\n\n// " + t.Name() + "\n"})
+	runs := guardRuns()
+	if _, err := NewBuiltinWorkspace(builtin).Load(edition); err != nil {
+		t.Fatal(err)
+	}
+	if guardRuns() != runs {
+		t.Error("the built-in standard went through the guard")
+	}
+	edited := fstest.MapFS{}
+	for name, f := range builtin {
+		edited[name] = &fstest.MapFile{Data: f.Data}
+	}
+	ov := NewBuiltinWorkspace(builtin).Over(edited)
+	if _, err := ov.Load(edition); err != nil {
+		t.Fatal(err)
+	}
+	if guardRuns() != runs {
+		t.Error("the built-in text through an overlay went through the guard")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for guardRuns() == runs {
+		if time.Now().After(deadline) {
+			t.Fatal("the guard was not warmed for the overlay")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	runs = guardRuns()
+	edited[mtFile] = &fstest.MapFile{Data: []byte(strings.Replace(string(builtin[mtFile].Data), huge.Old, huge.New, 1))}
+	ov.SetLimits(Limits{Memory: 128 << 20})
+	var stopped *StoppedError
+	if _, err := ov.Load(edition); !errors.As(err, &stopped) || guardRuns() != runs+1 {
+		t.Errorf("an edit through the overlay: %v, after %d runs of the guard; want it stopped, after one", err, guardRuns()-runs)
+	}
+}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,6 +44,15 @@ type Workspace struct {
 	// number by which the compile guard knows the workspace (guard.go).
 	limits Limits
 	gid    atomic.Uint64
+	// trusted holds texts that are Ladder's own, the built-in standard's:
+	// a source equal to its own is compiled without the guard; trustedSums
+	// are the hashes of its snapshots, by revision ID, under sumsMu.
+	trusted     fs.FS
+	sumsMu      sync.Mutex
+	trustedSums map[string][sha256.Size]byte
+	// overlay reports a workspace made by Over, which edits will change:
+	// the guard is warmed for it when its sources need none (guard.go).
+	overlay bool
 	// stuck names the revision whose compilation, given up on without a
 	// compile guard, still holds mu.
 	stuck atomic.Pointer[string]
@@ -54,6 +64,14 @@ type Workspace struct {
 // "ws" shows ws/cue/revisions/....
 func NewWorkspace(fsys fs.FS, root string) *Workspace {
 	return &Workspace{fsys: fsys, root: root}
+}
+
+// NewBuiltinWorkspace returns the built-in standard, which the binary
+// carries in fsys. Its texts are Ladder's own: a revision whose source is
+// exactly the built-in one is compiled without the compile guard (see
+// [RunGuardIfChild]), in this workspace and in those made from it.
+func NewBuiltinWorkspace(fsys fs.FS) *Workspace {
+	return &Workspace{fsys: fsys, trusted: fsys}
 }
 
 // Open returns the workspace that a command works on: the directory dir when
@@ -73,7 +91,7 @@ func Open(dir string, builtin fs.FS) (*Workspace, error) {
 	}
 	found, ok := Find(cwd)
 	if !ok {
-		return NewWorkspace(builtin, ""), nil
+		return NewBuiltinWorkspace(builtin), nil
 	}
 	rel, err := filepath.Rel(cwd, found)
 	if err != nil {
@@ -209,7 +227,7 @@ func (w *Workspace) Name() string {
 // as one that holds edits not yet saved; it shares none of w's caches, and
 // has w's limits.
 func (w *Workspace) Over(fsys fs.FS) *Workspace {
-	return &Workspace{fsys: fsys, root: w.root, dir: w.dir, abs: w.abs, limits: w.limits}
+	return &Workspace{fsys: fsys, root: w.root, dir: w.dir, abs: w.abs, limits: w.limits, trusted: w.trusted, overlay: true}
 }
 
 // DisplayPath returns how a slash-separated path inside the workspace is

@@ -134,7 +134,7 @@ func New(cfg Config) *App {
 		cfg.Timeout = 30 * time.Second
 	}
 	if cfg.Workspace == nil {
-		cfg.Workspace = spec.NewWorkspace(cfg.Builtin, "")
+		cfg.Workspace = spec.NewBuiltinWorkspace(cfg.Builtin)
 	}
 	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true, tick: tea.Tick}
 	m.setWorkspace(cfg.Workspace)
