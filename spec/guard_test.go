@@ -246,6 +246,9 @@ func TestGuardTrustsTheBuiltinStandard(t *testing.T) {
 	if _, err := NewBuiltinWorkspace(builtin).Load(edition); err != nil {
 		t.Fatal(err)
 	}
+	if std, err := NewBuiltinWorkspace(builtin).LoadAll(0); err != nil || len(std.Broken) > 0 {
+		t.Fatalf("LoadAll: %v %v", err, std.Broken)
+	}
 	if guardRuns() != runs {
 		t.Error("the built-in standard went through the guard")
 	}
