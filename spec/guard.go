@@ -89,6 +89,8 @@ type compileGuard struct {
 	// broken reports that a child could not be started: sources are then
 	// compiled without a guard.
 	broken bool
+	// lastOK is the last request that the child ended within limits.
+	lastOK *guardRequest
 
 	mu       sync.Mutex
 	verdicts map[guardKey]*StoppedError
@@ -186,6 +188,7 @@ func (g *compileGuard) run(ctx context.Context, w *Workspace, snap *snapshot, li
 		g.runs.Add(1)
 		res := g.child.compile(ctx, req)
 		if res.stopped == nil && res.err == nil {
+			g.lastOK = req
 			return nil, nil
 		}
 		// The child is gone, or must go: a new one is started at once,
@@ -286,12 +289,19 @@ func (w *Workspace) warm(snap *snapshot, lim Limits) {
 	})
 }
 
-// warm starts a child in the background, after one was stopped.
+// warm starts a child in the background, after one was stopped, and has
+// it compile again the last source that ended within limits, so that it
+// remembers that revision as the one it replaces did: the next edit of it
+// costs what an edit costs.
 func (g *compileGuard) warm() {
 	g.sem <- struct{}{}
 	defer func() { <-g.sem }()
-	if g.child == nil {
-		g.start()
+	if g.child != nil || g.start() != nil || g.lastOK == nil {
+		return
+	}
+	if res := g.child.compile(context.Background(), g.lastOK); res.stopped != nil || res.err != nil {
+		g.child.kill()
+		g.child = nil
 	}
 }
 
