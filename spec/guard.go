@@ -536,8 +536,8 @@ func (t *tail) String() string {
 	return string(t.head) + string(t.end)
 }
 
-// firstLine returns the first line that the guard wrote, without a panic's
-// "panic: " or a runtime's "fatal error: " head.
+// firstLine returns the first line that the guard wrote: a panic's, or
+// what the Go runtime said first when it failed.
 func (t *tail) firstLine() string {
 	return firstLine(t.String())
 }
