@@ -542,6 +542,7 @@ func (t *tail) firstLine() string {
 	return firstLine(t.String())
 }
 
+// firstLine returns the first line of s that is not blank, trimmed.
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
