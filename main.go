@@ -206,6 +206,9 @@ func (e *env) prog() string {
 }
 
 func main() {
+	// Revisions are compiled by a child process first, this binary started
+	// again, which is stopped when it takes too long or too much memory.
+	spec.RunGuardIfChild()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

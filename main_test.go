@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -13,14 +14,51 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/ladderworks/ladder/spec"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
+	spec.RunGuardIfChild()
 	testscript.Main(m, map[string]func(){
-		"ladder": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"ladder": func() {
+			if err := setTestLimits(os.Getenv("LADDER_TEST_COMPILE_LIMITS")); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(2)
+			}
+			os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		},
 	})
+}
+
+// setTestLimits sets the limits of compilations as a script asks, in its
+// variable LADDER_TEST_COMPILE_LIMITS, which only the tests read: such as
+// "memory=128MiB time=2s", either may be left out.
+func setTestLimits(limits string) error {
+	var lim spec.Limits
+	for _, f := range strings.Fields(limits) {
+		name, value, _ := strings.Cut(f, "=")
+		switch name {
+		case "time":
+			d, err := time.ParseDuration(value)
+			if err != nil {
+				return fmt.Errorf("LADDER_TEST_COMPILE_LIMITS: %w", err)
+			}
+			lim.Time = d
+		case "memory":
+			n, err := strconv.ParseInt(strings.TrimSuffix(value, "MiB"), 10, 64)
+			if err != nil || !strings.HasSuffix(value, "MiB") {
+				return fmt.Errorf("LADDER_TEST_COMPILE_LIMITS: memory %q is not a number of MiB", value)
+			}
+			lim.Memory = n << 20
+		default:
+			return fmt.Errorf("LADDER_TEST_COMPILE_LIMITS: unknown limit %q", name)
+		}
+	}
+	spec.SetDefaultLimits(lim)
+	return nil
 }
 
 // runScripts runs the command-line scripts of a command: the files

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -70,6 +71,33 @@ func benchmarkReload(b *testing.B, pause time.Duration) {
 	}
 	if pause > 0 {
 		b.ReportMetric(float64(loading.Nanoseconds())/float64(i), "ns/load")
+	}
+}
+
+// BenchmarkReloadNewText is BenchmarkReload with a threshold that counts
+// up, so that every load is of a text never compiled before: the compile
+// guard compiles each before the workspace does, where BenchmarkReload's
+// two texts are known to it after the first two. LADDER_TEST_NO_GUARD=1
+// measures the same without a guard.
+func BenchmarkReloadNewText(b *testing.B) {
+	name := spectest.RevFile(draft, "mobile_terminal.cue")
+	fsys := builtinWith(b)
+	orig := string(fsys[name].Data)
+	const before = "on_device_llm_params_b: >=7"
+	if !strings.Contains(orig, before) {
+		b.Fatalf("%s does not contain %q", name, before)
+	}
+	ws := NewWorkspace(fsys, "")
+	if _, err := ws.Load(draft); err != nil {
+		b.Fatal(err)
+	}
+	n := 7
+	for b.Loop() {
+		n++
+		fsys[name] = &fstest.MapFile{Data: []byte(strings.Replace(orig, before, fmt.Sprintf("on_device_llm_params_b: >=%d", n), 1))}
+		if _, err := ws.Load(draft); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

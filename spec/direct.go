@@ -46,8 +46,8 @@ const (
 
 // readModule reads the module file, parsing it only when it has changed
 // since the last load. It returns nil if there is no module file.
-func (w *Workspace) readModule() *moduleFile {
-	data, err := fs.ReadFile(w.fsys, moduleFilePath)
+func (w *Workspace) readModule(fsys fs.FS) *moduleFile {
+	data, err := fs.ReadFile(fsys, moduleFilePath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -104,7 +104,7 @@ func (m *moduleFile) problem() *Error {
 func (w *Workspace) CheckModule() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if e := w.readModule().problem(); e != nil {
+	if e := w.readModule(w.fsys).problem(); e != nil {
 		return &ModuleError{Err: e}
 	}
 	return nil
@@ -123,12 +123,12 @@ func (e *ModuleError) Error() string { return e.Err.Error() }
 // directory: the module has no local module file, and neither cue/ nor
 // cue/revisions/ holds CUE files, which the loader adds to every package
 // below them of the same name.
-func (w *Workspace) loaderTakesOnly(id string) bool {
-	if _, err := fs.Stat(w.fsys, localModuleFilePath); !errors.Is(err, fs.ErrNotExist) {
+func (w *Workspace) loaderTakesOnly(fsys fs.FS, id string) bool {
+	if _, err := fs.Stat(fsys, localModuleFilePath); !errors.Is(err, fs.ErrNotExist) {
 		return false
 	}
 	for _, dir := range []string{"cue", RevisionsDir} {
-		entries, err := fs.ReadDir(w.fsys, dir)
+		entries, err := fs.ReadDir(fsys, dir)
 		if err != nil {
 			return false
 		}
@@ -138,7 +138,7 @@ func (w *Workspace) loaderTakesOnly(id string) bool {
 			}
 		}
 	}
-	entries, err := fs.ReadDir(w.fsys, path.Join(RevisionsDir, id))
+	entries, err := fs.ReadDir(fsys, path.Join(RevisionsDir, id))
 	if err != nil {
 		return false
 	}
@@ -162,9 +162,9 @@ var errUseLoader = errors.New("the revision must be loaded with CUE's loader")
 // loader might take other files or read them otherwise (see
 // loaderTakesOnly and sourceFile.plain), and when a file does not parse, as
 // the loader has errors of its own about such files.
-func (w *Workspace) loadDirect(ctx *cue.Context, id string, files []*File) (*Revision, error) {
-	mod := w.readModule()
-	if mod == nil || mod.file == nil || len(files) == 0 || !w.loaderTakesOnly(id) {
+func (w *Workspace) loadDirect(ctx *cue.Context, fsys fs.FS, id string, files []*File) (*Revision, error) {
+	mod := w.readModule(fsys)
+	if mod == nil || mod.file == nil || len(files) == 0 || !w.loaderTakesOnly(fsys, id) {
 		return nil, errUseLoader
 	}
 	version := mod.file.Language.Version

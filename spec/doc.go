@@ -11,7 +11,11 @@
 // that changes exactly when the criterion or a definition it uses changes.
 //
 // A revision that does not compile is reported as a [*LoadError] listing
-// every error with its file, line and column. A revision that compiles may
+// every error with its file, line and column. Compiling is bounded in time
+// and memory ([Limits]): a program that calls [RunGuardIfChild] compiles
+// each new source in a child process first, and a revision whose
+// compilation goes beyond the limits is a [*StoppedError], never compiled
+// in the program itself. A revision that compiles may
 // still be wrong in ways CUE cannot see (a misspelt measurement, a criterion
 // under a reserved level, a higher level that asks less than a lower one):
 // [Lint] reports those as findings.

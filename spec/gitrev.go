@@ -70,7 +70,9 @@ func (w *Workspace) AtCommit(rev string) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s from git: %w", tree, err)
 	}
-	return NewWorkspace(fsys, rev+":"), nil
+	at := NewWorkspace(fsys, rev+":")
+	at.limits = w.limits
+	return at, nil
 }
 
 // gitEntry is a file of a tree read from git.
@@ -338,8 +340,9 @@ func (s *Standard) Resolve(w *Workspace, ref RevisionRef, timeout time.Duration)
 		}
 		return nil, &UnknownRevisionError{ID: ref.String(), Available: available}
 	}
-	ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
-		fmt.Errorf("it did not compile within %v", timeout))
-	defer cancel()
-	return at.LoadContext(ctx, ref.ID)
+	lim := at.Limits()
+	if timeout > 0 {
+		lim.Time = timeout
+	}
+	return at.load(context.Background(), ref.ID, lim)
 }

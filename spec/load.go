@@ -8,6 +8,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
@@ -62,27 +64,10 @@ func cueFiles(fsys fs.FS, dir string) ([]string, error) {
 	return names, nil
 }
 
-// LoadContext is Load that gives up when ctx is done. CUE cannot stop an
-// evaluation half-way, so a revision with a pathological constraint (a
-// comprehension over millions of values, say) goes on compiling in the
-// background, and the workspace loads nothing else until it ends; the
-// caller gets the context's error at once.
+// LoadContext is Load that gives up when ctx is done, with the context's
+// error, wrapped.
 func (w *Workspace) LoadContext(ctx context.Context, id string) (*Revision, error) {
-	type result struct {
-		rev *Revision
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		rev, err := w.Load(id)
-		done <- result{rev, err}
-	}()
-	select {
-	case r := <-done:
-		return r.rev, r.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("loading revision %s: %w", id, context.Cause(ctx))
-	}
+	return w.load(ctx, id, w.Limits())
 }
 
 // Load compiles the revision with the given ID and reads it into the model.
@@ -92,24 +77,96 @@ func (w *Workspace) LoadContext(ctx context.Context, id string) (*Revision, erro
 // not compile or does not validate (as `cue vet -c=false` would report).
 // Problems of structure that CUE cannot see are left for [Lint].
 //
+// The compilation is bounded by the workspace's [Limits]: a revision whose
+// compilation takes longer or needs more memory is a [*StoppedError], and
+// Ladder's process never compiles it (see [RunGuardIfChild]).
+//
 // Each revision is compiled in a CUE context of its own. A workspace
 // remembers what it learnt of the files and criteria of the revisions it
 // loaded, so that loading a revision again after an edit costs little more
 // than compiling it.
 func (w *Workspace) Load(id string) (*Revision, error) {
-	files, err := w.readRevisionFiles(id)
+	return w.load(context.Background(), id, w.Limits())
+}
+
+// load loads a revision within the limits given. Its source is compiled by
+// the compile guard first, unless the guard compiled the same text before,
+// and then, if the guard finished within the limits, in this process, where
+// it ends as it ended there. Without a guard, it is compiled here, and
+// given up on when its time is up or ctx is done: it then goes on in the
+// background, and the workspace refuses to load until it ends.
+func (w *Workspace) load(ctx context.Context, id string, lim Limits) (*Revision, error) {
+	if stuck := w.stuck.Load(); stuck != nil {
+		return nil, fmt.Errorf("revision %s was not loaded: the compilation of %s did not end", id, *stuck)
+	}
+	snap, err := w.snapshot(id)
 	if err != nil {
 		return nil, err
 	}
+	if w.trusts(snap) {
+		w.warm(snap, lim)
+		return w.compile(snap)
+	}
+	switch err := guard.check(ctx, w, snap, lim); err {
+	case nil:
+		return w.compile(snap)
+	case errUnguarded:
+	default:
+		return nil, err
+	}
+	if inGuard {
+		return w.compile(snap)
+	}
+	var (
+		mu        sync.Mutex
+		rev       *Revision
+		loadErr   error
+		abandoned bool
+	)
+	done := make(chan struct{})
+	go func() {
+		r, e := w.compile(snap)
+		mu.Lock()
+		defer mu.Unlock()
+		rev, loadErr = r, e
+		if abandoned {
+			w.stuck.Store(nil)
+		}
+		close(done)
+	}()
+	timer := time.NewTimer(lim.Time)
+	defer timer.Stop()
+	var stop error
+	select {
+	case <-done:
+	case <-timer.C:
+		stop = &StoppedError{Revision: id, Reason: StoppedTime, Limits: lim, Pos: suspect(snap.rev)}
+	case <-ctx.Done():
+		stop = fmt.Errorf("loading revision %s: %w", id, context.Cause(ctx))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	select {
+	case <-done:
+		return rev, loadErr
+	default:
+	}
+	abandoned = true
+	w.stuck.Store(&id)
+	return nil, stop
+}
+
+// compile compiles a snapshot of a revision and reads it into the model.
+func (w *Workspace) compile(snap *snapshot) (*Revision, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	// A context of the revision's own: CUE's runtime keeps every instance
 	// built in a context for as long as the context lives.
 	ctx := cuecontext.New()
-	if rev, err := w.loadDirect(ctx, id, files); err != errUseLoader {
+	if rev, err := w.loadDirect(ctx, snap, snap.id, snap.rev); err != errUseLoader {
 		return rev, err
 	}
-	return w.loadWithLoader(ctx, id, files)
+	return w.loadWithLoader(ctx, snap, snap.id, snap.rev)
 }
 
 // readRevisionFiles reads the CUE files of a revision, sorted by name. It
@@ -162,13 +219,13 @@ func (w *Workspace) readSources(id string) ([]*File, []*Error, error) {
 
 // loadWithLoader loads a revision with CUE's loader, which finds the files
 // of the revision's package and reports every error.
-func (w *Workspace) loadWithLoader(ctx *cue.Context, id string, files []*File) (*Revision, error) {
+func (w *Workspace) loadWithLoader(ctx *cue.Context, fsys fs.FS, id string, files []*File) (*Revision, error) {
 	dir := path.Join(RevisionsDir, id)
-	module, err := fs.Sub(w.fsys, "cue")
+	module, err := fs.Sub(fsys, "cue")
 	if err != nil {
 		return nil, fmt.Errorf("opening the CUE module of the workspace: %w", err)
 	}
-	if e := w.readModule().problem(); e != nil {
+	if e := w.readModule(fsys).problem(); e != nil {
 		return nil, &LoadError{Revision: id, Errs: []*Error{e}}
 	}
 	if errs := append(w.checkShared(), w.checkEmbeds(id, files)...); len(errs) > 0 {

@@ -79,7 +79,7 @@ func (w *Workspace) loadWithLoaderForTest(id string) (*Revision, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.loadWithLoader(cuecontext.New(), id, files)
+	return w.loadWithLoader(cuecontext.New(), w.fsys, id, files)
 }
 
 // loadDirectForTest loads a revision without CUE's loader, or returns
@@ -91,7 +91,7 @@ func (w *Workspace) loadDirectForTest(id string) (*Revision, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.loadDirect(cuecontext.New(), id, files)
+	return w.loadDirect(cuecontext.New(), w.fsys, id, files)
 }
 
 // diffLines returns the first lines in which got and want differ.
@@ -208,6 +208,20 @@ func TestLoadFallsBackToLoader(t *testing.T) {
 	}, {
 		name: "a test file",
 		add:  map[string]string{spectest.RevFile(edition, "x_test.cue"): "package standard\n\nbroken: 1 & 2\n"},
+	}, {
+		// The snapshot that Load compiles then holds the rest of the
+		// module.
+		name: "a package of the module imported",
+		add: map[string]string{
+			"cue/lib/lib.cue":                      "package lib\n\n#Bound: 20\n",
+			spectest.RevFile(edition, "extra.cue"): "package standard\n\nimport \"github.com/ladderworks/ladder/cue/lib\"\n\n_bound: lib.#Bound\n",
+		},
+	}, {
+		name: "a file embedded",
+		add: map[string]string{
+			spectest.RevFile(edition, "bound.json"): `{"bound": 20}`,
+			spectest.RevFile(edition, "extra.cue"):  "@extern(embed)\n\npackage standard\n\n_data: _ @embed(file=\"bound.json\")\n_data: bound: 20\n",
+		},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := builtinWith(t, tc.edits...)

@@ -40,7 +40,8 @@ type Declared struct {
 	Measurements []string
 }
 
-// LoadAll loads every revision of the workspace, each within timeout. A
+// LoadAll loads every revision of the workspace, each within the
+// workspace's limits and, where timeout is positive, within timeout. A
 // revision that does not load is recorded in Broken; the error is for a
 // workspace whose revisions cannot be listed, or that has none, and a
 // [*ModuleError] for one whose module keeps every revision from loading.
@@ -56,23 +57,16 @@ func (w *Workspace) LoadAll(timeout time.Duration) (*Standard, error) {
 		return nil, fmt.Errorf("the workspace holds no revisions under %s", RevisionsDir)
 	}
 	s := &Standard{IDs: ids, Broken: map[string]error{}, Declared: map[string]*Declared{}}
-	for i, id := range ids {
-		ctx, cancel := context.WithTimeoutCause(context.Background(), timeout,
-			fmt.Errorf("it did not compile within %v (try ladder vet --rev %s)", timeout, id))
-		rev, err := w.LoadContext(ctx, id)
-		timedOut := ctx.Err() != nil
-		cancel()
+	lim := w.Limits()
+	if timeout > 0 {
+		lim.Time = timeout
+	}
+	w.prefetch(ids, lim)
+	for _, id := range ids {
+		rev, err := w.load(context.Background(), id, lim)
 		if err != nil {
 			s.Broken[id] = err
 			s.Declared[id] = w.declared(id)
-			if timedOut {
-				// The abandoned compilation still holds the workspace:
-				// the revisions after it cannot load either.
-				for _, rest := range ids[i+1:] {
-					s.Broken[rest] = fmt.Errorf("revision %s was not loaded: the compilation of %s did not end", rest, id)
-				}
-				break
-			}
 			continue
 		}
 		s.Revisions = append(s.Revisions, rev)

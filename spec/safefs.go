@@ -27,8 +27,8 @@ type guardFS struct {
 	fsys fs.FS
 }
 
-// guard returns fsys held to opening only regular files and directories.
-func guard(fsys fs.FS) fs.FS {
+// regularOnly returns fsys held to opening only regular files and directories.
+func regularOnly(fsys fs.FS) fs.FS {
 	if g, ok := fsys.(*guardFS); ok {
 		return g
 	}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Workspace is a set of revisions of a standard, read from a file system
@@ -37,6 +39,23 @@ type Workspace struct {
 	// spares are syntax trees of the files of each revision, parsed for
 	// the next load, by revision ID.
 	spares map[string]*spareTrees
+
+	// limits bound the compilation of a revision (limits.go); gid is the
+	// number by which the compile guard knows the workspace (guard.go).
+	limits Limits
+	gid    atomic.Uint64
+	// trusted holds texts that are Ladder's own, the built-in standard's:
+	// a source equal to its own is compiled without the guard; trustedSums
+	// are the hashes of its snapshots, by revision ID, under sumsMu.
+	trusted     fs.FS
+	sumsMu      sync.Mutex
+	trustedSums map[string][sha256.Size]byte
+	// overlay reports a workspace made by Over, which edits will change:
+	// the guard is warmed for it when its sources need none (guard.go).
+	overlay bool
+	// stuck names the revision whose compilation, given up on without a
+	// compile guard, still holds mu.
+	stuck atomic.Pointer[string]
 }
 
 // NewWorkspace returns the workspace held by fsys, which is not a directory
@@ -46,7 +65,15 @@ type Workspace struct {
 //
 // The workspace opens only regular files and directories of fsys.
 func NewWorkspace(fsys fs.FS, root string) *Workspace {
-	return &Workspace{fsys: guard(fsys), root: root}
+	return &Workspace{fsys: regularOnly(fsys), root: root}
+}
+
+// NewBuiltinWorkspace returns the built-in standard, which the binary
+// carries in fsys. Its texts are Ladder's own: a revision whose source is
+// exactly the built-in one is compiled without the compile guard (see
+// [RunGuardIfChild]), in this workspace and in those made from it.
+func NewBuiltinWorkspace(fsys fs.FS) *Workspace {
+	return &Workspace{fsys: fsys, trusted: fsys}
 }
 
 // Open returns the workspace that a command works on: the directory dir when
@@ -66,7 +93,7 @@ func Open(dir string, builtin fs.FS) (*Workspace, error) {
 	}
 	found, ok := Find(cwd)
 	if !ok {
-		return NewWorkspace(builtin, ""), nil
+		return NewBuiltinWorkspace(builtin), nil
 	}
 	rel, err := filepath.Rel(cwd, found)
 	if err != nil {
@@ -207,10 +234,10 @@ func (w *Workspace) Name() string {
 }
 
 // Over returns the same workspace read through another file system, such
-// as one that holds edits not yet saved; it shares none of w's caches. It
-// opens only regular files and directories of fsys.
+// as one that holds edits not yet saved; it shares none of w's caches, and
+// has w's limits. It opens only regular files and directories of fsys.
 func (w *Workspace) Over(fsys fs.FS) *Workspace {
-	return &Workspace{fsys: guard(fsys), root: w.root, dir: w.dir, abs: w.abs}
+	return &Workspace{fsys: regularOnly(fsys), root: w.root, dir: w.dir, abs: w.abs, limits: w.limits, trusted: w.trusted, overlay: true}
 }
 
 // DisplayPath returns how a slash-separated path inside the workspace is

@@ -138,7 +138,7 @@ func New(cfg Config) *App {
 		cfg.Timeout = 30 * time.Second
 	}
 	if cfg.Workspace == nil {
-		cfg.Workspace = spec.NewWorkspace(cfg.Builtin, "")
+		cfg.Workspace = spec.NewBuiltinWorkspace(cfg.Builtin)
 	}
 	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true, tick: tea.Tick}
 	m.setWorkspace(cfg.Workspace)
@@ -167,6 +167,11 @@ func (m *App) setWorkspace(ws *spec.Workspace) {
 	m.sh.builtin = ws.Dir() == "" && ws.Root() == ""
 	m.ov = newOverlay(ws.FS())
 	m.ws = ws.Over(m.ov)
+	// An edit's compilation is bounded by the workspace's limits, with
+	// the configured timeout.
+	lim := ws.Limits()
+	lim.Time = m.cfg.Timeout
+	m.ws.SetLimits(lim)
 }
 
 // Init loads the workspace and asks the terminal for its background.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,6 +54,33 @@ func BenchmarkKeystroke(b *testing.B) {
 	m, edit := editing(b)
 	for b.Loop() {
 		edit()
+		msg := compileNow(b, m)
+		if msg.err != nil {
+			b.Fatal(msg.err)
+		}
+		_ = m.View()
+	}
+}
+
+// BenchmarkKeystrokeNewText is BenchmarkKeystroke with a text never
+// compiled before at each keystroke (the threshold counts up, 7, 8, …, 10,
+// 11, …), as when someone types: the compile guard compiles each text
+// before the workbench does, where BenchmarkKeystroke's two texts are known
+// to it after the first two. LADDER_TEST_NO_GUARD=1 measures the same
+// without a guard.
+func BenchmarkKeystrokeNewText(b *testing.B) {
+	m := loaded(b, 120, 40)
+	openCriterion(b, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
+	n := 7
+	for b.Loop() {
+		for range len(strconv.Itoa(n)) {
+			press(m, "backspace")
+		}
+		n++
+		for _, d := range strconv.Itoa(n) {
+			press(m, string(d))
+		}
 		msg := compileNow(b, m)
 		if msg.err != nil {
 			b.Fatal(msg.err)

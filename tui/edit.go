@@ -229,12 +229,15 @@ func (m *App) compileNow() tea.Cmd {
 	timeout := m.cfg.Timeout
 	return func() tea.Msg {
 		ov.set(texts)
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		rev, err := ws.LoadContext(ctx, id)
+		// Load stops a compilation that takes more time or memory than
+		// the workspace's limits allow: the edit then shows why, and the
+		// next compiles as usual.
+		rev, err := ws.Load(id)
 		if err != nil {
 			return compiledMsg{version: v, err: err, editAt: at}
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
 		s, err := prev.withWorking(ctx, rev)
 		return compiledMsg{version: v, s: s, err: err, editAt: at}
 	}

@@ -263,14 +263,20 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	case c.compiling:
 		lines = append(lines, st.stale.Render("compiling…"))
 	case c.compileErr != nil:
-		lines = append(lines, st.statusErr.Render(termtext.Line(firstLine(c.compileErr.Error()))+":"))
+		lines = append(lines, st.statusErr.Render(termtext.Line(errorSummary(c.compileErr))+":"))
 		var le *spec.LoadError
+		var stopped *spec.StoppedError
 		if errors.As(c.compileErr, &le) {
 			for _, e := range le.Errs {
 				where := fmt.Sprintf("%s:%d:%d", path.Base(e.Pos.File), e.Pos.Line, e.Pos.Column)
 				for _, l := range wrapText(termtext.Line(where+" "+e.Msg), w) {
 					lines = append(lines, st.statusErr.Render(l))
 				}
+			}
+		} else if errors.As(c.compileErr, &stopped) && stopped.Pos.IsValid() {
+			where := fmt.Sprintf("%s:%d:%d", path.Base(stopped.Pos.File), stopped.Pos.Line, stopped.Pos.Column)
+			for _, l := range wrapText(where+" is likely why", w) {
+				lines = append(lines, st.statusErr.Render(l))
 			}
 		}
 		lines = append(lines, "")

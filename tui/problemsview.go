@@ -52,11 +52,18 @@ func problems(c *viewContext) []problemRow {
 	}
 	var work []problemRow
 	var le *spec.LoadError
+	var stopped *spec.StoppedError
 	switch {
 	case errors.As(c.compileErr, &le):
 		for _, e := range le.Errs {
 			work = append(work, fileProblem(c, e.Pos, e.Msg))
 		}
+	case errors.As(c.compileErr, &stopped) && stopped.Pos.IsValid():
+		// A compilation stopped at its limits, at the comprehension
+		// that is likely why.
+		unplaced := *stopped
+		unplaced.Pos = spec.Position{}
+		work = append(work, fileProblem(c, stopped.Pos, unplaced.Error()))
 	case c.compileErr != nil:
 		work = append(work, problemRow{what: firstLine(c.compileErr.Error())})
 	case sh.s != nil && sh.s.work.Revision.ID == sh.workID:
@@ -259,4 +266,15 @@ func (m *problemsModel) click(c *viewContext, _ paneID, row int) action {
 		m.list.top = m.list.window(len(m.rows), h)
 	}
 	return action{}
+}
+
+// errorSummary is the first line of an error, as the status line shows it.
+// A compilation stopped at its limits is said without the position of its
+// likely cause, which the Problems view and the editor give apart.
+func errorSummary(err error) string {
+	var stopped *spec.StoppedError
+	if errors.As(err, &stopped) {
+		return stopped.Summary()
+	}
+	return firstLine(err.Error())
 }

@@ -24,6 +24,10 @@ func statusError(err error) string {
 	if err == nil {
 		return ""
 	}
+	var stopped *spec.StoppedError
+	if errors.As(err, &stopped) {
+		return stopped.Summary()
+	}
 	var le *spec.LoadError
 	if errors.As(err, &le) && len(le.Errs) > 0 {
 		e := le.Errs[0]
