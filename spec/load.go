@@ -99,6 +99,9 @@ func (w *Workspace) load(ctx context.Context, id string, lim Limits) (*Revision,
 	if stuck := w.stuck.Load(); stuck != nil {
 		return nil, fmt.Errorf("revision %s was not loaded: the compilation of %s did not end", id, *stuck)
 	}
+	if err := w.checkSource(id); err != nil {
+		return nil, err
+	}
 	snap, err := w.snapshot(id)
 	if err != nil {
 		return nil, err
@@ -169,19 +172,32 @@ func (w *Workspace) compile(snap *snapshot) (*Revision, error) {
 	return w.loadWithLoader(ctx, snap, snap.id, snap.rev)
 }
 
-// readRevisionFiles reads the CUE files of a revision, sorted by name. It
-// fails with a [*LoadError] naming each file that cannot be read as CUE
-// source: one that is not a regular file, leads outside the workspace, or
-// is not UTF-8 text.
-func (w *Workspace) readRevisionFiles(id string) ([]*File, error) {
+// checkSource fails with a [*LoadError] for a module file that keeps every
+// revision from loading, or naming each file of the revision's source that
+// cannot be read as CUE: one that is not a regular file, leads
+// outside the workspace, or is not UTF-8 text, among the revision's own
+// files and those CUE adds to every revision; and each @embed that reads
+// such a file. It reads the workspace itself, where the snapshot that is
+// compiled leaves such files out.
+func (w *Workspace) checkSource(id string) error {
+	w.mu.Lock()
+	e := w.readModule(w.fsys).problem()
+	w.mu.Unlock()
+	if e != nil {
+		return &LoadError{Revision: id, Errs: []*Error{e}}
+	}
 	files, problems, err := w.readSources(id)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	problems = append(problems, w.checkShared()...)
+	if len(problems) == 0 {
+		problems = w.checkEmbeds(id, files)
 	}
 	if len(problems) > 0 {
-		return nil, &LoadError{Revision: id, Errs: problems}
+		return &LoadError{Revision: id, Errs: problems}
 	}
-	return files, nil
+	return nil
 }
 
 // readSources reads the CUE files of a revision, sorted by name, and says
@@ -227,9 +243,6 @@ func (w *Workspace) loadWithLoader(ctx *cue.Context, fsys fs.FS, id string, file
 	}
 	if e := w.readModule(fsys).problem(); e != nil {
 		return nil, &LoadError{Revision: id, Errs: []*Error{e}}
-	}
-	if errs := append(w.checkShared(), w.checkEmbeds(id, files)...); len(errs) > 0 {
-		return nil, &LoadError{Revision: id, Errs: errs}
 	}
 	cfg := &load.Config{
 		FS: module,

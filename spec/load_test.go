@@ -73,25 +73,31 @@ func loadBoth(t *testing.T, fsys fs.FS, root, id string) *Revision {
 
 // loadWithLoaderForTest loads a revision with CUE's loader only.
 func (w *Workspace) loadWithLoaderForTest(id string) (*Revision, error) {
-	files, err := w.readRevisionFiles(id)
+	if err := w.checkSource(id); err != nil {
+		return nil, err
+	}
+	snap, err := w.snapshot(id)
 	if err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.loadWithLoader(cuecontext.New(), w.fsys, id, files)
+	return w.loadWithLoader(cuecontext.New(), snap, id, snap.rev)
 }
 
 // loadDirectForTest loads a revision without CUE's loader, or returns
 // errUseLoader if it cannot.
 func (w *Workspace) loadDirectForTest(id string) (*Revision, error) {
-	files, err := w.readRevisionFiles(id)
+	if err := w.checkSource(id); err != nil {
+		return nil, err
+	}
+	snap, err := w.snapshot(id)
 	if err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.loadDirect(cuecontext.New(), w.fsys, id, files)
+	return w.loadDirect(cuecontext.New(), snap, id, snap.rev)
 }
 
 // diffLines returns the first lines in which got and want differ.
