@@ -169,3 +169,29 @@ func outsideError(name string, err error) error {
 // IsOutside reports whether err is that of a path leading outside the
 // workspace.
 func IsOutside(err error) bool { return errors.Is(err, errOutside) }
+
+// Lstat returns what name is, without following a final symbolic link, so
+// that a reader can say where a link leads before refusing it.
+func (g *guardFS) Lstat(name string) (fs.FileInfo, error) {
+	if g.root != nil {
+		if !fs.ValidPath(name) {
+			return nil, &fs.PathError{Op: "lstat", Path: name, Err: fs.ErrInvalid}
+		}
+		info, err := g.root.Lstat(name)
+		return info, outsideError(name, err)
+	}
+	return fs.Lstat(g.fsys, name)
+}
+
+// ReadLink returns the target of the symbolic link name, as written; it
+// reads nothing the link leads to.
+func (g *guardFS) ReadLink(name string) (string, error) {
+	if g.root != nil {
+		if !fs.ValidPath(name) {
+			return "", &fs.PathError{Op: "readlink", Path: name, Err: fs.ErrInvalid}
+		}
+		target, err := g.root.Readlink(name)
+		return target, outsideError(name, err)
+	}
+	return fs.ReadLink(g.fsys, name)
+}
