@@ -48,11 +48,13 @@ type NotRegularError struct {
 }
 
 func (e *NotRegularError) Error() string {
-	return "it is " + describeMode(e.Mode) + ", not a regular file, and Ladder reads only regular files"
+	return "it is " + FileKind(e.Mode) + ", not a regular file, and Ladder reads only regular files"
 }
 
-// describeMode names the kind of a file that is not regular.
-func describeMode(m fs.FileMode) string {
+// FileKind names, for messages, the kind of a file that is not a regular
+// file: "a named pipe (FIFO)", "a symbolic link", "a directory"…, or "an
+// irregular file" for a kind it has no name for.
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeNamedPipe != 0:
 		return "a named pipe (FIFO)"
