@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"slices"
+	"strconv"
 
 	"cuelang.org/go/cue"
 
@@ -55,6 +56,10 @@ type schemaField struct {
 	name string
 	// required fields must be present; the others are tested when present.
 	required bool
+	// elem is the test of each element of a leaf that is a list of
+	// scalars ([...X], X itself, or through references), whose faults are
+	// its elements; nil for others.
+	elem test
 	// marked is set for a field required by its marker (name!).
 	marked bool
 	test   test
@@ -91,6 +96,9 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 			f.test, f.diag, err = compileSchemaStruct(fv, fpath, rev, known)
 		} else {
 			f.test, err = compileValue(fv, 0)
+			if err == nil {
+				f.elem = listElement(fv)
+			}
 		}
 		if err != nil {
 			return nil, nil, err
@@ -150,6 +158,14 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 				fields[j].diag(m, fpath, out)
 				continue
 			}
+			if et := fields[j].elem; et != nil && m.Kind() == fixtures.ListKind {
+				for k := range m.Len() {
+					if e := m.Index(k); !et(e) {
+						*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: append(slices.Clip(fpath), strconv.Itoa(k)), Node: e})
+					}
+				}
+				continue
+			}
 			*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: fpath, Node: m})
 		}
 		for j, f := range fields {
@@ -194,4 +210,37 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 		}
 		return seen == want
 	}, diag, nil
+}
+
+// listElement returns the test of the elements of a constraint that is
+// exactly an open list of scalars, [...X] (through references): a list
+// satisfies it when each element satisfies X. Or nil.
+func listElement(v cue.Value) test {
+	for range maxRefs {
+		op, _ := v.Expr()
+		if op != cue.SelectorOp {
+			break
+		}
+		root, path := v.ReferencePath()
+		if !root.Exists() {
+			return nil
+		}
+		v = root.LookupPath(path)
+	}
+	if op, _ := v.Expr(); op != cue.NoOp || v.IncompleteKind() != cue.ListKind {
+		return nil
+	}
+	it, err := v.List()
+	if err != nil || it.Next() {
+		return nil
+	}
+	elem := v.LookupPath(cue.MakePath(cue.AnyIndex))
+	if !elem.Exists() || elem.IncompleteKind()&(cue.StructKind|cue.ListKind) != 0 {
+		return nil
+	}
+	et, err := compileValue(elem, 0)
+	if err != nil {
+		return nil
+	}
+	return et
 }
