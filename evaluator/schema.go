@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
@@ -70,6 +71,12 @@ type schemaField struct {
 
 // compileSchemaStruct compiles a struct of the schema at path.
 func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known fixtures.Vocabulary) (test, diagnosis, error) {
+	if hasComprehension(v) {
+		// Fields that depend on the record's values (if category ==
+		// "kettle" { subtype!: ... }): the fields listed below would
+		// miss them.
+		return nil, nil, refuse("a comprehension in a schema struct")
+	}
 	it, err := v.Fields(cue.Optional(true))
 	if err != nil {
 		return nil, nil, refuse("a schema struct whose fields CUE cannot list: %v", err)
@@ -243,4 +250,16 @@ func listElement(v cue.Value) test {
 		return nil
 	}
 	return et
+}
+
+// hasComprehension reports whether a struct's syntax holds a comprehension.
+func hasComprehension(v cue.Value) bool {
+	found := false
+	ast.Walk(v.Syntax(cue.Raw()), func(n ast.Node) bool {
+		if _, ok := n.(*ast.Comprehension); ok {
+			found = true
+		}
+		return !found
+	}, nil)
+	return found
 }
