@@ -101,6 +101,7 @@ func learn(e *env, ws *spec.Workspace, std *spec.Standard, rev *spec.Revision, g
 	// A schema the compiler does not model is checked through CUE.
 	if check, err := evaluator.CompileSchema(rev, known); err == nil {
 		opts.Precheck = check
+		opts.Diagnose, _ = evaluator.DiagnoseSchema(rev, known)
 	}
 	devices, _ := fixtures.ValidateWith(rev, corpus.Records, known, opts)
 	// A record that does not decode is one problem; one that breaks the

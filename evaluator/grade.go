@@ -34,6 +34,7 @@ func Grade(ctx context.Context, rev *spec.Revision, records []*fixtures.Record, 
 	// A schema the compiler does not model is checked through CUE.
 	if check, err := CompileSchema(rev, known); err == nil {
 		opts.Precheck = check
+		opts.Diagnose, _ = DiagnoseSchema(rev, known)
 	}
 	devices, problems := fixtures.ValidateWith(rev, records, known, opts)
 	g := &Grading{Revision: rev, Devices: devices, Invalid: problems, Engine: NewEngine()}

@@ -2,8 +2,10 @@ package evaluator
 
 import (
 	"slices"
+	"strconv"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
@@ -19,38 +21,77 @@ func CompileSchema(rev *spec.Revision, known fixtures.Vocabulary) (func(t *fixtu
 	if !rev.Device.Exists() {
 		return nil, refuse("the revision has no #Device")
 	}
-	s, err := compileSchemaStruct(rev.Device, nil, rev, known)
+	s, _, err := compileSchemaStruct(rev.Device, nil, rev, known)
 	if err != nil {
 		return nil, err
 	}
 	return func(t *fixtures.Tree, _ []string) bool { return s(t.Root()) }, nil
 }
 
+// DiagnoseSchema compiles the revision's #Device schema, as CompileSchema
+// does, into a function that says where a record breaks it: the faults
+// that CUE would report, each the field it names and what is wrong with
+// it. It is asked only about records that the compiled test refuses
+// (fixtures.ValidateOptions.Diagnose); a record whose fault it cannot
+// place gets no fault, and goes to CUE.
+func DiagnoseSchema(rev *spec.Revision, known fixtures.Vocabulary) (func(t *fixtures.Tree, ignored []string) []fixtures.Fault, error) {
+	if !rev.Device.Exists() {
+		return nil, refuse("the revision has no #Device")
+	}
+	_, d, err := compileSchemaStruct(rev.Device, nil, rev, known)
+	if err != nil {
+		return nil, err
+	}
+	return func(t *fixtures.Tree, _ []string) []fixtures.Fault {
+		var out []fixtures.Fault
+		d(t.Root(), nil, &out)
+		return out
+	}, nil
+}
+
+// diagnosis adds the faults of a value of the schema at path to out.
+type diagnosis func(n fixtures.Node, path []string, out *[]fixtures.Fault)
+
 // schemaField is one field of a schema struct.
 type schemaField struct {
 	name string
 	// required fields must be present; the others are tested when present.
 	required bool
-	test     test
+	// elem is the test of each element of a leaf that is a list of
+	// scalars ([...X], X itself, or through references), whose faults are
+	// its elements; nil for others.
+	elem test
+	// marked is set for a field required by its marker (name!).
+	marked bool
+	test   test
+	// diag places the faults of a struct field's value; nil for a leaf,
+	// whose fault is the value itself.
+	diag diagnosis
 }
 
 // compileSchemaStruct compiles a struct of the schema at path.
-func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known fixtures.Vocabulary) (test, error) {
+func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known fixtures.Vocabulary) (test, diagnosis, error) {
+	if hasComprehension(v) {
+		// Fields that depend on the record's values (if category ==
+		// "kettle" { subtype!: ... }): the fields listed below would
+		// miss them.
+		return nil, nil, refuse("a comprehension in a schema struct")
+	}
 	it, err := v.Fields(cue.Optional(true))
 	if err != nil {
-		return nil, refuse("a schema struct whose fields CUE cannot list: %v", err)
+		return nil, nil, refuse("a schema struct whose fields CUE cannot list: %v", err)
 	}
 	var fields []schemaField
 	for it.Next() {
 		sel := it.Selector()
 		if sel.ConstraintType() == cue.PatternConstraint || !sel.IsString() {
-			return nil, refuse("a pattern constraint in the schema")
+			return nil, nil, refuse("a pattern constraint in the schema")
 		}
 		fv := it.Value()
 		f := schemaField{name: sel.Unquoted()}
 		switch sel.ConstraintType() {
 		case cue.RequiredConstraint:
-			f.required = true
+			f.required, f.marked = true, true
 		case cue.OptionalConstraint:
 		default:
 			// A regular field that a record may omit only if the
@@ -59,12 +100,15 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 		}
 		fpath := append(slices.Clone(path), f.name)
 		if fv.IncompleteKind() == cue.StructKind {
-			f.test, err = compileSchemaStruct(fv, fpath, rev, known)
+			f.test, f.diag, err = compileSchemaStruct(fv, fpath, rev, known)
 		} else {
 			f.test, err = compileValue(fv, 0)
+			if err == nil {
+				f.elem = listElement(fv)
+			}
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fields = append(fields, f)
 	}
@@ -84,6 +128,73 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 		}
 	}
 	set := fixtures.NewKeySet(names...)
+	// The faults are placed only where the fields listed are the whole
+	// struct: not in a disjunction of structs, nor where a pattern
+	// constraint admits other fields, which the test above refuses.
+	op, _ := v.Expr()
+	exact := op != cue.OrOp && !v.LookupPath(cue.MakePath(cue.AnyString)).Exists() &&
+		closed == !v.Allows(cue.Str("\x00ladder: no such field"))
+	diag := func(n fixtures.Node, path []string, out *[]fixtures.Fault) {
+		if !exact {
+			*out = append(*out, fixtures.Fault{Kind: fixtures.FaultUnknown, Path: path, Node: n})
+			return
+		}
+		if n.Kind() != fixtures.ObjectKind {
+			*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: path, Node: n})
+			return
+		}
+		var present uint64
+		for i := range n.Len() {
+			j := set.IndexOf(n, i)
+			name, m := n.Member(i)
+			if j < 0 {
+				if skip(name) || !closed {
+					continue
+				}
+				*out = append(*out, fixtures.Fault{Kind: fixtures.FaultExtra, Path: append(slices.Clip(path), name), Node: n, Member: i})
+				continue
+			}
+			if j < 64 {
+				present |= 1 << j
+			}
+			if fields[j].test(m) {
+				continue
+			}
+			fpath := append(slices.Clip(path), fields[j].name)
+			if fields[j].diag != nil {
+				fields[j].diag(m, fpath, out)
+				continue
+			}
+			if et := fields[j].elem; et != nil && m.Kind() == fixtures.ListKind {
+				for k := range m.Len() {
+					if e := m.Index(k); !et(e) {
+						*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: append(slices.Clip(fpath), strconv.Itoa(k)), Node: e})
+					}
+				}
+				continue
+			}
+			*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: fpath, Node: m})
+		}
+		for j, f := range fields {
+			if !f.required {
+				continue
+			}
+			if !f.marked {
+				// A regular field without a concrete value: CUE says it
+				// is incomplete, not absent.
+				*out = append(*out, fixtures.Fault{Kind: fixtures.FaultUnknown, Path: path, Node: n})
+				return
+			}
+			if j >= 64 {
+				// Not tracked: say nothing, and leave the record to CUE.
+				*out = append(*out, fixtures.Fault{Kind: fixtures.FaultUnknown, Path: path, Node: n})
+				return
+			}
+			if present&(1<<j) == 0 {
+				*out = append(*out, fixtures.Fault{Kind: fixtures.FaultMissing, Path: append(slices.Clip(path), f.name), Node: n})
+			}
+		}
+	}
 	return func(n fixtures.Node) bool {
 		if n.Kind() != fixtures.ObjectKind {
 			return false
@@ -105,5 +216,50 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 			}
 		}
 		return seen == want
-	}, nil
+	}, diag, nil
+}
+
+// listElement returns the test of the elements of a constraint that is
+// exactly an open list of scalars, [...X] (through references): a list
+// satisfies it when each element satisfies X. Or nil.
+func listElement(v cue.Value) test {
+	for range maxRefs {
+		op, _ := v.Expr()
+		if op != cue.SelectorOp {
+			break
+		}
+		root, path := v.ReferencePath()
+		if !root.Exists() {
+			return nil
+		}
+		v = root.LookupPath(path)
+	}
+	if op, _ := v.Expr(); op != cue.NoOp || v.IncompleteKind() != cue.ListKind {
+		return nil
+	}
+	it, err := v.List()
+	if err != nil || it.Next() {
+		return nil
+	}
+	elem := v.LookupPath(cue.MakePath(cue.AnyIndex))
+	if !elem.Exists() || elem.IncompleteKind()&(cue.StructKind|cue.ListKind) != 0 {
+		return nil
+	}
+	et, err := compileValue(elem, 0)
+	if err != nil {
+		return nil
+	}
+	return et
+}
+
+// hasComprehension reports whether a struct's syntax holds a comprehension.
+func hasComprehension(v cue.Value) bool {
+	found := false
+	ast.Walk(v.Syntax(cue.Raw()), func(n ast.Node) bool {
+		if _, ok := n.(*ast.Comprehension); ok {
+			found = true
+		}
+		return !found
+	}, nil)
+	return found
 }
