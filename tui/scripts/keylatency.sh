@@ -108,9 +108,10 @@ run() {
 	tmux kill-session -t $s 2>/dev/null || true
 	# A new workspace for each run: the last one's journal (its session
 	# ended with the edits unsaved) would be offered back at the start.
-	rm -rf "$tmp/ws"
-	"$tmp/ladder" init "$tmp/ws" >/dev/null
-	tmux new -d -s $s -x 120 -y 40 "cd $tmp/ws && $tmp/ladder $corpus; sleep 600"
+	local ws
+	ws=$(mktemp -d -p "$tmp")/ws
+	"$tmp/ladder" init "$ws" >/dev/null
+	tmux new -d -s $s -x 120 -y 40 "cd $ws && $tmp/ladder $corpus; sleep 600"
 	wait_for "checks in"
 	sleep 2 # vet's findings come after the first frame
 	tmux send-keys -t $s :
