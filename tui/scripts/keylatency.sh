@@ -27,11 +27,13 @@
 #
 # Overhead: each poll is one `tmux capture-pane` (a tmux client process,
 # about 3 ms on the 2-core machine) then `sleep 0.002`, so a poll every
-# ~5 ms. The "tmux floor" rows measure it: a key that moves the cursor
+# ~5 ms. Two rows measure what the outside figure costs beyond the work:
+# "tmux alone", a key echoed by `cat` in the pane (send-keys, tmux, the
+# polling), and the "tmux floor" of each run, a key that moves the cursor
 # (right, then left) and changes only the cursor's line:column under the
-# editor, 20 times, timed the same way. That is send-keys, tmux, Bubble
-# Tea reading the key and drawing a frame, and the polling: what the
-# outside figure costs beyond the work, to subtract from it.
+# editor, timed the same way: that adds Bubble Tea reading the key and
+# drawing a frame, which it flushes at most 60 times a second (up to 17 ms
+# of waiting). The floor is what to subtract from the outside figure.
 #
 # Needs tmux. Run from the repository: bash tui/scripts/keylatency.sh
 # (LADDER_N=20 edits, LADDER_DEVICES=100000).
@@ -49,8 +51,15 @@ trap 'tmux kill-session -t $s 2>/dev/null || true' EXIT
 
 cap() { tmux capture-pane -p -t "$s"; }
 # The results of an edit: how many devices moved, and MT-L3-LLM's pass
-# count, in the Effect pane.
-sig() { grep -E 'devices moved|MT-L3-LLM ' <<<"$1" || true; }
+# the count, in the Effect pane; while it says "compiling…", nothing (the
+# last results, still shown, are not the edit's).
+sig() {
+	if grep -q "compiling…" <<<"$1"; then
+		echo compiling
+		return
+	fi
+	grep -E 'devices moved|MT-L3-LLM ' <<<"$1" || true
+}
 # The cursor's line:column under the editor.
 pos() { grep -oE '^│[0-9]+:[0-9]+ ' <<<"$1" || true; }
 # The workbench's own figure, in the Effect pane (the status line's is cut
@@ -137,8 +146,8 @@ run() {
 	: >"$tmp/floor"
 	local i key
 	for i in $(seq "$n"); do
-		key=Right
-		[ $((i % 2)) = 0 ] && key=Left
+		key=Left
+		[ $((i % 2)) = 0 ] && key=Right
 		before=$(pos "$screen")
 		local start=$EPOCHREALTIME
 		tmux send-keys -t $s $key
@@ -146,6 +155,12 @@ run() {
 		echo "$elapsed" >>"$tmp/floor"
 		sleep 0.2
 	done
+	# Back at the line's end.
+	if [ $((n % 2)) = 1 ]; then
+		tmux send-keys -t $s Right
+		sleep 0.2
+		screen=$(cap)
+	fi
 
 	# The edits.
 	: >"$tmp/outside"
@@ -157,7 +172,12 @@ run() {
 		before=$(sig "$screen")
 		local start=$EPOCHREALTIME
 		tmux send-keys -t $s "$key"
+		# Until the results differ from those before the key and are
+		# not "compiling".
 		wait_change sig "$before" "$start"
+		while [ "$(sig "$screen")" = compiling ]; do
+			wait_change sig compiling "$start"
+		done
 		echo "$elapsed" >>"$tmp/outside"
 		local o
 		o=$(own "$screen")
@@ -175,8 +195,31 @@ run() {
 	tmux kill-session -t $s
 }
 
+# tmux alone: `cat` in the pane echoes a key at once (the terminal's own
+# echo); the time from send-keys to the capture that shows it.
+tmux_alone() {
+	tmux kill-session -t $s 2>/dev/null || true
+	tmux new -d -s $s -x 120 -y 40 "cat"
+	sleep 0.5
+	: >"$tmp/alone"
+	local i screen elapsed
+	xs() { tr -cd x <<<"$1"; }
+	screen=$(cap)
+	for i in $(seq "$n"); do
+		local before start=$EPOCHREALTIME
+		before=$(xs "$screen")
+		tmux send-keys -t $s x
+		wait_change xs "$before" "$start"
+		echo "$elapsed" >>"$tmp/alone"
+		sleep 0.1
+	done
+	stats "-" "tmux alone (cat echoes a key)" "$tmp/alone"
+	tmux kill-session -t $s
+}
+
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 printf "%-18s %-34s %5s %8s %8s %8s\n" corpus "what (ms)" keys median p90 max
+tmux_alone
 run "reference" ""
 run "+$devices" "--corpus $tmp/big.jsonl"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
