@@ -11,8 +11,8 @@
 # (`on_device_llm_params_b: >=7`), which is first set to >=10 (not
 # measured). Then 20 edits, each a single key: backspace (>=1) and a digit
 # (>=11, >=12, … >=19, >=10), alternately. Every one moves devices (the
-# reference corpus's phones hold 0.8 to 14B parameters, the generated ones
-# 0.5 to 14), so the Effect pane's "N of M devices moved" and MT-L3-LLM's
+# reference corpus's devices hold 0.5 to 13.8B parameters, the generated
+# ones 0.2 to 14), so the Effect pane's "N of M devices moved" and MT-L3-LLM's
 # pass count change at each edit: the screen is polled until they differ
 # from what they were before the key. Nine of the ten digits make a text
 # new to the compile guard; the backspaces go back to >=1, new only the
@@ -30,7 +30,7 @@
 # ~5 ms. Two rows measure what the outside figure costs beyond the work:
 # "tmux alone", a key echoed by `cat` in the pane (send-keys, tmux, the
 # polling), and the "tmux floor" of each run, a key that moves the cursor
-# (right, then left) and changes only the cursor's line:column under the
+# (left, then right) and changes only the cursor's line:column under the
 # editor, timed the same way: that adds Bubble Tea reading the key and
 # drawing a frame, which it flushes at most 60 times a second (up to 17 ms
 # of waiting). The floor is what to subtract from the outside figure.
@@ -47,11 +47,11 @@ go build -o "$tmp/ladder" .
 "$tmp/ladder" gen --n "$devices" --workspace "$tmp/ws" >"$tmp/big.jsonl"
 rm -r "$tmp/ws"
 s=keylatency
-trap 'tmux kill-session -t $s 2>/dev/null || true' EXIT
+trap 'tmux kill-session -t $s 2>/dev/null || true; sleep 1; rm -rf "$tmp"' EXIT
 
 cap() { tmux capture-pane -p -t "$s"; }
 # The results of an edit: how many devices moved, and MT-L3-LLM's pass
-# the count, in the Effect pane; while it says "compiling…", nothing (the
+# count, in the Effect pane; while it says "compiling…", nothing (the
 # last results, still shown, are not the edit's).
 sig() {
 	if grep -q "compiling…" <<<"$1"; then
