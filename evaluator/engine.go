@@ -156,6 +156,17 @@ func (s *State) OutcomeInto(i int, o *Outcome) {
 	*o = Outcome{Device: d, Category: cs.cat, Level: r.level, Families: r.families, Flags: r.flags, Checks: checks}
 }
 
+// Flags returns the flags of the i-th device (FlagOverClaim,
+// FlagNotAssessable), without building its outcome. They are shared with
+// the state and must not be changed.
+func (s *State) Flags(i int) []string {
+	p := s.where[i]
+	if p.cat == nil {
+		return Determine(nil, s.Devices[i], nil).Flags
+	}
+	return p.cat.rows[p.row].flags
+}
+
 // Level returns the level of the i-th device, without building its
 // outcome.
 func (s *State) Level(i int) string {

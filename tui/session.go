@@ -219,9 +219,49 @@ func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session
 	if err != nil {
 		return nil, err
 	}
-	out := sessionOf(std, cmp)
+	out := &session{
+		std: std, cmp: cmp, base: cmp.Base, work: cmp.Target,
+		baseState: cmp.Base.Engine.State(), workState: cmp.Target.Engine.State(),
+		impact: cmp.Impact, invalid: cmp.Invalid, checks: cmp.Checks, took: cmp.Took,
+	}
+	if !out.reindex(s) {
+		out.index()
+	}
 	out.findings, out.linted = spec.Lint(rev, std.IDs), true
 	return out, nil
+}
+
+// reindex builds the device rows from those of prev, a session of the
+// same gradings' devices in the same order of categories, as an edit that
+// leaves the schema alone gives: each row takes its levels and flags anew
+// and keeps its place, so that nothing is sorted again. It reports false,
+// having done nothing, when prev's rows do not fit.
+func (s *session) reindex(prev *session) bool {
+	if prev == nil || !sameDevices(prev.base.Devices, s.base.Devices) || !sameDevices(prev.work.Devices, s.work.Devices) ||
+		!slices.EqualFunc(prev.work.Revision.Categories, s.work.Revision.Categories, func(a, b *spec.Category) bool { return a.Key == b.Key }) {
+		return false
+	}
+	s.byID = make(map[string]*deviceRow, len(prev.byID))
+	s.devices = make([]*deviceRow, len(prev.devices))
+	rows := make([]deviceRow, len(prev.devices))
+	for i, p := range prev.devices {
+		r := &rows[i]
+		*r = *p
+		if r.baseIdx >= 0 {
+			r.from = s.baseState.Level(r.baseIdx)
+		}
+		if r.workIdx >= 0 {
+			r.to, r.flags = s.workState.Level(r.workIdx), s.workState.Flags(r.workIdx)
+		}
+		s.devices[i], s.byID[r.dev.ID] = r, r
+	}
+	return true
+}
+
+// sameDevices reports whether two gradings graded the very same devices,
+// in the same order.
+func sameDevices(a, b []*fixtures.Device) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // diffs are the differences between the two revisions of a session.
@@ -259,7 +299,7 @@ func (s *session) index() {
 	for i, d := range s.work.Devices {
 		r := add(d)
 		r.workIdx, r.to = i, s.workState.Level(i)
-		r.flags = s.workState.Outcome(i).Flags
+		r.flags = s.workState.Flags(i)
 	}
 	byCategory := evaluator.ByCategory(s.work.Revision)
 	slices.SortFunc(s.devices, func(a, b *deviceRow) int { return byCategory(a.dev, b.dev) })
