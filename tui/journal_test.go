@@ -156,12 +156,12 @@ func TestPlantedJournalEntryOnDisk(t *testing.T) {
 			if err := os.Mkdir(file, 0o755); err != nil {
 				t.Fatal(err)
 			}
-		}, `its path "` + rev + `dir.cue" is not a regular file (a directory)`},
+		}, `its path "` + rev + `dir.cue" is not a regular file: it is a directory`},
 		{"a FIFO", rev + "fifo.cue", func(t *testing.T, file, victim string) {
 			if err := syscall.Mkfifo(file, 0o644); err != nil {
 				t.Skip(err)
 			}
-		}, `its path "` + rev + `fifo.cue" is not a regular file (a FIFO)`},
+		}, `its path "` + rev + `fifo.cue" is not a regular file: it is a named pipe (FIFO)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, victim, j := plantedWorld(t)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ladderworks/ladder/spec"
 )
 
 // Journal keeps unsaved edits in a directory (the workbench uses
@@ -214,7 +216,7 @@ func (j *Journal) List() ([]Entry, []error) {
 // is a regular file no bigger than MaxEntrySize.
 func decodeEntry(fsys FS, de fs.DirEntry, file string) (Entry, error) {
 	if !de.Type().IsRegular() {
-		return Entry{}, fmt.Errorf("%w (%s): not read", ErrNotRegular, typeName(de.Type()))
+		return Entry{}, fmt.Errorf("%w: it is %s: not read", ErrNotRegular, spec.FileKind(de.Type()))
 	}
 	if fi, err := de.Info(); err == nil && fi.Size() > MaxEntrySize {
 		return Entry{}, fmt.Errorf("%d bytes, more than the %d MiB an entry may have: not read", fi.Size(), MaxEntrySize>>20)

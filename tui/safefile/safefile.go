@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"path/filepath"
 	"unicode/utf8"
+
+	"github.com/ladderworks/ladder/spec"
 )
 
 // Stamp identifies the content of a file as it was read: whether it existed
@@ -204,7 +206,7 @@ func Save(path string, data []byte, was Stamp, opts Options) (Stamp, error) {
 	}
 	switch fi, err := fsys.Stat(target); {
 	case err == nil && !fi.Mode().IsRegular():
-		return fail(fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode())))
+		return fail(fmt.Errorf("%w: it is %s", ErrNotRegular, spec.FileKind(fi.Mode())))
 	case err == nil:
 		mode = fi.Mode() & keptMode
 	case !errors.Is(err, fs.ErrNotExist):

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/ladderworks/ladder/spec"
 )
 
 // This file confines Save, Read and the journal to a directory (Within):
@@ -321,24 +323,7 @@ func readRegular(open func() (*os.File, error)) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, typeName(fi.Mode()))
+		return nil, fmt.Errorf("%w: it is %s", ErrNotRegular, spec.FileKind(fi.Mode()))
 	}
 	return io.ReadAll(f)
-}
-
-// typeName names the type of a file that is not a regular file.
-func typeName(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return m.Type().String()
 }

@@ -106,8 +106,8 @@ func TestSaveWithin(t *testing.T) {
 		{name: "a dangling link to outside", path: "dangling-out.cue", wantErr: ErrOutside, wantMsg: "a symbolic link leads outside"},
 		{name: "a directory link to outside", path: "dir-out/victim.txt", wantErr: ErrOutside, wantMsg: "a symbolic link leads outside"},
 		{name: "a new file through a directory link to outside", path: "dir-out/sub/new.cue", wantErr: ErrOutside, wantMsg: "a symbolic link leads outside"},
-		{name: "a directory", path: "dir.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file (a directory)"},
-		{name: "a FIFO", path: "fifo.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file (a FIFO)"},
+		{name: "a directory", path: "dir.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file: it is a directory"},
+		{name: "a FIFO", path: "fifo.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file: it is a named pipe (FIFO)"},
 	}
 	for _, tt := range tests {
 		for _, force := range []bool{false, true} {
@@ -167,7 +167,7 @@ func TestSaveFIFO(t *testing.T) {
 		t.Errorf("Save over a FIFO: error = %v; want not a regular file", err)
 	}
 	within(t, "Read of a FIFO", func() { _, _, err = Read(path) })
-	if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "reading "+path+": not a regular file (a FIFO)") {
+	if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "reading "+path+": not a regular file: it is a named pipe (FIFO)") {
 		t.Errorf("Read of a FIFO: error = %v; want not a regular file", err)
 	}
 }
@@ -187,8 +187,8 @@ func TestReadIn(t *testing.T) {
 		{name: "a link to a file outside", path: "link-out.cue", wantErr: ErrOutside, wantMsg: "a symbolic link leads outside"},
 		{name: "a dangling link to outside", path: "dangling-out.cue", wantErr: ErrOutside, wantMsg: "a symbolic link leads outside"},
 		{name: "a directory link to outside", path: "dir-out/victim.txt", wantErr: ErrOutside, wantMsg: "a symbolic link leads outside"},
-		{name: "a directory", path: "dir.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file (a directory)"},
-		{name: "a FIFO", path: "fifo.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file (a FIFO)"},
+		{name: "a directory", path: "dir.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file: it is a directory"},
+		{name: "a FIFO", path: "fifo.cue", wantErr: ErrNotRegular, wantMsg: "not a regular file: it is a named pipe (FIFO)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,8 +273,8 @@ func TestJournalWithin(t *testing.T) {
 		}
 		slices.Sort(msgs)
 		want := []string{
-			"journal entry " + fifo + ": not a regular file (a FIFO): not read",
-			"journal entry " + link + ": not a regular file (a symbolic link): not read",
+			"journal entry " + fifo + ": not a regular file: it is a named pipe (FIFO): not read",
+			"journal entry " + link + ": not a regular file: it is a symbolic link: not read",
 		}
 		slices.Sort(want)
 		if !slices.Equal(msgs, want) {
