@@ -118,12 +118,12 @@ func readGitTree(dir, tree, rev string) (fs.FS, error) {
 		case e.kind == "blob" && (e.mode == "100644" || e.mode == "100755"):
 			total += e.size
 			if e.size > gitLimit || total > gitLimit {
-				return nil, fmt.Errorf("cue/%s is %s, and Ladder reads at most %s of a revision in git", name, byteSize(e.size), byteSize(gitLimit))
+				return nil, fmt.Errorf("cue/%s is %s, and Ladder reads at most %s of a revision in git", name, ByteSize(e.size), ByteSize(gitLimit))
 			}
 			read = append(read, name)
 		case e.kind == "blob" && e.mode == "120000":
 			if e.size > maxGitLink {
-				refused[name] = fmt.Errorf("it is a symbolic link of %s, which Ladder does not follow", byteSize(e.size))
+				refused[name] = fmt.Errorf("it is a symbolic link of %s, which Ladder does not follow", ByteSize(e.size))
 				continue
 			}
 			total += e.size
@@ -262,19 +262,6 @@ func (g *gitFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return g.files.ReadDir(name)
 }
 
-// byteSize formats a number of bytes for a message.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 // git runs git in dir and returns its output, or an error that holds what
 // git said. It reads no more than gitLimit of the output.
 func git(dir string, args ...string) ([]byte, error) {
@@ -292,7 +279,7 @@ func git(dir string, args ...string) ([]byte, error) {
 	if int64(len(out)) > gitLimit {
 		cmd.Process.Kill()
 		cmd.Wait()
-		return nil, fmt.Errorf("git printed more than %s", byteSize(gitLimit))
+		return nil, fmt.Errorf("git printed more than %s", ByteSize(gitLimit))
 	}
 	if err := cmd.Wait(); err != nil {
 		return nil, gitError(err, &stderr)

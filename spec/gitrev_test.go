@@ -60,7 +60,7 @@ func TestAtCommitIsBounded(t *testing.T) {
 	}
 	gitLimit = 1 << 20
 	_, err = w.AtCommit("HEAD")
-	want := "cue/revisions/" + draft + "/big.txt is 2.0 MiB, and Ladder reads at most 1.0 MiB of a revision in git"
+	want := "cue/revisions/" + draft + "/big.txt is 2 MiB, and Ladder reads at most 1 MiB of a revision in git"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("AtCommit: %v\nwant an error that holds %q", err, want)
 	}

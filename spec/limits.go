@@ -142,14 +142,15 @@ func (e *StoppedError) Summary() string {
 	case StoppedTime:
 		return fmt.Sprintf("revision %s: compiling it took more than %v; Ladder stopped it", e.Revision, e.Limits.Time)
 	case StoppedMemory:
-		return fmt.Sprintf("revision %s: compiling it needed more than %s of memory; Ladder stopped it", e.Revision, formatBytes(e.Limits.Memory))
+		return fmt.Sprintf("revision %s: compiling it needed more than %s of memory; Ladder stopped it", e.Revision, ByteSize(e.Limits.Memory))
 	}
 	return fmt.Sprintf("revision %s: CUE failed while compiling it (%s); Ladder stopped it", e.Revision, e.Detail)
 }
 
-// formatBytes writes a number of bytes in the largest binary unit that
-// holds it at least once: 1 GiB, 512 MiB, 1.5 GiB.
-func formatBytes(n int64) string {
+// ByteSize writes a number of bytes, for messages, in the largest binary
+// unit that holds it at least once, to a tenth: 1 GiB, 512 MiB, 1.5 GiB,
+// 300 bytes.
+func ByteSize(n int64) string {
 	units := []string{"bytes", "KiB", "MiB", "GiB", "TiB"}
 	v, i := float64(n), 0
 	for v >= 1024 && i < len(units)-1 {
