@@ -91,7 +91,7 @@ func compileCriterion(c *spec.Criterion, defined func(string) bool) (*program, e
 	if !c.Require.Exists() {
 		return p, nil
 	}
-	if len(alternatives(c.Require)) > 0 {
+	if len(spec.StructAlternatives(c.Require)) > 0 {
 		return nil, refuse("a disjunction of structs")
 	}
 	guard, err := refuseSyntax(c.Require)
@@ -164,7 +164,7 @@ func eachField(v cue.Value, prefix []string, fn func(path []string, fv cue.Value
 func checkStructs(v cue.Value, prefix []string, leaves map[string]bool) error {
 	return eachField(v, prefix, func(path []string, fv cue.Value) error {
 		switch {
-		case len(alternatives(fv)) > 0:
+		case len(spec.StructAlternatives(fv)) > 0:
 			// One with a default lists the default's fields alone.
 			return refuse("a disjunction of structs at %s", spec.FieldPath(path...))
 		case leaves[spec.FieldPath(path...)] && fv.IncompleteKind() == cue.StructKind:
@@ -281,7 +281,7 @@ func compileGuarded(c *spec.Criterion, guard []string, defined func(string) bool
 // walking its structs, for a program that decides only passes.
 func (p *program) compileFields(root, v cue.Value, prefix []string, defined func(string) bool) error {
 	return eachField(v, prefix, func(path []string, fv cue.Value) error {
-		if len(alternatives(fv)) > 0 {
+		if len(spec.StructAlternatives(fv)) > 0 {
 			return refuse("a disjunction of structs at %s", spec.FieldPath(path...))
 		}
 		if fv.IncompleteKind() == cue.StructKind {

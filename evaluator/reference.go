@@ -177,7 +177,7 @@ func rank(v Verdict) int {
 // references and comprehensions saw the device's values).
 func (j *judge) value(req, dev cue.Value, path []string, own cue.Value, unified bool) (Verdict, []Problem) {
 	if !unified {
-		if alts := alternatives(req); len(alts) > 0 {
+		if alts := spec.StructAlternatives(req); len(alts) > 0 {
 			best, bestProblems := Missing, []Problem(nil)
 			for i, a := range alts {
 				v, ps := j.value(a, dev, path, a, false)
@@ -274,7 +274,7 @@ func (j *judge) fields(req, dev, u cue.Value, err error, path []string, own cue.
 		var v Verdict
 		var ps []Problem
 		switch {
-		case ownF.Exists() && len(alternatives(ownF)) > 0:
+		case ownF.Exists() && len(spec.StructAlternatives(ownF)) > 0:
 			v, ps = j.value(ownF, devF, p, ownF, false)
 		case uF.Exists():
 			v, ps = j.value(uF, devF, p, ownF, true)
@@ -371,81 +371,6 @@ func fieldsOf(u, own, dev cue.Value) []structField {
 	return out
 }
 
-// alternatives returns the alternatives of a disjunction that has a struct
-// among them, or nil: such a disjunction is decided per alternative (one
-// alternative is left when CUE drops the others, which are in conflict
-// with themselves). A
-// disjunction of scalars is one constraint, which unification decides. A
-// reference (a definition that is a disjunction) is followed, and a
-// conjunction with a disjunction in it is distributed: (A | B) & C is
-// A & C | B & C.
-func alternatives(v cue.Value) []cue.Value {
-	alts := alternativesOf(v, 0)
-	// An alternative in conflict with itself is no alternative, as in CUE.
-	var out []cue.Value
-	for _, a := range alts {
-		if !contradictory(a) {
-			out = append(out, a)
-		}
-	}
-	if len(out) == 0 {
-		return alts
-	}
-	return out
-}
-
-// contradictory reports whether a value is in conflict with itself, not
-// merely incomplete.
-func contradictory(v cue.Value) bool {
-	for _, e := range cueerrors.Errors(v.Validate()) {
-		if !strings.Contains(e.Error(), "incomplete") {
-			return true
-		}
-	}
-	return false
-}
-
-// maxAlternativeDepth bounds the references and conjunctions followed.
-const maxAlternativeDepth = 8
-
-func alternativesOf(v cue.Value, depth int) []cue.Value {
-	if depth > maxAlternativeDepth {
-		return nil
-	}
-	op, args := v.Expr()
-	switch op {
-	case cue.OrOp:
-		for _, a := range args {
-			if a.IncompleteKind()&cue.StructKind != 0 {
-				return args
-			}
-		}
-	case cue.SelectorOp:
-		if root, path := v.ReferencePath(); root.Exists() {
-			return alternativesOf(root.LookupPath(path), depth+1)
-		}
-	case cue.AndOp:
-		for i, a := range args {
-			alts := alternativesOf(a, depth+1)
-			if len(alts) < 2 {
-				continue
-			}
-			var out []cue.Value
-			for _, alt := range alts {
-				u := alt
-				for j, b := range args {
-					if j != i {
-						u = u.Unify(b)
-					}
-				}
-				out = append(out, u)
-			}
-			return out
-		}
-	}
-	return nil
-}
-
 // covers reports whether the device has every field that req asks for
 // (not an optional one), where u, its unification with the device,
 // validated as concrete: then the require filled in nothing the device
@@ -464,7 +389,7 @@ func coversRequire(req, u, dev cue.Value) bool {
 	if req.IncompleteKind()&cue.StructKind == 0 {
 		return true
 	}
-	if len(alternatives(req)) > 0 {
+	if len(spec.StructAlternatives(req)) > 0 {
 		// CUE may have chosen any alternative: look at what it chose.
 		return coversAll(u, dev)
 	}
