@@ -284,6 +284,15 @@ func (m *impactModel) movedLayout(sh *shared, ci *evaluator.CategoryImpact, w, h
 		idW = max(idW, width(termtext.Line(d.id)))
 	}
 	idW = min(idW, max(w*2/5, 10))
+	// The criteria wrap one or more to a line: the ID gives up cells so
+	// that the longest criterion (with its comma) is whole, down to 10.
+	item := 0
+	for _, d := range ds {
+		for _, c := range d.criteria {
+			item = max(item, width(c)+1)
+		}
+	}
+	idW = max(min(idW, w-11-item), min(idW, 10))
 	indent := 1 + idW + 1 + 8 + 1
 	// blocks[i] are device i's lines, its criteria wrapped.
 	blocks := make([][]string, len(ds))
