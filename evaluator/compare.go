@@ -24,9 +24,27 @@ type Comparison struct {
 	// is how long it took.
 	Checks int
 	Took   time.Duration
+	// Delta is what changed since the comparison this one was made from,
+	// when WithTarget made it by an update of the target's engine that kept
+	// the target's categories, levels and criteria: only the devices it
+	// names have other verdicts or levels. It is nil otherwise.
+	Delta *Delta
 
 	corpus *fixtures.Corpus
 	known  fixtures.Vocabulary
+	// pairs are the devices graded under both revisions, as the impact
+	// counts them, and the engines' states it counts them from.
+	pairs *pairs
+}
+
+// pairs matches the devices of two gradings of the same records by ID.
+type pairs struct {
+	// targetByID indexes the target's devices by ID; baseOf gives, for
+	// each of them, its index among the base's devices, or -1.
+	targetByID map[string]int
+	baseOf     []int
+	// base and target are the states whose outcomes the impact counts.
+	base, target *State
 }
 
 // Compare grades a corpus under two revisions and compares them. Known are
@@ -62,6 +80,14 @@ func (c *Comparison) WithTarget(ctx context.Context, rev *spec.Revision, known f
 		}
 		n.Target = &Grading{Revision: rev, Devices: c.Target.Devices, Invalid: c.Target.Invalid, Engine: c.Target.Engine, Checks: delta.Checks}
 		checks = delta.Checks
+		if sameOutline(c.Target.Revision, rev) {
+			// The same devices and criteria: only the devices whose
+			// verdicts or level changed count differently.
+			n.pairs = &pairs{targetByID: c.pairs.targetByID, baseOf: c.pairs.baseOf, base: c.pairs.base, target: n.Target.Engine.State()}
+			n.Impact = c.Impact.with(rev, c.pairs.changes(n.pairs.target, delta))
+			n.Invalid, n.Checks, n.Delta, n.Took = c.Invalid, checks, delta, time.Since(start)
+			return n, nil
+		}
 	} else {
 		n.known = known
 		g, err := Grade(ctx, rev, c.corpus.Records, n.known)
@@ -80,36 +106,72 @@ func (c *Comparison) Corpus() *fixtures.Corpus { return c.corpus }
 // finish compares the two gradings.
 func (c *Comparison) finish(checks int, start time.Time) {
 	var invalid []*fixtures.Problem
-	c.Impact, invalid = CompareGradings(c.Base, c.Target)
+	c.Impact, c.pairs, invalid = compareGradings(c.Base, c.Target)
 	c.Invalid = append(slices.Clone(c.corpus.Problems), invalid...)
 	c.Checks = checks
 	c.Took = time.Since(start)
 }
 
-// CompareGradings returns the impact of the target grading against the
+// changes returns what the delta changed for the devices graded under both
+// revisions, as an impact's with takes it: the devices whose level changed,
+// whose outcomes under the base, under the target as p holds it and under
+// the target's state now it gives, and the verdicts that changed on the
+// others, each with the device's verdict under the base.
+func (p *pairs) changes(now *State, delta *Delta) changes {
+	var ch changes
+	moved := make(map[int]bool, len(delta.Levels))
+	for _, l := range delta.Levels {
+		j, ok := p.targetByID[l.Device]
+		if !ok || moved[j] || p.baseOf[j] < 0 {
+			continue
+		}
+		moved[j] = true
+		ch.rows = append(ch.rows, j)
+	}
+	ch.outcomes = func(k int, before, was, after *Outcome) {
+		j := ch.rows[k]
+		p.base.OutcomeInto(p.baseOf[j], before)
+		p.target.OutcomeInto(j, was)
+		now.OutcomeInto(j, after)
+	}
+	for _, v := range delta.Verdicts {
+		j, ok := p.targetByID[v.Device]
+		if !ok || moved[j] || p.baseOf[j] < 0 || v.After.Criterion == nil {
+			continue
+		}
+		b, inBase := p.base.Verdict(p.baseOf[j], v.Criterion)
+		ch.verdicts = append(ch.verdicts, verdictChange{device: now.Devices[j], criterion: v.After.Criterion, level: now.Level(j),
+			base: b, inBase: inBase, was: v.Before.Verdict, now: v.After.Verdict})
+	}
+	return ch
+}
+
+// compareGradings returns the impact of the target grading against the
 // base grading of the same records: each device graded under both is
 // compared, and one graded under only one is recorded as such. It also
-// returns the problems of the records that neither revision could grade,
-// each once.
-func CompareGradings(base, target *Grading) (*Impact, []*fixtures.Problem) {
+// returns how the devices pair, and the problems of the records that
+// neither revision could grade, each once.
+func compareGradings(base, target *Grading) (*Impact, *pairs, []*fixtures.Problem) {
 	im := NewImpact(base.Revision, target.Revision)
-	before, after := base.Engine.State(), target.Engine.State()
-	targetByID := make(map[string]int, len(target.Devices))
+	pr := &pairs{targetByID: make(map[string]int, len(target.Devices)), baseOf: make([]int, len(target.Devices)),
+		base: base.Engine.State(), target: target.Engine.State()}
 	for i, d := range target.Devices {
-		targetByID[d.ID] = i
+		pr.targetByID[d.ID], pr.baseOf[i] = i, -1
 	}
-	inBase := make(map[string]bool, len(base.Devices))
+	var before, after Outcome
 	for i, d := range base.Devices {
-		inBase[d.ID] = true
-		j, ok := targetByID[d.ID]
+		j, ok := pr.targetByID[d.ID]
 		if !ok {
 			im.AddOnlyBase(d.Category, d.ID)
 			continue
 		}
-		im.Add(before.Outcome(i), after.Outcome(j))
+		pr.baseOf[j] = i
+		pr.base.OutcomeInto(i, &before)
+		pr.target.OutcomeInto(j, &after)
+		im.Add(&before, &after)
 	}
-	for _, d := range target.Devices {
-		if !inBase[d.ID] {
+	for i, d := range target.Devices {
+		if pr.baseOf[i] < 0 {
 			im.AddOnlyTarget(d.Category, d.ID)
 		}
 	}
@@ -131,5 +193,5 @@ func CompareGradings(base, target *Grading) (*Impact, []*fixtures.Problem) {
 		seen[key] = true
 		invalid = append(invalid, p)
 	}
-	return im, invalid
+	return im, pr, invalid
 }

@@ -167,6 +167,22 @@ func (s *State) Flags(i int) []string {
 	return p.cat.rows[p.row].flags
 }
 
+// Verdict returns the verdict of the i-th device on the criterion with the
+// given ID, without building its outcome; false when the device's category
+// has no such criterion.
+func (s *State) Verdict(i int, id string) (Verdict, bool) {
+	p := s.where[i]
+	if p.cat == nil {
+		return 0, false
+	}
+	for j, c := range p.cat.crits {
+		if c.ID == id {
+			return p.cat.cols[j][p.row].verdict, true
+		}
+	}
+	return 0, false
+}
+
 // Level returns the level of the i-th device, without building its
 // outcome.
 func (s *State) Level(i int) string {

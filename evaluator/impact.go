@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
 )
 
@@ -47,6 +48,9 @@ type CategoryImpact struct {
 	// could grade: the other found the record invalid.
 	OnlyBase, OnlyTarget []string
 	passes               map[string]*CriterionPasses
+	// pairs pairs the checks of the category's devices under the two
+	// revisions, as the last device added needed.
+	pairs *pairing
 }
 
 // Move is a device whose level changed.
@@ -175,38 +179,368 @@ func (im *Impact) Add(before, after *Outcome) {
 		im.byKey[cat] = ci
 		im.Categories = append(im.Categories, ci)
 	}
-	im.Devices++
-	ci.Devices++
-	from, to := LevelIndex(before.Level), LevelIndex(after.Level)
-	if from >= 0 && to >= 0 {
+	im.count(ci, before, after, 1)
+	switch m, s := ci.pairing(before, after).entry(before, after); {
+	case m != nil:
+		ci.Moved = append(ci.Moved, *m)
+	case s != nil:
+		ci.Changed = append(ci.Changed, *s)
+	}
+}
+
+// count adds a device's levels and passes to its category's counts
+// (sign 1), or takes them away (sign -1).
+func (im *Impact) count(ci *CategoryImpact, before, after *Outcome, sign int) {
+	im.Devices += sign
+	ci.Devices += sign
+	if from, to := LevelIndex(before.Level), LevelIndex(after.Level); from >= 0 && to >= 0 {
 		ci.grow(max(from, to))
-		ci.Matrix[from][to]++
+		ci.Matrix[from][to] += sign
 	}
-	vb, va := verdicts(before), verdicts(after)
-	for id, v := range vb {
-		if p := ci.passes[id]; p != nil && v.verdict == Pass {
-			p.Before++
+	for _, c := range before.Checks {
+		if p := ci.passes[c.Criterion.ID]; p != nil && c.Verdict == Pass {
+			p.Before += sign
 		}
 	}
-	for id, v := range va {
-		if p := ci.passes[id]; p != nil && v.verdict == Pass {
-			p.After++
-		}
-	}
-	id := after.Device.ID
-	if from != to {
-		ci.Moved = append(ci.Moved, Move{ID: id, From: before.Level, To: after.Level, Because: because(vb, va, from, to)})
-		return
-	}
-	var changed []string
 	for _, c := range after.Checks {
-		if b, ok := vb[c.Criterion.ID]; ok && b.verdict != c.Verdict {
-			changed = append(changed, c.Criterion.ID)
+		if p := ci.passes[c.Criterion.ID]; p != nil && c.Verdict == Pass {
+			p.After += sign
 		}
 	}
-	if len(changed) > 0 {
-		ci.Changed = append(ci.Changed, Stayed{ID: id, Level: after.Level, Criteria: sortCriteria(changed, va, vb)})
+}
+
+// pairing matches the checks of two outcomes of a device of one category,
+// under the base and under the target. The checks of every device of a
+// category come in the order of its criteria, so that one pairing serves
+// them all.
+type pairing struct {
+	// base and target are the criteria of the checks paired.
+	base, target []*spec.Criterion
+	// ofTarget gives, for each check under the target, the index of the
+	// check of the same criterion under the base, or -1; onlyBase are the
+	// indexes of the checks under the base whose criterion the target
+	// lacks.
+	ofTarget []int
+	onlyBase []int
+}
+
+// pairing returns the pairing of two outcomes of a device of the category:
+// the one of the device before, if its checks are of the same criteria.
+func (ci *CategoryImpact) pairing(before, after *Outcome) *pairing {
+	if p := ci.pairs; p != nil && p.fits(before, after) {
+		return p
 	}
+	p := &pairing{ofTarget: make([]int, len(after.Checks))}
+	at := make(map[string]int, len(before.Checks))
+	for i, c := range before.Checks {
+		p.base = append(p.base, c.Criterion)
+		at[c.Criterion.ID] = i
+	}
+	paired := make([]bool, len(before.Checks))
+	for k, c := range after.Checks {
+		p.target = append(p.target, c.Criterion)
+		i, ok := at[c.Criterion.ID]
+		if !ok {
+			i = -1
+		} else {
+			paired[i] = true
+		}
+		p.ofTarget[k] = i
+	}
+	for i, ok := range paired {
+		if !ok {
+			p.onlyBase = append(p.onlyBase, i)
+		}
+	}
+	ci.pairs = p
+	return p
+}
+
+// fits reports whether the pairing is of the criteria of two outcomes'
+// checks.
+func (p *pairing) fits(before, after *Outcome) bool {
+	if len(before.Checks) != len(p.base) || len(after.Checks) != len(p.target) {
+		return false
+	}
+	for i, c := range before.Checks {
+		if c.Criterion != p.base[i] {
+			return false
+		}
+	}
+	for k, c := range after.Checks {
+		if c.Criterion != p.target[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// entry returns what a device graded under both revisions is in the lists
+// of its category: a move when its level changed, a device that stayed
+// when only some of its verdicts did, or neither. The outcomes are those
+// the pairing pairs.
+func (p *pairing) entry(before, after *Outcome) (*Move, *Stayed) {
+	id := after.Device.ID
+	if from, to := LevelIndex(before.Level), LevelIndex(after.Level); from != to {
+		return &Move{ID: id, From: before.Level, To: after.Level, Because: p.because(before, after, from, to)}, nil
+	}
+	var changed []*spec.Criterion
+	for k, c := range after.Checks {
+		if i := p.ofTarget[k]; i >= 0 && before.Checks[i].Verdict != c.Verdict {
+			changed = append(changed, c.Criterion)
+		}
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	return nil, &Stayed{ID: id, Level: after.Level, Criteria: byLevel(changed)}
+}
+
+// because returns the criteria that moved a device from level index from to
+// level index to (see Move.Because).
+func (p *pairing) because(before, after *Outcome, from, to int) []string {
+	var out []*spec.Criterion
+	for k, a := range after.Checks {
+		rank := LevelIndex(a.Criterion.Level)
+		i := p.ofTarget[k]
+		if to < from {
+			if rank <= from && a.Verdict != Pass && (i < 0 || before.Checks[i].Verdict == Pass) {
+				out = append(out, a.Criterion)
+			}
+		} else if rank <= to && a.Verdict == Pass && (i < 0 || before.Checks[i].Verdict != Pass) {
+			out = append(out, a.Criterion)
+		}
+	}
+	if to > from {
+		for _, i := range p.onlyBase {
+			if b := before.Checks[i]; LevelIndex(b.Criterion.Level) <= to && b.Verdict != Pass {
+				out = append(out, b.Criterion)
+			}
+		}
+	}
+	return byLevel(out)
+}
+
+// byLevel returns the IDs of criteria ordered by level, then ID.
+func byLevel(crits []*spec.Criterion) []string {
+	slices.SortFunc(crits, func(a, b *spec.Criterion) int {
+		if ra, rb := LevelIndex(a.Level), LevelIndex(b.Level); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	ids := make([]string, len(crits))
+	for i, c := range crits {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// changes are what an update of the target changed for the devices graded
+// under both revisions, for with. Rows counts the devices whose level
+// changed, and outcomes fills, for the k-th, its outcome under the base,
+// the one under the target that an impact counted, and the one that
+// replaces it, reusing what they hold. Verdicts are the verdicts that
+// changed on the other devices, whose levels stayed.
+type changes struct {
+	rows     []int
+	outcomes func(k int, before, was, now *Outcome)
+	verdicts []verdictChange
+}
+
+// verdictChange is a verdict on a device that changed while its level did
+// not.
+type verdictChange struct {
+	device    *fixtures.Device
+	criterion *spec.Criterion
+	// level is the device's level under the target, before and after.
+	level string
+	// base is the device's verdict on the criterion under the base, if
+	// inBase; was and now are those under the target before and after.
+	base, was, now Verdict
+	inBase         bool
+}
+
+// with returns the impact of another version of the target revision whose
+// categories, levels and criteria are those of im's (sameOutline says
+// when), in which the changed devices have their new outcomes and every
+// other device its old one. Im is not changed: the two share what did not
+// change.
+//
+// A device whose level changed is counted again from its outcomes. One
+// whose verdicts alone changed keeps its place in the matrix, and its entry
+// in the lists changes only by the criteria whose verdicts changed; its
+// outcomes are not built, which is what makes an edit at 100,000 devices,
+// thousands of whose verdicts change and few of whose levels do, cheap.
+func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
+	n := &Impact{Base: im.Base, Target: target, Devices: im.Devices, Categories: make([]*CategoryImpact, len(im.Categories)), byKey: make(map[string]*CategoryImpact, len(im.byKey))}
+	for i, ci := range im.Categories {
+		c := *ci
+		c.Matrix = make([][]int, len(ci.Matrix))
+		for j, row := range ci.Matrix {
+			c.Matrix[j] = slices.Clone(row)
+		}
+		c.Criteria = slices.Clone(ci.Criteria)
+		c.passes = make(map[string]*CriterionPasses, len(c.Criteria))
+		for j := range c.Criteria {
+			c.passes[c.Criteria[j].ID] = &c.Criteria[j]
+		}
+		n.Categories[i], n.byKey[c.Category] = &c, &c
+	}
+	type edits struct {
+		gone    map[string]bool
+		moved   []Move
+		changed []Stayed
+	}
+	byCat := map[*CategoryImpact]*edits{}
+	editsOf := func(ci *CategoryImpact) *edits {
+		e := byCat[ci]
+		if e == nil {
+			e = &edits{gone: map[string]bool{}}
+			byCat[ci] = e
+		}
+		return e
+	}
+	var before, was, now Outcome
+	for k := range ch.rows {
+		ch.outcomes(k, &before, &was, &now)
+		ci := n.byKey[now.Device.Category]
+		if ci == nil {
+			continue
+		}
+		e := editsOf(ci)
+		n.count(ci, &before, &was, -1)
+		n.count(ci, &before, &now, 1)
+		e.gone[now.Device.ID] = true
+		switch m, s := ci.pairing(&before, &now).entry(&before, &now); {
+		case m != nil:
+			e.moved = append(e.moved, *m)
+		case s != nil:
+			e.changed = append(e.changed, *s)
+		}
+	}
+	// The verdicts that changed on devices whose level did not, by device.
+	byDevice := map[*fixtures.Device][]verdictChange{}
+	var devices []*fixtures.Device
+	for _, v := range ch.verdicts {
+		if byDevice[v.device] == nil {
+			devices = append(devices, v.device)
+		}
+		byDevice[v.device] = append(byDevice[v.device], v)
+	}
+	for _, d := range devices {
+		ci := n.byKey[d.Category]
+		if ci == nil {
+			continue
+		}
+		vs := byDevice[d]
+		for _, v := range vs {
+			if p := ci.passes[v.criterion.ID]; p != nil {
+				p.After += passCount(v.now) - passCount(v.was)
+			}
+		}
+		e := editsOf(ci)
+		if m, ok := find(ci.Moved, d.ID, func(m Move) string { return m.ID }); ok {
+			from, to := LevelIndex(m.From), LevelIndex(m.To)
+			m.Because = reconsider(n, m.Because, vs, func(v verdictChange) bool {
+				rank := LevelIndex(v.criterion.Level)
+				if to < from {
+					return rank <= from && v.now != Pass && (!v.inBase || v.base == Pass)
+				}
+				return rank <= to && v.now == Pass && (!v.inBase || v.base != Pass)
+			})
+			e.gone[d.ID] = true
+			e.moved = append(e.moved, m)
+			continue
+		}
+		s, ok := find(ci.Changed, d.ID, func(s Stayed) string { return s.ID })
+		if !ok {
+			s = Stayed{ID: d.ID, Level: vs[0].level}
+		}
+		s.Criteria = reconsider(n, s.Criteria, vs, func(v verdictChange) bool { return v.inBase && v.base != v.now })
+		e.gone[d.ID] = true
+		if len(s.Criteria) > 0 {
+			e.changed = append(e.changed, s)
+		}
+	}
+	for ci, e := range byCat {
+		ci.Moved = mergeByID(ci.Moved, e.moved, e.gone, func(m Move) string { return m.ID })
+		ci.Changed = mergeByID(ci.Changed, e.changed, e.gone, func(s Stayed) string { return s.ID })
+	}
+	return n
+}
+
+// passCount is 1 for a pass, else 0.
+func passCount(v Verdict) int {
+	if v == Pass {
+		return 1
+	}
+	return 0
+}
+
+// find returns the entry with the given ID of a list ordered by ID.
+func find[T any](list []T, id string, idOf func(T) string) (T, bool) {
+	i, ok := slices.BinarySearchFunc(list, id, func(x T, id string) int { return strings.Compare(idOf(x), id) })
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return list[i], true
+}
+
+// reconsider returns a new list of criterion IDs, ordered by level (in the
+// target, or in the base for a criterion the target lacks) and ID: those
+// of ids, less the criteria of the verdict changes, and with those whose
+// changes are in by the rule.
+func reconsider(im *Impact, ids []string, vs []verdictChange, in func(verdictChange) bool) []string {
+	drop := map[string]bool{}
+	var crits []*spec.Criterion
+	for _, v := range vs {
+		drop[v.criterion.ID] = true
+		if in(v) {
+			crits = append(crits, v.criterion)
+		}
+	}
+	for _, id := range ids {
+		if drop[id] {
+			continue
+		}
+		c := im.Target.Criterion(id)
+		if c == nil {
+			c = im.Base.Criterion(id)
+		}
+		crits = append(crits, c)
+	}
+	return byLevel(crits)
+}
+
+// mergeByID returns, in a new slice ordered by ID, the entries of old (in
+// that order) whose ID is not gone, and those of added.
+func mergeByID[T any](old, added []T, gone map[string]bool, id func(T) string) []T {
+	slices.SortFunc(added, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+	out := make([]T, 0, len(old)+len(added))
+	for _, x := range old {
+		if gone[id(x)] {
+			continue
+		}
+		for len(added) > 0 && id(added[0]) < id(x) {
+			out, added = append(out, added[0]), added[1:]
+		}
+		out = append(out, x)
+	}
+	return append(out, added...)
+}
+
+// sameOutline reports whether two revisions have the same categories, in
+// the same order, with the same levels and the same criteria at each
+// level, in the same order: an impact of one can then be made one of the
+// other by with.
+func sameOutline(a, b *spec.Revision) bool {
+	return slices.EqualFunc(a.Categories, b.Categories, func(x, y *spec.Category) bool {
+		return x.Key == y.Key && slices.EqualFunc(x.Levels, y.Levels, func(l, m *spec.Level) bool {
+			return l.Name == m.Name && slices.EqualFunc(l.Criteria, m.Criteria, func(c, d *spec.Criterion) bool { return c.ID == d.ID })
+		})
+	})
 }
 
 // AddOnlyBase records a device that only the base revision could grade,
@@ -265,62 +599,4 @@ func (im *Impact) ChangedCount() int {
 		n += len(ci.Changed)
 	}
 	return n
-}
-
-// verdictAt is a verdict with the rank of its criterion's level.
-type verdictAt struct {
-	verdict Verdict
-	rank    int
-}
-
-func verdicts(o *Outcome) map[string]verdictAt {
-	m := make(map[string]verdictAt, len(o.Checks))
-	for _, c := range o.Checks {
-		m[c.Criterion.ID] = verdictAt{c.Verdict, LevelIndex(c.Criterion.Level)}
-	}
-	return m
-}
-
-// because returns the criteria that moved a device from level index from to
-// level index to (see Move.Because).
-func because(vb, va map[string]verdictAt, from, to int) []string {
-	var out []string
-	if to < from {
-		for id, a := range va {
-			b, had := vb[id]
-			if a.rank <= from && a.verdict != Pass && (!had || b.verdict == Pass) {
-				out = append(out, id)
-			}
-		}
-	} else {
-		for id, a := range va {
-			b, had := vb[id]
-			if a.rank <= to && a.verdict == Pass && (!had || b.verdict != Pass) {
-				out = append(out, id)
-			}
-		}
-		for id, b := range vb {
-			if _, has := va[id]; !has && b.rank <= to && b.verdict != Pass {
-				out = append(out, id)
-			}
-		}
-	}
-	return sortCriteria(out, va, vb)
-}
-
-// sortCriteria orders criterion IDs by level, then ID.
-func sortCriteria(ids []string, va, vb map[string]verdictAt) []string {
-	rank := func(id string) int {
-		if v, ok := va[id]; ok {
-			return v.rank
-		}
-		return vb[id].rank
-	}
-	slices.SortFunc(ids, func(a, b string) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		return strings.Compare(a, b)
-	})
-	return ids
 }

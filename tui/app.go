@@ -326,7 +326,7 @@ func (m *App) takeSession(s *session) {
 	m.s = s
 	m.sh.s = s
 	m.sh.cat = min(m.sh.cat, max(len(s.work.Revision.Categories)-1, 0))
-	if m.sh.device == "" || s.byID[m.sh.device] == nil {
+	if m.sh.device == "" || s.row(m.sh.device) == nil {
 		m.sh.device = ""
 		if len(s.devices) > 0 {
 			m.sh.device = s.devices[0].dev.ID

@@ -1,12 +1,17 @@
 package tui
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/spectest"
 )
 
 // BenchmarkStartToFirstFrame measures what the workbench does between its
@@ -51,7 +56,7 @@ func BenchmarkRender(b *testing.B) {
 // redline made again, and the Edit view drawn. The debounce that waits for
 // the end of a burst of typing is not counted.
 func BenchmarkKeystroke(b *testing.B) {
-	m, edit := editing(b)
+	m, edit := editing(b, testConfig(b))
 	for b.Loop() {
 		edit()
 		msg := compileNow(b, m)
@@ -93,7 +98,7 @@ func BenchmarkKeystrokeNewText(b *testing.B) {
 // incremental path: the standard loaded, the corpus read and graded under
 // both revisions anew, as the workbench does at its start.
 func BenchmarkKeystrokeFromScratch(b *testing.B) {
-	m, edit := editing(b)
+	m, edit := editing(b, testConfig(b))
 	for b.Loop() {
 		edit()
 		m.ov.set(m.texts())
@@ -108,10 +113,47 @@ func BenchmarkKeystrokeFromScratch(b *testing.B) {
 	}
 }
 
-// editing opens MT-L3-LLM in the editor at its threshold, and returns an
-// edit that flips the threshold between 6 and 7.
-func editing(b *testing.B) (*App, func()) {
-	m := loaded(b, 120, 40)
+// BenchmarkKeystrokeLarge is BenchmarkKeystroke with 100,000 generated
+// devices added to the corpus (as `--corpus` adds them), 14,286 of them
+// mobile terminals graded by the criterion edited.
+func BenchmarkKeystrokeLarge(b *testing.B) {
+	cfg := testConfig(b)
+	cfg.Corpus = append(cfg.Corpus, generated(b, 100_000))
+	m, edit := editing(b, cfg)
+	for b.Loop() {
+		edit()
+		msg := compileNow(b, m)
+		if msg.err != nil {
+			b.Fatal(msg.err)
+		}
+		_ = m.View()
+	}
+}
+
+// generated writes n devices from the generator, aimed at the draft, to a
+// file of JSON Lines, and returns its path.
+func generated(b *testing.B, n int) string {
+	b.Helper()
+	draft, err := spec.NewWorkspace(spectest.FS(b), "").Load("gbz177-l4-draft")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := fixtures.Generate(&buf, draft, 42, n); err != nil {
+		b.Fatal(err)
+	}
+	name := filepath.Join(b.TempDir(), "generated.jsonl")
+	if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return name
+}
+
+// editing opens MT-L3-LLM in the editor at its threshold, in a workbench
+// started on cfg, and returns an edit that flips the threshold between 6
+// and 7.
+func editing(b *testing.B, cfg Config) (*App, func()) {
+	m := start(b, cfg, 120, 40, nil)
 	openCriterion(b, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
 	digits := []string{"6", "7"}

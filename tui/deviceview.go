@@ -50,7 +50,7 @@ func (m *deviceModel) scroll(c *viewContext, delta int) {
 // pane draws the device, or says how to open one.
 func (m *deviceModel) pane(c *viewContext, _ paneID, w, h int) (string, []string) {
 	sh := c.sh
-	r := sh.s.byID[sh.device]
+	r := sh.s.row(sh.device)
 	if r == nil {
 		return "Device", []string{sh.st.dim.Render(" Open a device from Corpus or Impact (enter).")}
 	}
@@ -62,7 +62,7 @@ func (m *deviceModel) pane(c *viewContext, _ paneID, w, h int) (string, []string
 // to show (termtext.Line).
 func (m *deviceModel) lines(sh *shared, w int) []string {
 	s, st := sh.s, sh.st
-	r := s.byID[sh.device]
+	r := s.row(sh.device)
 	if r == nil {
 		return nil
 	}

@@ -73,7 +73,7 @@ func TestEditThreshold(t *testing.T) {
 	dir := spectest.Dir(t)
 	m := start(t, diskConfig(t, dir, t.TempDir()), 120, 40, nil)
 	const device = "mt-plovik-vinta-9-lite-0031"
-	if r := m.s.byID[device]; r.from != "L3" || r.to != "L2" {
+	if r := m.s.row(device); r.from != "L3" || r.to != "L2" {
 		t.Fatalf("before the edit the device is %s → %s", r.from, r.to)
 	}
 	press(m, "2")
@@ -90,7 +90,7 @@ func TestEditThreshold(t *testing.T) {
 	if msg := compileNow(t, m); msg.err != nil {
 		t.Fatal(msg.err)
 	}
-	if r := m.s.byID[device]; r.to != "L3" {
+	if r := m.s.row(device); r.to != "L3" {
 		t.Errorf("after >=4, the device is at %s under the edit, want L3", r.to)
 	}
 	press(m, "esc", "2")
@@ -410,7 +410,7 @@ func TestWatch(t *testing.T) {
 	if f := m.edit.file(); f.buf.Text() != changed || f.buf.Modified() {
 		t.Error("the open file did not take the new text")
 	}
-	if r := m.s.byID["mt-plovik-vinta-9-lite-0031"]; r.to != "L3" {
+	if r := m.s.row("mt-plovik-vinta-9-lite-0031"); r.to != "L3" {
 		t.Errorf("the change was not evaluated: the device is at %s", r.to)
 	}
 }
@@ -472,7 +472,7 @@ func TestEditFlow(t *testing.T) {
 	waitFor("the save", contains("saved cue/revisions/gbz177-l4-draft/mobile_terminal.cue"))
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App)
-	if r := fm.s.byID["mt-plovik-vinta-9-lite-0031"]; r == nil || r.to != "L3" {
+	if r := fm.s.row("mt-plovik-vinta-9-lite-0031"); r == nil || r.to != "L3" {
 		t.Errorf("after the edit the device is not back at L3: %+v", r)
 	}
 	if strings.Contains(ansi.Strip(fm.View().Content), "mt-plovik-vinta-9-li") {

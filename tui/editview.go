@@ -308,7 +308,14 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	var im impactModel
 	lines = append(lines, im.matrixLines(sh, ci, w)...)
 	lines = append(lines, "")
-	for _, mv := range ci.Moved {
+	// A pane beside the editor lists the first moves; the Impact view has
+	// them all. (At 100,000 devices an edit may move thousands, which
+	// would cost a frame to draw each time.)
+	for i, mv := range ci.Moved {
+		if i == effectMoves {
+			lines = append(lines, st.dim.Render(truncate(fmt.Sprintf(" and %d more (the Impact view lists them all)", len(ci.Moved)-i), w)))
+			break
+		}
 		arrow := st.down.Render(mv.From + "→" + mv.To)
 		if evaluator.LevelIndex(mv.To) > evaluator.LevelIndex(mv.From) {
 			arrow = st.up.Render(mv.From + "→" + mv.To)
@@ -320,6 +327,10 @@ func (m *editModel) effectLines(c *viewContext, w int) []string {
 	return lines
 }
 
+// effectMoves is how many of a category's moved devices the Effect pane
+// lists.
+const effectMoves = 200
+
 // thisEdit says what the unsaved edit does to a category: the devices
 // whose level under the working revision differs from their level under
 // the revision as saved. The matrix below it is base against working.
@@ -329,11 +340,14 @@ func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
 		return nil
 	}
 	var moves []string
-	for _, r := range sh.s.devices {
-		if r.dev.Category != category {
+	// Sessions of the same devices share their rows, in the same places,
+	// where an edit left them alone.
+	shared := len(sh.saved.devices) == len(sh.s.devices) && sameDevices(sh.saved.work.Devices, sh.s.work.Devices)
+	for i, r := range sh.s.devices {
+		if shared && sh.saved.devices[i] == r || r.dev.Category != category {
 			continue
 		}
-		before := sh.saved.byID[r.dev.ID]
+		before := sh.saved.row(r.dev.ID)
 		if before == nil || before.to == r.to {
 			continue
 		}

@@ -317,7 +317,7 @@ func (m *impactModel) movedLayout(sh *shared, ci *evaluator.CategoryImpact, w, h
 			because = "level status or determination"
 		}
 		mark := " "
-		if r := sh.s.byID[d.id]; r != nil && r.theirs {
+		if r := sh.s.row(d.id); r != nil && r.theirs {
 			mark = st.theirs.Render("●")
 		}
 		head := mark + fit(termtext.Line(d.id), idW) + " " + change + " "

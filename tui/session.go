@@ -57,9 +57,12 @@ type session struct {
 	// revisions, made when the Diff view first needs them.
 	diffs     *diffs
 	diffsOnce sync.Once
-	// devices are every device graded under either revision, by ID.
+	// devices are every device graded under either revision, by category
+	// and ID, and byID gives the place of each among them. A row is never
+	// changed once made: sessions of the same devices share the rows that
+	// an edit left alone, and byID.
 	devices []*deviceRow
-	byID    map[string]*deviceRow
+	byID    map[string]int
 	// checks and took are the cost of the evaluation that made the session.
 	checks int
 	took   time.Duration
@@ -233,27 +236,39 @@ func (s *session) withWorking(ctx context.Context, rev *spec.Revision) (*session
 
 // reindex builds the device rows from those of prev, a session of the
 // same gradings' devices in the same order of categories, as an edit that
-// leaves the schema alone gives: each row takes its levels and flags anew
-// and keeps its place, so that nothing is sorted again. It reports false,
-// having done nothing, when prev's rows do not fit.
+// leaves the schema alone gives: each row keeps its place, so that nothing
+// is sorted again, and only the rows of the devices whose level or flags
+// the edit changed are made anew (when the comparison says which; else
+// each row is looked at). It reports false, having done nothing, when
+// prev's rows do not fit.
 func (s *session) reindex(prev *session) bool {
 	if prev == nil || !sameDevices(prev.base.Devices, s.base.Devices) || !sameDevices(prev.work.Devices, s.work.Devices) ||
 		!slices.EqualFunc(prev.work.Revision.Categories, s.work.Revision.Categories, func(a, b *spec.Category) bool { return a.Key == b.Key }) {
 		return false
 	}
-	s.byID = make(map[string]*deviceRow, len(prev.byID))
-	s.devices = make([]*deviceRow, len(prev.devices))
-	rows := make([]deviceRow, len(prev.devices))
-	for i, p := range prev.devices {
-		r := &rows[i]
-		*r = *p
+	s.byID = prev.byID
+	s.devices = slices.Clone(prev.devices)
+	renew := func(i int) {
+		r := *s.devices[i]
 		if r.baseIdx >= 0 {
 			r.from = s.baseState.Level(r.baseIdx)
 		}
 		if r.workIdx >= 0 {
 			r.to, r.flags = s.workState.Level(r.workIdx), s.workState.Flags(r.workIdx)
 		}
-		s.devices[i], s.byID[r.dev.ID] = r, r
+		s.devices[i] = &r
+	}
+	if s.cmp != nil && s.cmp.Delta != nil && prev.base == s.base {
+		d := s.cmp.Delta
+		for _, l := range d.Levels {
+			if i, ok := s.byID[l.Device]; ok {
+				renew(i)
+			}
+		}
+		return true
+	}
+	for i := range s.devices {
+		renew(i)
 	}
 	return true
 }
@@ -282,12 +297,12 @@ func (s *session) diff() *diffs {
 // index builds the device rows, ordered by category (the working
 // revision's order) and ID.
 func (s *session) index() {
-	s.byID = map[string]*deviceRow{}
+	rows := map[string]*deviceRow{}
 	add := func(d *fixtures.Device) *deviceRow {
-		r := s.byID[d.ID]
+		r := rows[d.ID]
 		if r == nil {
 			r = &deviceRow{dev: d, baseIdx: -1, workIdx: -1, from: "—", to: "—", theirs: d.Yours}
-			s.byID[d.ID] = r
+			rows[d.ID] = r
 			s.devices = append(s.devices, r)
 		}
 		return r
@@ -303,6 +318,18 @@ func (s *session) index() {
 	}
 	byCategory := evaluator.ByCategory(s.work.Revision)
 	slices.SortFunc(s.devices, func(a, b *deviceRow) int { return byCategory(a.dev, b.dev) })
+	s.byID = make(map[string]int, len(s.devices))
+	for i, r := range s.devices {
+		s.byID[r.dev.ID] = i
+	}
+}
+
+// row returns the row of the device with the given ID, or nil.
+func (s *session) row(id string) *deviceRow {
+	if i, ok := s.byID[id]; ok {
+		return s.devices[i]
+	}
+	return nil
 }
 
 // outcomes returns a device's outcome under each revision, nil where that

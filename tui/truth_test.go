@@ -108,7 +108,7 @@ func truthful(t *testing.T, m *App, dir string) {
 	}
 	fresh := msg.s
 	for _, r := range fresh.devices {
-		got := m.s.byID[r.dev.ID]
+		got := m.s.row(r.dev.ID)
 		if got == nil || got.from != r.from || got.to != r.to {
 			t.Errorf("device %s: the workbench shows %v, a fresh start %s → %s", r.dev.ID, got, r.from, r.to)
 		}
@@ -487,7 +487,7 @@ func TestInvalidRecordsListed(t *testing.T) {
 	if n := len(m.s.invalid); n != 0 {
 		t.Fatalf("after the fix, %d records are invalid", n)
 	}
-	if r := m.s.byID["my-phone"]; r == nil || !r.theirs {
+	if r := m.s.row("my-phone"); r == nil || !r.theirs {
 		t.Fatalf("the fixed device is not graded as the user's: %+v", r)
 	}
 	if out := screen(m); !strings.Contains(out, "Problems · none") {
