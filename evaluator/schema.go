@@ -3,6 +3,7 @@ package evaluator
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -61,6 +62,9 @@ type schemaField struct {
 	// scalars ([...X], X itself, or through references), whose faults are
 	// its elements; nil for others.
 	elem test
+	// class and elemClass name why a leaf's value, or an element of it,
+	// is refused (see classifier); nil where they cannot.
+	class, elemClass func(fixtures.Node) string
 	// marked is set for a field required by its marker (name!).
 	marked bool
 	test   test
@@ -104,7 +108,8 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 		} else {
 			f.test, err = compileValue(fv, 0)
 			if err == nil {
-				f.elem = listElement(fv)
+				f.elem, f.elemClass = listElement(fv)
+				f.class = classifier(fv)
 			}
 		}
 		if err != nil {
@@ -168,12 +173,12 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 			if et := fields[j].elem; et != nil && m.Kind() == fixtures.ListKind {
 				for k := range m.Len() {
 					if e := m.Index(k); !et(e) {
-						*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: append(slices.Clip(fpath), strconv.Itoa(k)), Node: e})
+						*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: append(slices.Clip(fpath), strconv.Itoa(k)), Node: e, Class: classOf(fields[j].elemClass, e)})
 					}
 				}
 				continue
 			}
-			*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: fpath, Node: m})
+			*out = append(*out, fixtures.Fault{Kind: fixtures.FaultValue, Path: fpath, Node: m, Class: classOf(fields[j].class, m)})
 		}
 		for j, f := range fields {
 			if !f.required {
@@ -221,8 +226,9 @@ func compileSchemaStruct(v cue.Value, path []string, rev *spec.Revision, known f
 
 // listElement returns the test of the elements of a constraint that is
 // exactly an open list of scalars, [...X] (through references): a list
-// satisfies it when each element satisfies X. Or nil.
-func listElement(v cue.Value) test {
+// satisfies it when each element satisfies X; and the classifier of an
+// element that does not (see classifier). Or nil.
+func listElement(v cue.Value) (test, func(fixtures.Node) string) {
 	for range maxRefs {
 		op, _ := v.Expr()
 		if op != cue.SelectorOp {
@@ -230,26 +236,119 @@ func listElement(v cue.Value) test {
 		}
 		root, path := v.ReferencePath()
 		if !root.Exists() {
-			return nil
+			return nil, nil
 		}
 		v = root.LookupPath(path)
 	}
 	if op, _ := v.Expr(); op != cue.NoOp || v.IncompleteKind() != cue.ListKind {
-		return nil
+		return nil, nil
 	}
 	it, err := v.List()
 	if err != nil || it.Next() {
-		return nil
+		return nil, nil
 	}
 	elem := v.LookupPath(cue.MakePath(cue.AnyIndex))
 	if !elem.Exists() || elem.IncompleteKind()&(cue.StructKind|cue.ListKind) != 0 {
-		return nil
+		return nil, nil
 	}
 	et, err := compileValue(elem, 0)
 	if err != nil {
+		return nil, nil
+	}
+	return et, classifier(elem)
+}
+
+// classifier returns a function that names why a value that a leaf's
+// constraint refuses is refused: the value's kind (and for a number,
+// whether it is an integer), and which of the constraints the leaf's
+// constraint is the conjunction of (types, bounds, patterns, through
+// references) it breaks; for a number, its sign too. CUE's message then depends on the value only
+// through its own text (fixtures learns it as a template, see
+// fixtures.Fault.Class). It returns nil for a constraint with anything
+// else in it (a disjunction, a concrete value, a call), whose message may
+// depend on the value otherwise.
+func classifier(v cue.Value) func(fixtures.Node) string {
+	tests, ok := atoms(v, 0, nil)
+	if !ok || len(tests) == 0 {
 		return nil
 	}
-	return et
+	return func(n fixtures.Node) string {
+		b := append(make([]byte, 0, 16+len(tests)), n.Kind().String()...)
+		if n.Kind() == fixtures.NumberKind {
+			// CUE reads a negative number as an operation, which orders
+			// the values of its messages otherwise.
+			if strings.HasPrefix(n.Literal(), "-") {
+				b = append(b, " negative"...)
+			}
+			if n.IsInt() {
+				b = append(b, " int"...)
+			}
+		}
+		b = append(b, ':')
+		for _, t := range tests {
+			if t(n) {
+				b = append(b, '0')
+			} else {
+				b = append(b, '1')
+			}
+		}
+		return string(b)
+	}
+}
+
+// atoms adds to out the tests of the types, bounds and patterns whose
+// conjunction a constraint is, through references; false when it is not
+// only those.
+func atoms(v cue.Value, refs int, out []test) ([]test, bool) {
+	if v.Err() != nil {
+		return nil, false
+	}
+	op, args := v.Expr()
+	switch op {
+	case cue.AndOp:
+		for _, a := range args {
+			var ok bool
+			if out, ok = atoms(a, refs, out); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	case cue.SelectorOp:
+		if refs >= maxRefs {
+			return nil, false
+		}
+		root, path := v.ReferencePath()
+		if !root.Exists() {
+			return nil, false
+		}
+		return atoms(root.LookupPath(path), refs+1, out)
+	case cue.GreaterThanEqualOp, cue.GreaterThanOp, cue.LessThanEqualOp, cue.LessThanOp, cue.NotEqualOp, cue.RegexMatchOp, cue.NotRegexMatchOp:
+	case cue.NoOp:
+		switch v.IncompleteKind() {
+		case cue.IntKind, cue.FloatKind, cue.NumberKind, cue.StringKind, cue.BoolKind, cue.NullKind:
+			if v.IsConcrete() {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	t, err := compileValue(v, refs)
+	if err != nil {
+		return nil, false
+	}
+	return append(out, t), true
+}
+
+// classOf returns the class of a refused value, or "" without a
+// classifier.
+func classOf(class func(fixtures.Node) string, n fixtures.Node) string {
+	if class == nil {
+		return ""
+	}
+	return class(n)
 }
 
 // hasComprehension reports whether a struct's syntax holds a comprehension.
