@@ -40,6 +40,10 @@ type Config struct {
 	// Remember keeps the revisions compared in the workspace's
 	// .ladder/state.json, and starts on those it holds.
 	Remember bool
+	// FirstFrames is the directory where each start keeps its first frame
+	// with results, which the next start on the same inputs shows at once
+	// while it evaluates them again (firstframe.go); "" keeps none.
+	FirstFrames string
 }
 
 // session is everything the workbench shows, computed off the UI by a
