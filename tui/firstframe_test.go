@@ -220,7 +220,7 @@ func TestKeptFirstFrameUntrusted(t *testing.T) {
 		{"a cursor movement", edit(func(f *firstFrame) { f.Frame = "\x1b[2J" + f.Frame; resum(f) })},
 		{"rows of another width", edit(func(f *firstFrame) { f.Frame = strings.Replace(f.Frame, "13,570", "13,570 and more", 1); resum(f) })},
 		{"a row too many", edit(func(f *firstFrame) { f.Frame += "\n" + strings.Repeat(" ", f.Width); resum(f) })},
-		{"a size out of range", edit(func(f *firstFrame) { f.Width, f.Height = -1, 1 << 30; resum(f) })},
+		{"a size out of range", edit(func(f *firstFrame) { f.Width, f.Height = -1, 1<<30; resum(f) })},
 		{"another key", edit(func(f *firstFrame) { f.Key = strings.Repeat("0", 64); resum(f) })},
 		{"another format", edit(func(f *firstFrame) { f.Format = "ladder first frame 0"; resum(f) })},
 		{"too big", write(`{"format":"` + strings.Repeat("x", maxFirstFrame) + `"}`)},
