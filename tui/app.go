@@ -101,13 +101,13 @@ type App struct {
 	// The first frame kept by an earlier start (firstframe.go): kept is
 	// the one shown until the first session comes, and held the keys,
 	// clicks and pastes that came meanwhile, handled once it has come.
-	// keyOfStart is the key of this start's inputs ("" when they could
+	// inputsOfStart is the sum of this start's inputs ("" when they could
 	// not be hashed), and firstKept is set once this start's first frame
 	// was kept. touched is set once a key, click or paste was handled;
 	// dark says whether the styles are those of a dark background.
 	kept               *firstFrame
 	held               []tea.Msg
-	keyOfStart         string
+	inputsOfStart      string
 	firstKept, touched bool
 	dark               bool
 }

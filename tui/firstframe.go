@@ -104,12 +104,12 @@ func (f *firstFrame) fits(w, h int, dark bool) bool {
 	return f.Width == w && f.Height == h && f.Dark == dark
 }
 
-// firstFrameMsg carries the key of the start's inputs and, when one was
+// firstFrameMsg carries the sum of the start's inputs and, when one was
 // kept for them, the first frame to show until the first session comes.
 type firstFrameMsg struct {
-	// key is "" when the inputs could not be hashed: no frame is kept.
-	key   string
-	frame *firstFrame
+	// inputs is "" when the inputs could not be hashed: no frame is kept.
+	inputs string
+	frame  *firstFrame
 }
 
 // firstFrameFile is the file, in dir, of the kept first frame of the
@@ -130,11 +130,13 @@ func readFirstFrame(cfg Config) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		key, ok := firstFrameKey(cfg)
-		if !ok {
+		inputs, ok := inputsSum(cfg)
+		st := rememberedState(cfg, readState(cfg.Workspace))
+		if !ok || spec.ParseRevisionRef(st.Base).Git != "" {
 			return firstFrameMsg{}
 		}
-		msg := firstFrameMsg{key: key}
+		key := firstFrameKey(inputs, st)
+		msg := firstFrameMsg{inputs: inputs}
 		name := firstFrameFile(cfg)
 		if fi, err := os.Lstat(filepath.Join(cfg.FirstFrames, name)); err != nil || !fi.Mode().IsRegular() || fi.Size() > maxFirstFrame {
 			return msg
@@ -153,11 +155,12 @@ func readFirstFrame(cfg Config) tea.Cmd {
 }
 
 // keepFirstFrame keeps a start's first frame for the next start, when its
-// inputs are still those it started on (the files may have changed while
-// they were read): a command, run after the frame is drawn.
-func keepFirstFrame(cfg Config, f *firstFrame) tea.Cmd {
+// inputs are still those it started on, of the sum given (the files may
+// have changed while they were read): a command, run after the frame is
+// drawn.
+func keepFirstFrame(cfg Config, inputs string, f *firstFrame) tea.Cmd {
 	return func() tea.Msg {
-		if key, ok := firstFrameKey(cfg); !ok || key != f.Key {
+		if now, ok := inputsSum(cfg); !ok || now != inputs {
 			return nil
 		}
 		f.Sum = f.sum()
@@ -181,18 +184,36 @@ var firstFrameEnv = []string{"LANG", "LC_ALL", "LC_CTYPE", "RUNEWIDTH_EASTASIAN"
 
 // firstFrameKey returns the hex of the key of a start's first frame: a
 // SHA-256 of everything that decides it but the terminal's size and
-// background, which the frame records: the program (its file's path, size
-// and time, and its build), the current directory, the workspace and the
-// configuration, the environment that sets the width of characters, the
-// remembered state, and the name and content of every file under the
-// workspace's cue/ and fixtures/devices/ and of every file of the user's
-// corpus. It reports false when the start reads what it cannot hash: a
-// base from git, or, among those files, one that is not a regular file or
-// a directory, or that cannot be read.
-func firstFrameKey(cfg Config) (string, bool) {
+// background, which the frame records: the sum of the start's other inputs
+// (inputsSum) and the revisions the workspace remembers. The state is apart
+// from the files because the start itself writes it: a first start keeps
+// its frame under the state it writes, which the next start reads.
+func firstFrameKey(inputs string, st savedState) string {
+	h := sha256.New()
+	writeFields(h, firstFrameFormat, inputs, st.Base, st.Working)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// rememberedState is the state that decides a start's revisions: st for a
+// workbench that remembers them in a workspace on disk, else none.
+func rememberedState(cfg Config, st savedState) savedState {
+	if !cfg.Remember || cfg.Workspace.Dir() == "" {
+		return savedState{}
+	}
+	return st
+}
+
+// inputsSum returns the hex of a SHA-256 of the inputs of a start but the
+// remembered state: the program (its file's path, size and time, and its
+// build), the current directory, the workspace and the configuration, the
+// environment that sets the width of characters, and the name and content
+// of every file under the workspace's cue/ and fixtures/devices/ and of
+// every file of the user's corpus. It reports false when the start reads
+// what it cannot hash: a base from git, or, among those files, one that is
+// not a regular file or a directory, or that cannot be read.
+func inputsSum(cfg Config) (string, bool) {
 	ws := cfg.Workspace
-	st := readState(ws)
-	if spec.ParseRevisionRef(cfg.Base).Git != "" || cfg.Remember && spec.ParseRevisionRef(st.Base).Git != "" {
+	if spec.ParseRevisionRef(cfg.Base).Git != "" {
 		return "", false
 	}
 	exe, err := os.Executable()
@@ -216,9 +237,6 @@ func firstFrameKey(cfg Config) (string, bool) {
 		ws.Dir(), ws.Root(), ws.Name(), ws.Describe(), cfg.Base, cfg.Working, fmt.Sprint(cfg.Remember, cfg.Timeout, len(cfg.Corpus)))
 	for _, v := range firstFrameEnv {
 		writeFields(h, v, os.Getenv(v))
-	}
-	if cfg.Remember {
-		writeFields(h, st.Base, st.Working)
 	}
 	for _, dir := range []string{"cue", fixtures.DevicesDir} {
 		if !hashTree(h, ws.FS(), dir) {
@@ -296,7 +314,8 @@ func (m *App) firstFrameShown() string {
 // inputs could be hashed and the screen is the one a start draws (nothing
 // pressed, no dialog, no error, the Spec view).
 func (m *App) firstFrameToKeep(msg loadedMsg) tea.Cmd {
-	if m.keyOfStart == "" || m.firstKept || !msg.fromLoad || msg.s == nil || msg.workErr != nil || m.err != nil ||
+	st := rememberedState(m.cfg, m.state)
+	if m.inputsOfStart == "" || spec.ParseRevisionRef(st.Base).Git != "" || m.firstKept || !msg.fromLoad || msg.s == nil || msg.workErr != nil || m.err != nil ||
 		m.touched || m.dlg != nil || m.showHelp || m.view != specView || m.width == 0 || m.height == 0 {
 		return nil
 	}
@@ -306,13 +325,14 @@ func (m *App) firstFrameToKeep(msg loadedMsg) tea.Cmd {
 		// The same as kept, but perhaps for the time it took.
 		return nil
 	}
-	return keepFirstFrame(m.cfg, &firstFrame{Format: firstFrameFormat, Key: m.keyOfStart, Width: m.width, Height: m.height, Dark: m.dark, Frame: frame})
+	f := &firstFrame{Format: firstFrameFormat, Key: firstFrameKey(m.inputsOfStart, st), Width: m.width, Height: m.height, Dark: m.dark, Frame: frame}
+	return keepFirstFrame(m.cfg, m.inputsOfStart, f)
 }
 
-// tookFirstFrame takes the key of the start's inputs and the first frame
+// tookFirstFrame takes the sum of the start's inputs and the first frame
 // kept for them.
 func (m *App) tookFirstFrame(msg firstFrameMsg) {
-	m.keyOfStart = cmp.Or(m.keyOfStart, msg.key)
+	m.inputsOfStart = cmp.Or(m.inputsOfStart, msg.inputs)
 	if msg.frame != nil && m.s == nil {
 		m.kept = msg.frame
 	}

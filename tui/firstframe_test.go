@@ -135,8 +135,11 @@ func TestKeptFirstFrameInvalidated(t *testing.T) {
 			cfg.Workspace = spec.NewWorkspace(spectest.FS(t, spectest.Replace(device, `"vendor": "`, `"vendor": "X`)), "")
 			return cfg
 		}},
-		{name: "the user's corpus", change: func(t *testing.T, cfg Config) Config {
-			cfg.Corpus = []string{yours(t, strings.Replace(string(yoursText), `"npu_tops_int8": 45`, `"npu_tops_int8": 5`, 1))}
+		{name: "the user's corpus, in place", change: func(t *testing.T, cfg Config) Config {
+			changed := strings.Replace(string(yoursText), `"npu_tops_int8": 45`, `"npu_tops_int8": 5`, 1)
+			if err := os.WriteFile(cfg.Corpus[0], []byte(changed), 0o644); err != nil {
+				t.Fatal(err)
+			}
 			return cfg
 		}},
 		{name: "the working revision", change: func(t *testing.T, cfg Config) Config {
@@ -278,4 +281,43 @@ func TestKeptFirstFrameUntrusted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeptFirstFrameOnDisk starts the workbench twice on a workspace on
+// disk that remembers its revisions: a change of the remembered revisions
+// is a change of the first frame; and a workspace that holds a symbolic
+// link, which the key does not follow, keeps no frame at all.
+func TestKeptFirstFrameOnDisk(t *testing.T) {
+	t.Run("remembered revisions", func(t *testing.T) {
+		dir := spectest.Dir(t)
+		cfg := diskConfig(t, dir, t.TempDir())
+		cfg.Remember, cfg.FirstFrames = true, t.TempDir()
+		_, _, want := startKept(t, cfg, 120, 40, true)
+		if _, shown, _ := startKept(t, cfg, 120, 40, true); shown != want {
+			t.Fatalf("the second start on the same files shows\n%s\nnot the first frame of the first\n%s", shown, want)
+		}
+		state := `{"base": "` + spectest.Edition + `", "working": "` + spectest.Edition + `"}`
+		if err := os.WriteFile(filepath.Join(dir, ".ladder", "state.json"), []byte(state), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, shown, _ := startKept(t, cfg, 120, 40, true); strings.Contains(shown, "checks in") {
+			t.Errorf("after the remembered revisions changed, the next start shows a kept frame:\n%s", shown)
+		}
+	})
+	t.Run("a symbolic link", func(t *testing.T) {
+		dir := spectest.Dir(t)
+		devices := filepath.Join(dir, "fixtures", "devices", "mobile_terminal")
+		if err := os.Symlink("mt-ambrelo-soryn-5-pro-0027.json", filepath.Join(devices, "linked.json")); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+		cfg := diskConfig(t, dir, t.TempDir())
+		cfg.FirstFrames = t.TempDir()
+		startKept(t, cfg, 120, 40, true)
+		if _, shown, _ := startKept(t, cfg, 120, 40, true); strings.Contains(shown, "checks in") {
+			t.Errorf("a workspace with a symbolic link shows a kept frame:\n%s", shown)
+		}
+		if entries, _ := os.ReadDir(cfg.FirstFrames); len(entries) > 0 {
+			t.Errorf("a first frame was kept of a workspace with a symbolic link: %v", entries)
+		}
+	})
 }
