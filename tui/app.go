@@ -187,10 +187,11 @@ func (m *App) setWorkspace(ws *spec.Workspace) {
 	m.ws.SetLimits(lim)
 }
 
-// Init loads the workspace, reads the first frame an earlier start kept for
-// the same inputs, and asks the terminal for its background.
+// Init reads the first frame an earlier start kept for the same inputs,
+// then loads the workspace (the two cores go to the frame first), and asks
+// the terminal for its background.
 func (m *App) Init() tea.Cmd {
-	return tea.Batch(load(m.cfg, m.ws), readFirstFrame(m.cfg), tea.RequestBackgroundColor, m.poll())
+	return tea.Batch(tea.Sequence(readFirstFrame(m.cfg), load(m.cfg, m.ws)), tea.RequestBackgroundColor, m.poll())
 }
 
 // Update routes a message to whoever owns it.

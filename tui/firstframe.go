@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -171,10 +172,46 @@ func keepFirstFrame(cfg Config, inputs string, f *firstFrame) tea.Cmd {
 		// A frame that cannot be kept costs the next start its time,
 		// nothing else: the failure is not the drafter's to see.
 		if os.MkdirAll(cfg.FirstFrames, 0o700) == nil {
-			_, _ = safefile.Save(filepath.Join(cfg.FirstFrames, firstFrameFile(cfg)), data, safefile.Stamp{},
-				safefile.Options{Force: true, Perm: 0o600, Within: cfg.FirstFrames})
+			name := firstFrameFile(cfg)
+			if _, err := safefile.Save(filepath.Join(cfg.FirstFrames, name), data, safefile.Stamp{},
+				safefile.Options{Force: true, Perm: 0o600, Within: cfg.FirstFrames}); err == nil {
+				pruneFirstFrames(cfg.FirstFrames, name)
+			}
 		}
 		return nil
+	}
+}
+
+// keptFirstFrames is how many first frames are kept, one for each
+// workspace and directory started from, the latest.
+const keptFirstFrames = 32
+
+// pruneFirstFrames removes from dir the kept first frames but the latest
+// keptFirstFrames and the one just kept, named kept.
+func pruneFirstFrames(dir, kept string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type frame struct {
+		name string
+		at   int64
+	}
+	var frames []frame
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") || e.Name() == kept {
+			continue
+		}
+		if fi, err := e.Info(); err == nil {
+			frames = append(frames, frame{e.Name(), fi.ModTime().UnixNano()})
+		}
+	}
+	if len(frames) < keptFirstFrames {
+		return
+	}
+	slices.SortFunc(frames, func(a, b frame) int { return cmp.Compare(b.at, a.at) })
+	for _, f := range frames[keptFirstFrames-1:] {
+		os.Remove(filepath.Join(dir, f.name))
 	}
 }
 

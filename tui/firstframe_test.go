@@ -2,9 +2,11 @@ package tui
 
 import (
 	"encoding/json"
+	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -320,4 +322,44 @@ func TestKeptFirstFrameOnDisk(t *testing.T) {
 			t.Errorf("a first frame was kept of a workspace with a symbolic link: %v", entries)
 		}
 	})
+}
+
+// TestKeptFirstFramesPruned starts the workbench where many first frames
+// of other workspaces are kept: it keeps its own and the latest others, up
+// to keptFirstFrames in all, and leaves other files alone.
+func TestKeptFirstFramesPruned(t *testing.T) {
+	cfg := keptConfig(t)
+	old := time.Now().Add(-time.Hour)
+	for i := range 2 * keptFirstFrames {
+		p := filepath.Join(cfg.FirstFrames, fmt.Sprintf("%032d.json", i))
+		if err := os.WriteFile(p, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, old, old.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := filepath.Join(cfg.FirstFrames, "notes.txt")
+	if err := os.WriteFile(other, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startKept(t, cfg, 120, 40, true)
+	entries, err := os.ReadDir(cfg.FirstFrames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	newest := fmt.Sprintf("%032d.json", 2*keptFirstFrames-1)
+	oldest := fmt.Sprintf("%032d.json", 0)
+	for _, want := range []string{firstFrameFile(cfg), newest, "notes.txt"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("%s is gone; left: %v", want, names)
+		}
+	}
+	if slices.Contains(names, oldest) || len(names) != keptFirstFrames+1 {
+		t.Errorf("kept %d files (%d frames and notes.txt wanted), the oldest among them: %v", len(names), keptFirstFrames, slices.Contains(names, oldest))
+	}
 }
