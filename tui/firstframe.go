@@ -125,7 +125,7 @@ func firstFrameFile(cfg Config) string {
 }
 
 // readFirstFrame hashes the inputs of a start and reads the first frame
-// kept for them, if any: a command, run at the start beside the load.
+// kept for them, if any: a command, run at the start before the load.
 func readFirstFrame(cfg Config) tea.Cmd {
 	if cfg.FirstFrames == "" {
 		return nil
