@@ -377,10 +377,11 @@ func (m *App) tookFirstFrame(msg firstFrameMsg) {
 
 // holds keeps a key, click or paste for later, and reports whether it did:
 // while a kept first frame is on screen, it is handled once the session
-// that the frame shows has come, so that it acts on what the drafter saw.
-// The quit keys are never held.
+// that the frame shows has come, so that it acts on what the drafter saw;
+// and so is any that comes after one held, in order. The quit keys are
+// never held.
 func (m *App) holds(msg tea.Msg) bool {
-	if m.firstFrameShown() == "" {
+	if m.firstFrameShown() == "" && (len(m.held) == 0 || m.s != nil) {
 		return false
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Quit) {

@@ -363,3 +363,33 @@ func TestKeptFirstFramesPruned(t *testing.T) {
 		t.Errorf("kept %d files (%d frames and notes.txt wanted), the oldest among them: %v", len(names), keptFirstFrames, slices.Contains(names, oldest))
 	}
 }
+
+// TestKeysOnAKeptFirstFrameThenAResize presses a key on a kept first
+// frame, then resizes the screen, which the frame no longer fits, and
+// presses more: once the session comes, every key is handled in the order
+// pressed, as after a start without a kept frame.
+func TestKeysOnAKeptFirstFrameThenAResize(t *testing.T) {
+	cfg := keptConfig(t)
+	slow, _, _ := startKept(t, cfg, 120, 40, true)
+	type_(t, slow, "2")
+	slow.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	type_(t, slow, "4", "s")
+
+	fast := New(cfg)
+	fast.tick = noTick
+	fast.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	settle(t, fast, readFirstFrame(fast.cfg))
+	press(fast, "2")
+	fast.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(fast, "4", "s")
+	if got := fast.View().Content; !strings.Contains(got, "Loading the standard") {
+		t.Fatalf("after the resize, the kept frame of another size shows:\n%s", got)
+	}
+	msg := load(fast.cfg, fast.ws)().(loadedMsg)
+	msg.s.took = 2100 * time.Microsecond
+	_, cmd := fast.Update(msg)
+	settle(t, fast, cmd)
+	if a, b := slow.View().Content, fast.View().Content; a != b {
+		t.Errorf("after the keys and the resize, the start with a kept frame shows\n%s\nand the start without\n%s", b, a)
+	}
+}
