@@ -186,8 +186,8 @@ func keepFirstFrame(cfg Config, inputs string, f *firstFrame) tea.Cmd {
 // workspace and directory started from, the latest.
 const keptFirstFrames = 32
 
-// pruneFirstFrames removes from dir the kept first frames but the latest
-// keptFirstFrames and the one just kept, named kept.
+// pruneFirstFrames removes from dir the kept first frames but the one just
+// kept, named kept, and the latest others, keptFirstFrames in all.
 func pruneFirstFrames(dir, kept string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
