@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -178,5 +179,18 @@ func workbenchConfig(dir, base, rev string, corpus []string) (tui.Config, error)
 			return tui.Config{}, fmt.Errorf("reading corpus %s: %w", p, err)
 		}
 	}
-	return tui.Config{Workspace: ws, Builtin: builtin, Corpus: corpus, Base: base, Working: rev, Timeout: loadTimeout, Remember: true}, nil
+	return tui.Config{Workspace: ws, Builtin: builtin, Corpus: corpus, Base: base, Working: rev, Timeout: loadTimeout, Remember: true,
+		FirstFrames: firstFrames()}, nil
+}
+
+// firstFrames is where the workbench keeps the first frame of each start,
+// to show at the next start on the same files: in the user's cache
+// directory, never in a workspace, which may come from elsewhere; "" where
+// there is none.
+func firstFrames() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "ladder", "firstframe")
 }

@@ -97,6 +97,19 @@ type App struct {
 	// tick schedules a message after a delay: tea.Tick, which tests
 	// replace so that they can run every other command at once.
 	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+
+	// The first frame kept by an earlier start (firstframe.go): kept is
+	// the one shown until the first session comes, and held the keys,
+	// clicks and pastes that came meanwhile, handled once it has come.
+	// inputsOfStart is the sum of this start's inputs ("" when they could
+	// not be hashed), and firstKept is set once this start's first frame
+	// was kept. touched is set once a key, click or paste was handled;
+	// dark says whether the styles are those of a dark background.
+	kept               *firstFrame
+	held               []tea.Msg
+	inputsOfStart      string
+	firstKept, touched bool
+	dark               bool
 }
 
 // shared is the state that views share and the root owns.
@@ -140,7 +153,7 @@ func New(cfg Config) *App {
 	if cfg.Workspace == nil {
 		cfg.Workspace = spec.NewBuiltinWorkspace(cfg.Builtin)
 	}
-	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), help: help.New(), busy: true, tick: tea.Tick}
+	m := &App{cfg: cfg, keys: defaultKeyMap(), st: newStyles(true), dark: true, help: help.New(), busy: true, tick: tea.Tick}
 	m.setWorkspace(cfg.Workspace)
 	m.help.Styles = m.st.help
 	m.sh.st = &m.st
@@ -174,13 +187,22 @@ func (m *App) setWorkspace(ws *spec.Workspace) {
 	m.ws.SetLimits(lim)
 }
 
-// Init loads the workspace and asks the terminal for its background.
+// Init reads the first frame an earlier start kept for the same inputs,
+// then loads the workspace (the two cores go to the frame first), and asks
+// the terminal for its background.
 func (m *App) Init() tea.Cmd {
-	return tea.Batch(load(m.cfg, m.ws), tea.RequestBackgroundColor, m.poll())
+	return tea.Batch(tea.Sequence(readFirstFrame(m.cfg), load(m.cfg, m.ws)), tea.RequestBackgroundColor, m.poll())
 }
 
 // Update routes a message to whoever owns it.
 func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.MouseClickMsg, tea.MouseWheelMsg, tea.PasteMsg:
+		if m.holds(msg) {
+			return m, nil
+		}
+		m.touched = true
+	}
 	switch msg := msg.(type) {
 	case Signal:
 		// Whatever is on screen: the program ends, and FlushJournal
@@ -193,12 +215,16 @@ func (m *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.changed(newSize)
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.st = newStyles(msg.IsDark())
+		m.dark = msg.IsDark()
+		m.st = newStyles(m.dark)
 		m.help.Styles = m.st.help
 		m.changed(restyled)
 		return m, nil
 	case loadedMsg:
 		return m, m.loaded(msg)
+	case firstFrameMsg:
+		m.tookFirstFrame(msg)
+		return m, nil
 	case lintedMsg:
 		// A session's findings are read on this goroutine alone.
 		msg.s.findings, msg.s.linted = msg.findings, true
@@ -315,9 +341,18 @@ func (m *App) loaded(msg loadedMsg) tea.Cmd {
 		if msg.workErr != nil {
 			cmds = append(cmds, m.openProblem())
 		}
-		cmds = append(cmds, m.rememberState(), lintCmd(msg.s))
+		cmds = append(cmds, m.rememberState(), lintCmd(msg.s), m.firstFrameToKeep(msg))
 	}
+	m.kept = nil
 	cmds = append(cmds, m.nextWorkspaceJob(m.version))
+	// What was pressed while a kept first frame was on screen is handled
+	// now, on the session it showed.
+	held := m.held
+	m.held = nil
+	for _, h := range held {
+		_, cmd := m.Update(h)
+		cmds = append(cmds, cmd)
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -669,6 +704,9 @@ func (m *App) View() tea.View {
 func (m *App) render() string {
 	if m.width == 0 || m.height == 0 {
 		return ""
+	}
+	if f := m.firstFrameShown(); f != "" {
+		return f
 	}
 	l := layout(m.view, m.width, m.height)
 	var body string
