@@ -39,16 +39,27 @@ type reader struct {
 	msels map[string]cue.Selector
 	// queue are the criteria yet to be read.
 	queue []*critRead
+	// replace, if not nil, holds values of criteria built alone (alone.go)
+	// that stand in for those of v, by path key.
+	replace map[string]cue.Value
 }
 
+// read reads a compiled revision into the model.
 func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files []*File, memo *memoTable) *Revision {
+	return readReplacing(ctx, id, dir, v, decls, files, memo, nil)
+}
+
+// readReplacing is read with the values of some criteria, by path key,
+// taken from replace rather than from v.
+func readReplacing(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files []*File, memo *memoTable, replace map[string]cue.Value) *Revision {
 	newReader := func() *reader {
 		r := &reader{
-			rev:   &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls, ctx: ctx},
-			files: make(map[string][]byte, len(files)),
-			memo:  memo,
-			sels:  map[[2]string]cue.Selector{},
-			msels: map[string]cue.Selector{},
+			rev:     &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls, ctx: ctx},
+			files:   make(map[string][]byte, len(files)),
+			memo:    memo,
+			replace: replace,
+			sels:    map[[2]string]cue.Selector{},
+			msels:   map[string]cue.Selector{},
 		}
 		for _, f := range files {
 			r.files[f.Name] = f.Data
@@ -379,6 +390,11 @@ func (r *reader) readLevel(c *Category, name string, v cue.Value) *Level {
 // it to be read by readQueued. Criteria are read last, in parallel, as they
 // are most of the work.
 func (r *reader) queueCriterion(category, level, id string, v cue.Value) *Criterion {
+	if r.replace != nil {
+		if nv, ok := r.replace[pathKey(criterionPath(category, level, id))]; ok {
+			v = nv
+		}
+	}
 	c := &Criterion{ID: id, Category: category, Level: level, Value: v}
 	r.queue = append(r.queue, &critRead{c: c, at: len(r.rev.problems)})
 	return c
