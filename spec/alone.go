@@ -254,6 +254,8 @@ func (w *Workspace) loadAlone(id, version, dir string, mod *moduleFile, files []
 		checked[critKey] = true
 	}
 	w.last[id] = &lastLoad{rev: rev, module: last.module, srcs: srcs, memo: memo, importPath: last.importPath, alone: last.alone + len(build), replaced: replace, checked: checked}
+	// The same #Device as the last load's.
+	rev.deviceFPOnce.Do(func() { rev.deviceFP = prev.DeviceFingerprint() })
 	w.aloneLoads.Add(1)
 	return rev, true
 }

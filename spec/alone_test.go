@@ -220,6 +220,10 @@ func TestLoadAloneOnlyInsideARequire(t *testing.T) {
 		}},
 		{name: "a reference to a criterion", edits: []edit{{speaker, "wake_rate_quiet_pct: >=95", "wake_rate_quiet_pct: categories.speaker.levels.L1.criteria.\"SP-L1-WAKE-NOISE\".require.measurements.wake_rate_noise_pct"}}},
 		{name: "a field of the criterion", edits: []edit{{speaker, "require: measurements: wake_rate_quiet_pct: >=95", "require: measurements: wake_rate_quiet_pct: >=95\n\t\t_x: 1\n\t\tx: _x"}}},
+		{name: "an alias of a criterion", first: []edit{
+			{speaker, `"SP-L1-WAKE": {`, `W="SP-L1-WAKE": {`},
+			{speaker, `"Wakes on its wake word while the television plays"`, `W.title`},
+		}, edits: []edit{{speaker, "wake_rate_quiet_pct: >=95", "wake_rate_quiet_pct: >=94"}}},
 		{name: "a let", first: []edit{{speaker, "package standard\n", "package standard\n\nlet bar = 95\n#Bar: bar\n"}}, edits: []edit{{speaker, "wake_rate_quiet_pct: >=95", "wake_rate_quiet_pct: >=bar"}}},
 		{name: "the criterion's title", edits: []edit{{speaker, "require: measurements: wake_rate_quiet_pct: >=95", "require: {measurements: wake_rate_quiet_pct: >=95, measurements: m: title}"}}, alone: true},
 		{name: "a field of the level", first: []edit{
