@@ -464,33 +464,11 @@ func freeNamesResolve(x ast.Expr, decls *declIndex, file *ast.File) bool {
 	ast.Walk(x, func(n ast.Node) bool { inside[n] = true; return true }, nil)
 	ok := true
 	var free []*ast.Ident
-	var visit func(n ast.Node) bool
-	visit = func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.Field:
-			switch n.Label.(type) {
-			case *ast.Ident, *ast.BasicLit:
-			default:
-				ast.Walk(n.Label, visit, nil)
-			}
-			if n.Alias != nil {
-				ast.Walk(n.Alias, visit, nil)
-			}
-			if n.Value != nil {
-				ast.Walk(n.Value, visit, nil)
-			}
-			return false
-		case *ast.SelectorExpr:
-			ast.Walk(n.X, visit, nil)
-			return false
-		case *ast.Ident:
-			if n.Node == nil || !inside[n.Node] || (n.Scope != nil && !inside[n.Scope]) {
-				free = append(free, n)
-			}
+	references(x, func(n *ast.Ident) {
+		if n.Node == nil || !inside[n.Node] || (n.Scope != nil && !inside[n.Scope]) {
+			free = append(free, n)
 		}
-		return true
-	}
-	ast.Walk(x, visit, nil)
+	})
 	for _, n := range free {
 		if n.Name == "_" {
 			// Top.
