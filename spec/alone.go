@@ -237,7 +237,15 @@ func (w *Workspace) loadAlone(id, version, dir string, mod *moduleFile, files []
 		}
 		memo.old = carried
 	}
-	rev := readReplacing(prev.ctx, id, dir, root, decls, files, memo, replace)
+	// The criteria that were not built alone now nor before, and have
+	// neither changed nor moved, are the last load's.
+	prior := make(map[string]*Criterion, len(prev.byID))
+	for _, c := range prev.Criteria() {
+		if k := pathKey(criterionPath(c.Category, c.Level, c.ID)); !replace[k].Exists() {
+			prior[k] = c
+		}
+	}
+	rev := readReplacing(prev.ctx, id, dir, root, decls, files, memo, replace, prior)
 
 	next := make(map[string]*sourceFile, len(srcs))
 	for _, s := range srcs {
