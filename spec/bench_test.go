@@ -29,10 +29,19 @@ func BenchmarkLoad(b *testing.B) {
 // the draft again in a workspace that has loaded it before, after one
 // threshold of one file has changed. Each iteration flips the threshold, so
 // that the file's content really differs from the last load. The loads
-// follow each other at once.
+// follow each other at once. In "criterion", Load builds the edited
+// criterion alone (alone.go); in "full", it compiles the whole revision.
 func BenchmarkReload(b *testing.B) {
-	benchmarkReload(b, 0)
+	for _, mode := range reloadModes {
+		b.Run(mode.name, func(b *testing.B) { benchmarkReload(b, 0, mode.full) })
+	}
 }
+
+// reloadModes are the ways a reload may compile an edit of one require.
+var reloadModes = []struct {
+	name string
+	full bool
+}{{"criterion", false}, {"full", true}}
 
 // BenchmarkReloadPaced is BenchmarkReload with a pause before each load, as
 // between the edits of someone at the workbench: the work that a workspace
@@ -41,10 +50,10 @@ func BenchmarkReload(b *testing.B) {
 // timer instead would read the memory statistics around every load, which
 // slows the load down.)
 func BenchmarkReloadPaced(b *testing.B) {
-	benchmarkReload(b, 10*time.Millisecond)
+	benchmarkReload(b, 10*time.Millisecond, false)
 }
 
-func benchmarkReload(b *testing.B, pause time.Duration) {
+func benchmarkReload(b *testing.B, pause time.Duration, full bool) {
 	name := spectest.RevFile(draft, "mobile_terminal.cue")
 	fsys := builtinWith(b)
 	orig := fsys[name].Data
@@ -54,6 +63,7 @@ func benchmarkReload(b *testing.B, pause time.Duration) {
 	}
 	versions := [2][]byte{orig, []byte(strings.Replace(string(orig), before, after, 1))}
 	ws := NewWorkspace(fsys, "")
+	ws.noAlone = full
 	if _, err := ws.Load(draft); err != nil {
 		b.Fatal(err)
 	}
@@ -78,26 +88,31 @@ func benchmarkReload(b *testing.B, pause time.Duration) {
 // up, so that every load is of a text never compiled before: the compile
 // guard compiles each before the workspace does, where BenchmarkReload's
 // two texts are known to it after the first two. LADDER_TEST_NO_GUARD=1
-// measures the same without a guard.
+// measures the same without a guard. Its modes are BenchmarkReload's.
 func BenchmarkReloadNewText(b *testing.B) {
-	name := spectest.RevFile(draft, "mobile_terminal.cue")
-	fsys := builtinWith(b)
-	orig := string(fsys[name].Data)
-	const before = "on_device_llm_params_b: >=7"
-	if !strings.Contains(orig, before) {
-		b.Fatalf("%s does not contain %q", name, before)
-	}
-	ws := NewWorkspace(fsys, "")
-	if _, err := ws.Load(draft); err != nil {
-		b.Fatal(err)
-	}
-	n := 7
-	for b.Loop() {
-		n++
-		fsys[name] = &fstest.MapFile{Data: []byte(strings.Replace(orig, before, fmt.Sprintf("on_device_llm_params_b: >=%d", n), 1))}
-		if _, err := ws.Load(draft); err != nil {
-			b.Fatal(err)
-		}
+	for _, mode := range reloadModes {
+		b.Run(mode.name, func(b *testing.B) {
+			name := spectest.RevFile(draft, "mobile_terminal.cue")
+			fsys := builtinWith(b)
+			orig := string(fsys[name].Data)
+			const before = "on_device_llm_params_b: >=7"
+			if !strings.Contains(orig, before) {
+				b.Fatalf("%s does not contain %q", name, before)
+			}
+			ws := NewWorkspace(fsys, "")
+			ws.noAlone = mode.full
+			if _, err := ws.Load(draft); err != nil {
+				b.Fatal(err)
+			}
+			n := 7 + len(mode.name)*1_000_000
+			for b.Loop() {
+				n++
+				fsys[name] = &fstest.MapFile{Data: []byte(strings.Replace(orig, before, fmt.Sprintf("on_device_llm_params_b: >=%d", n), 1))}
+				if _, err := ws.Load(draft); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -168,6 +168,10 @@ func (w *Workspace) loadDirect(ctx *cue.Context, fsys fs.FS, id string, files []
 		return nil, errUseLoader
 	}
 	version := mod.file.Language.Version
+	dir := w.DisplayPath(path.Join(RevisionsDir, id))
+	if rev, ok := w.loadAlone(id, version, dir, mod, files); ok {
+		return rev, nil
+	}
 	prev, reload := w.sources[id]
 	spares := w.spares[id]
 	delete(w.spares, id)
@@ -209,7 +213,6 @@ func (w *Workspace) loadDirect(ctx *cue.Context, fsys fs.FS, id string, files []
 		return nil, errUseLoader
 	}
 
-	dir := w.DisplayPath(path.Join(RevisionsDir, id))
 	module := mod.file.QualifiedModule()
 	base, major, _ := strings.Cut(module, "@")
 	inst := build.NewContext().NewInstance(dir, nil)
@@ -253,5 +256,6 @@ func (w *Workspace) loadDirect(ctx *cue.Context, fsys fs.FS, id string, files []
 	} else {
 		delete(w.memos, id)
 	}
+	w.keepLast(id, &lastLoad{rev: rev, module: mod.data, srcs: srcs, memo: memo, importPath: inst.ImportPath})
 	return rev, nil
 }

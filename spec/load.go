@@ -84,7 +84,10 @@ func (w *Workspace) LoadContext(ctx context.Context, id string) (*Revision, erro
 // Each revision is compiled in a CUE context of its own. A workspace
 // remembers what it learnt of the files and criteria of the revisions it
 // loaded, so that loading a revision again after an edit costs little more
-// than compiling it.
+// than compiling it; and when the edit lies inside one criterion's require,
+// Load builds that criterion alone in the context of the last compilation
+// rather than compiling the revision again, giving the same revision but
+// for its Value (see [Revision]).
 func (w *Workspace) Load(id string) (*Revision, error) {
 	return w.load(context.Background(), id, w.Limits())
 }

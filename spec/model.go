@@ -71,7 +71,12 @@ type Revision struct {
 	Elements []string
 	// Device is the #Device schema that every device record must satisfy.
 	Device cue.Value
-	// Value is the whole compiled revision.
+	// Value is the whole compiled revision. After an edit inside one
+	// criterion's require, which Load compiles by building that criterion
+	// alone (see Workspace.Load), it is the value of the last full
+	// compilation, in which that require is as it was then: read the
+	// criteria from the model (Criterion.Value, Require, Fields), which is
+	// always that of the current text.
 	Value cue.Value
 	// Pos is where the revision's metadata is declared.
 	Pos Position

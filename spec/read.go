@@ -39,16 +39,32 @@ type reader struct {
 	msels map[string]cue.Selector
 	// queue are the criteria yet to be read.
 	queue []*critRead
+	// replace, if not nil, holds values of criteria built alone (alone.go)
+	// that stand in for those of v, by path key; prior holds the criteria
+	// of the last load, read from the same values of v at the same places,
+	// by path key, which a criterion whose memo is theirs takes over.
+	replace map[string]cue.Value
+	prior   map[string]*Criterion
 }
 
+// read reads a compiled revision into the model.
 func read(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files []*File, memo *memoTable) *Revision {
+	return readReplacing(ctx, id, dir, v, decls, files, memo, nil, nil)
+}
+
+// readReplacing is read with the values of some criteria, by path key,
+// taken from replace rather than from v, and criteria that have not changed
+// or moved since the last load taken from prior (see reader).
+func readReplacing(ctx *cue.Context, id, dir string, v cue.Value, decls *declIndex, files []*File, memo *memoTable, replace map[string]cue.Value, prior map[string]*Criterion) *Revision {
 	newReader := func() *reader {
 		r := &reader{
-			rev:   &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls, ctx: ctx},
-			files: make(map[string][]byte, len(files)),
-			memo:  memo,
-			sels:  map[[2]string]cue.Selector{},
-			msels: map[string]cue.Selector{},
+			rev:     &Revision{ID: id, Dir: dir, Files: files, Value: v, decls: decls, ctx: ctx},
+			files:   make(map[string][]byte, len(files)),
+			memo:    memo,
+			replace: replace,
+			prior:   prior,
+			sels:    map[[2]string]cue.Selector{},
+			msels:   map[string]cue.Selector{},
 		}
 		for _, f := range files {
 			r.files[f.Name] = f.Data
@@ -379,6 +395,11 @@ func (r *reader) readLevel(c *Category, name string, v cue.Value) *Level {
 // it to be read by readQueued. Criteria are read last, in parallel, as they
 // are most of the work.
 func (r *reader) queueCriterion(category, level, id string, v cue.Value) *Criterion {
+	if r.replace != nil {
+		if nv, ok := r.replace[pathKey(criterionPath(category, level, id))]; ok {
+			v = nv
+		}
+	}
 	c := &Criterion{ID: id, Category: category, Level: level, Value: v}
 	r.queue = append(r.queue, &critRead{c: c, at: len(r.rev.problems)})
 	return c
@@ -442,9 +463,17 @@ func (r *reader) readCriterion(q *critRead) {
 	what := "criterion " + c.ID
 	if r.memo != nil {
 		q.key = r.memo.key(path)
-		if m := r.memo.criterion(q.key); m != nil && cr.recall(c, m) {
-			q.recalled = m
-			return
+		if m := r.memo.criterion(q.key); m != nil {
+			if p := r.prior[pathKey(path)]; p != nil && p.Fingerprint == m.fingerprint && p.RequireFingerprint == m.requireFingerprint {
+				*c = *p
+				c.Value, c.Fields = v, slices.Clone(p.Fields)
+				q.recalled = m
+				return
+			}
+			if cr.recall(c, m) {
+				q.recalled = m
+				return
+			}
 		}
 	}
 	if ds := cr.rev.decls.lookup(path...); len(ds) > 0 {

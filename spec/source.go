@@ -140,11 +140,20 @@ func isCriterionPath(p []string) bool {
 }
 
 // referencedNames returns the names of the identifiers that a file uses as
-// values: every identifier but the labels of fields and the selectors of
-// selector expressions. Names that a file declares (of let clauses, aliases
-// and comprehension variables) are among them, which errs on the safe side.
+// values (see references). Names that a file declares (of let clauses,
+// aliases and comprehension variables) are among them, which errs on the
+// safe side.
 func referencedNames(f *ast.File) map[string]bool {
 	names := map[string]bool{}
+	references(f, func(n *ast.Ident) { names[n.Name] = true })
+	return names
+}
+
+// references calls ref for every identifier of a syntax tree that is used
+// as a value: every identifier but the labels of fields, the selectors of
+// selector expressions and those of package clauses, imports and
+// attributes.
+func references(root ast.Node, ref func(*ast.Ident)) {
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -167,12 +176,11 @@ func referencedNames(f *ast.File) map[string]bool {
 		case *ast.Package, *ast.ImportDecl, *ast.ImportSpec, *ast.Attribute:
 			return false
 		case *ast.Ident:
-			names[n.Name] = true
+			ref(n)
 		}
 		return true
 	}
-	ast.Walk(f, visit, nil)
-	return names
+	ast.Walk(root, visit, nil)
 }
 
 func writeInt(h hash.Hash, n int) {

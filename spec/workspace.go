@@ -39,6 +39,13 @@ type Workspace struct {
 	// spares are syntax trees of the files of each revision, parsed for
 	// the next load, by revision ID.
 	spares map[string]*spareTrees
+	// last is what the last load of each revision that compiled without
+	// CUE's loader left for an edit of one require, by revision ID
+	// (alone.go); noAlone, set by tests, has every load compile in full,
+	// and aloneLoads counts the loads that built one criterion alone.
+	last       map[string]*lastLoad
+	noAlone    bool
+	aloneLoads atomic.Int64
 
 	// limits bound the compilation of a revision (limits.go); gid is the
 	// number by which the compile guard knows the workspace (guard.go).
