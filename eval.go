@@ -3,12 +3,17 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"github.com/ladderworks/ladder/evaluator"
 	"github.com/ladderworks/ladder/evaluator/report"
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
+	"github.com/ladderworks/ladder/spec/termtext"
 )
 
 var evalCommand = &command{
@@ -50,7 +55,11 @@ all graded; 2: some records are invalid, or bad usage.`,
 	},
 }
 
-// eval grades a corpus under one revision and prints every outcome.
+// eval grades a corpus under one revision and prints every outcome. The
+// corpus is streamed (evaluator.Streamed): read and validated a batch at a
+// time, keeping a key a device; then read again in the order shown, graded
+// and written a batch at a time. On a large corpus, a terminal on stderr
+// shows how far it is.
 func eval(e *env, dir, revID string, paths []string, format string) int {
 	ws, std, code := e.loadStandard(dir)
 	if code != exitOK {
@@ -64,20 +73,38 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 	if revID == "" {
 		noted = e.noteStandIn(std, rev, "graded under", spec.RevisionPublished)
 	}
-	corpus, err := fixtures.LoadCorpus(ws, len(paths) == 0, paths)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	// A large corpus makes much garbage: collect it less often (20 % faster
-	// on the 2-core development machine), but still within 768 MiB.
+	// A batch makes much garbage and keeps little: collect it less often
+	// (faster on the 2-core development machine), within 768 MiB.
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(768 << 20)
-	gr, err := evaluator.Grade(context.Background(), rev, corpus.Records, fixtures.VocabularyOf(std))
+	bar := e.newProgress()
+	s := evaluator.NewStreamed(rev, fixtures.VocabularyOf(std))
+	s.Batch = evalBatch
+	src, err := fixtures.StreamCorpus(ws, len(paths) == 0, paths, evalBatch, func(records []*fixtures.Record) error {
+		bar.read(len(records))
+		return s.Add(records)
+	})
 	if err != nil {
+		bar.clear()
 		return e.errorf("%v", err)
 	}
-	g := report.FromGrading(gr, corpus.Problems)
-	g.SortByCategory()
+	s.Sort(src)
+	bar.total(s.Count())
+	// An error of the second pass is one of reading the corpus, not of
+	// writing the output.
+	var readErr error
+	g := report.FromStream(rev, s.Count(), s.Invalid(), func(write func([]*fixtures.Device, report.Results) error) error {
+		var writeErr error
+		err := s.Each(context.Background(), func(devices []*fixtures.Device, st *evaluator.State) error {
+			writeErr = write(devices, st)
+			bar.graded(len(devices))
+			return writeErr
+		})
+		if err != nil && writeErr == nil {
+			readErr = err
+		}
+		return err
+	})
 	switch format {
 	case "json":
 		err = report.WriteEvalJSON(e.data(), g)
@@ -85,6 +112,10 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 		err = report.WriteEvalCSV(e.data(), g)
 	default:
 		err = report.WriteEvalTable(e.stdout, g)
+	}
+	bar.clear()
+	if readErr != nil {
+		return e.errorf("%v", readErr)
 	}
 	if err != nil {
 		return e.outputError(err)
@@ -95,4 +126,119 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 		return code
 	}
 	return exitOK
+}
+
+// evalBatch is how many records eval reads, checks and grades at once; tests
+// make it small.
+var evalBatch = evaluator.StreamBatch
+
+// progress draws eval's progress on stderr, when stderr is a terminal and
+// the corpus is large: the records read, then a bar of the devices graded
+// and written. It draws on one line, at most ten times a second, and clears
+// it when eval ends. A nil progress draws nothing.
+type progress struct {
+	// w is stderr as given (a terminal), and flush writes what the text
+	// writer of stderr holds first.
+	w     io.Writer
+	flush func()
+	now   func() time.Time
+	start time.Time
+	// drawn is when the line was last drawn, or zero when it is not on
+	// the screen.
+	drawn time.Time
+	// n is the records read, or the devices graded once of is set: the
+	// number of devices.
+	n, of   int
+	grading bool
+}
+
+// Thresholds of the progress line: it is drawn once the corpus holds more
+// than progressRecords records, or eval has run for progressAfter, and
+// redrawn every progressEvery at most.
+const (
+	progressRecords = 20_000
+	progressAfter   = 500 * time.Millisecond
+	progressEvery   = 100 * time.Millisecond
+)
+
+// newProgress returns the progress of the running command, or nil when
+// stderr is not a terminal.
+func (e *env) newProgress() *progress {
+	if !e.errTerminal {
+		return nil
+	}
+	flush := func() {
+		if tw, ok := e.stderr.(*termtext.Writer); ok {
+			tw.Flush()
+		}
+	}
+	now := e.now
+	if now == nil {
+		now = time.Now
+	}
+	return &progress{w: e.errOut, flush: flush, now: now, start: now()}
+}
+
+// read counts records read.
+func (p *progress) read(n int) {
+	if p == nil {
+		return
+	}
+	p.n += n
+	p.draw(false)
+}
+
+// total starts the bar of the devices graded, of which there are n.
+func (p *progress) total(n int) {
+	if p == nil {
+		return
+	}
+	p.grading, p.n, p.of = true, 0, n
+	p.draw(true)
+}
+
+// graded counts devices graded and written.
+func (p *progress) graded(n int) {
+	if p == nil {
+		return
+	}
+	p.n += n
+	p.draw(false)
+}
+
+// draw draws the line, unless the corpus is small or it was drawn less
+// than progressEvery ago; force draws it whenever it is due at all.
+func (p *progress) draw(force bool) {
+	now := p.now()
+	large := p.n > progressRecords || p.of > progressRecords || now.Sub(p.start) >= progressAfter
+	if !large || (!force && !p.drawn.IsZero() && now.Sub(p.drawn) < progressEvery) {
+		return
+	}
+	if p.drawn.IsZero() {
+		p.flush()
+	}
+	p.drawn = now
+	var line string
+	if !p.grading {
+		line = fmt.Sprintf("reading the corpus: %d records", p.n)
+	} else {
+		const width = 30
+		done := 0
+		if p.of > 0 {
+			done = min(p.n*width/p.of, width)
+		}
+		line = fmt.Sprintf("grading [%s%s] %d/%d devices", strings.Repeat("#", done), strings.Repeat(".", width-done), p.n, p.of)
+	}
+	// Back to the start of the line, the text, and the rest of the line
+	// cleared.
+	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
+}
+
+// clear erases the line, if it was drawn.
+func (p *progress) clear() {
+	if p == nil || p.drawn.IsZero() {
+		return
+	}
+	fmt.Fprint(p.w, "\r\x1b[K")
+	p.drawn = time.Time{}
 }
