@@ -35,8 +35,13 @@ Records that do not decode or break the revision's #Device schema are not
 graded: each is reported on stderr as file:line:col: field: message (the
 first 100; the others are counted by file), and listed under "invalid" in
 JSON (1,000 a file; the others are counted). Only regular files are read,
-and a symbolic link in a corpus folder must lead inside it. Exit code 0:
-all graded; 2: some records are invalid, or bad usage.`,
+and a symbolic link in a corpus folder must lead inside it.
+
+The corpus is read twice, so that it is never held whole: once to validate
+and sort it, once to grade and print it in order. A file that changes
+between the two is an error. On a large corpus, when stderr is a terminal
+and stdout is not, a progress line on stderr shows how far eval is. Exit code 0: all graded; 2:
+some records are invalid, a file changed, or bad usage.`,
 	flags: func(fs *flag.FlagSet, e *env) func([]string) int {
 		rev := fs.String("rev", "", "grade under the revision `ID` (default: the newest published)")
 		var corpus stringList
@@ -81,7 +86,7 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 	s := evaluator.NewStreamed(rev, fixtures.VocabularyOf(std))
 	s.Batch = evalBatch
 	src, err := fixtures.StreamCorpus(ws, len(paths) == 0, paths, evalBatch, func(records []*fixtures.Record) error {
-		bar.read(len(records))
+		bar.add(len(records))
 		return s.Add(records)
 	})
 	if err != nil {
@@ -97,7 +102,7 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 		var writeErr error
 		err := s.Each(context.Background(), func(devices []*fixtures.Device, st *evaluator.State) error {
 			writeErr = write(devices, st)
-			bar.graded(len(devices))
+			bar.add(len(devices))
 			return writeErr
 		})
 		if err != nil && writeErr == nil {
@@ -105,14 +110,7 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 		}
 		return err
 	})
-	switch format {
-	case "json":
-		err = report.WriteEvalJSON(e.data(), g)
-	case "csv":
-		err = report.WriteEvalCSV(e.data(), g)
-	default:
-		err = report.WriteEvalTable(e.stdout, g)
-	}
+	err = e.writeEval(g, format)
 	bar.clear()
 	if readErr != nil {
 		return e.errorf("%v", readErr)
@@ -126,6 +124,18 @@ func eval(e *env, dir, revID string, paths []string, format string) int {
 		return code
 	}
 	return exitOK
+}
+
+// writeEval writes a grading in eval's format.
+func (e *env) writeEval(g *report.Graded, format string) error {
+	switch format {
+	case "json":
+		return report.WriteEvalJSON(e.data(), g)
+	case "csv":
+		return report.WriteEvalCSV(e.data(), g)
+	default:
+		return report.WriteEvalTable(e.stdout, g)
+	}
 }
 
 // evalBatch is how many records eval reads, checks and grades at once; tests
@@ -162,9 +172,10 @@ const (
 )
 
 // newProgress returns the progress of the running command, or nil when
-// stderr is not a terminal.
+// stderr is not a terminal, or stdout is one (where the line would be drawn
+// among the output).
 func (e *env) newProgress() *progress {
-	if !e.errTerminal {
+	if !e.errTerminal || e.terminal {
 		return nil
 	}
 	flush := func() {
@@ -179,8 +190,9 @@ func (e *env) newProgress() *progress {
 	return &progress{w: e.errOut, flush: flush, now: now, start: now()}
 }
 
-// read counts records read.
-func (p *progress) read(n int) {
+// add counts records read, or devices graded and written once total was
+// called.
+func (p *progress) add(n int) {
 	if p == nil {
 		return
 	}
@@ -197,14 +209,6 @@ func (p *progress) total(n int) {
 	p.draw(true)
 }
 
-// graded counts devices graded and written.
-func (p *progress) graded(n int) {
-	if p == nil {
-		return
-	}
-	p.n += n
-	p.draw(false)
-}
 
 // draw draws the line, unless the corpus is small or it was drawn less
 // than progressEvery ago; force draws it whenever it is due at all.

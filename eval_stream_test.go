@@ -87,6 +87,14 @@ func mixedCorpus(t *testing.T) []string {
 	}
 	lines := write("many.jsonl", jsonl.Bytes())
 	for i, r := range records[120:200] {
+		if i == 7 {
+			// The id given twice: only CUE decodes it.
+			var rec struct{ ID string }
+			if err := json.Unmarshal(r, &rec); err != nil {
+				t.Fatal(err)
+			}
+			r = []byte(fmt.Sprintf(`{"id":%q,%s`, rec.ID, r[1:]))
+		}
 		write(fmt.Sprintf("folder/%03d.json", 200-i), r)
 	}
 	write("folder/empty.json", nil)
@@ -131,15 +139,7 @@ func inMemoryEval(t *testing.T, paths []string, format string) (stdout, stderr s
 	var out, errOut bytes.Buffer
 	e := newEnv(&out, &errOut, false)
 	e.name = "eval"
-	switch format {
-	case "json":
-		err = report.WriteEvalJSON(e.data(), g)
-	case "csv":
-		err = report.WriteEvalCSV(e.data(), g)
-	default:
-		err = report.WriteEvalTable(e.stdout, g)
-	}
-	if err != nil {
+	if err := e.writeEval(g, format); err != nil {
 		t.Fatal(err)
 	}
 	if len(g.Invalid) > 0 {
@@ -178,6 +178,10 @@ func TestEvalStreamsAsItLoaded(t *testing.T) {
 				if errOut.String() != wantErr {
 					t.Errorf("stderr differs from the in-memory grading's:\n%s", firstDifference(errOut.String(), wantErr))
 				}
+				// The record that only CUE decodes is graded.
+				if format != "table" && !strings.Contains(out.String(), "193.json") {
+					t.Errorf("folder/193.json, whose id is given twice, is not graded")
+				}
 				for _, want := range []string{"duplicate id", "fridge", "many.jsonl:23", "empty.json"} {
 					if !strings.Contains(errOut.String(), want) {
 						t.Errorf("stderr does not mention %q:\n%s", want, errOut.String())
@@ -202,7 +206,8 @@ func firstDifference(got, want string) string {
 // is a terminal and eval takes long (a clock that moves a second a look),
 // redrawn on one line and cleared at the end, with stdout as without it;
 // not drawn when stderr is not a terminal, nor for a small corpus graded
-// fast.
+// fast, nor when stdout is a terminal too, where the line would be drawn
+// among the output.
 func TestEvalProgress(t *testing.T) {
 	defer func(b int) { evalBatch = b }(evalBatch)
 	evalBatch = 50
@@ -212,17 +217,19 @@ func TestEvalProgress(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name     string
-		terminal bool
+		terminal bool // stderr is a terminal
+		stdout   bool // stdout is one
 		step     time.Duration
 		drawn    bool
 	}{
-		{"slow, on a terminal", true, time.Second, true},
-		{"slow, not a terminal", false, time.Second, false},
-		{"fast and small, on a terminal", true, time.Millisecond, false},
+		{"slow, on a terminal", true, false, time.Second, true},
+		{"slow, not a terminal", false, false, time.Second, false},
+		{"slow, stdout a terminal too", true, true, time.Second, false},
+		{"fast and small, on a terminal", true, false, time.Millisecond, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			e := newEnv(&out, &errOut, false)
+			e := newEnv(&out, &errOut, tt.stdout)
 			e.errTerminal = tt.terminal
 			var clock time.Time
 			e.now = func() time.Time {

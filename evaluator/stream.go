@@ -31,7 +31,6 @@ type Streamed struct {
 	Batch int
 
 	known      fixtures.Vocabulary
-	opts       fixtures.ValidateOptions
 	validation *fixtures.Validation
 	rank       func(category string) int
 	keys       []streamKey
@@ -49,8 +48,7 @@ type streamKey struct {
 // NewStreamed returns a streamed grading under rev; known are the
 // measurements that some revision defines, as for Grade.
 func NewStreamed(rev *spec.Revision, known fixtures.Vocabulary) *Streamed {
-	opts := schemaOptions(rev, known)
-	return &Streamed{Revision: rev, known: known, opts: opts, validation: fixtures.NewValidation(rev, known, opts), rank: categoryRank(rev)}
+	return &Streamed{Revision: rev, known: known, validation: fixtures.NewValidation(rev, known, schemaOptions(rev, known)), rank: categoryRank(rev)}
 }
 
 // Add validates a batch of records of the first pass, in the order of the
@@ -147,14 +145,20 @@ func (s *Streamed) Each(ctx context.Context, each func(devices []*fixtures.Devic
 	return each(nil, engine.State())
 }
 
-// reread reads the devices at places again and validates them as the first
-// pass did.
+// validated are the options of a validation of records known to satisfy
+// the schema.
+var validated = fixtures.ValidateOptions{Precheck: func(*fixtures.Tree, []string) bool { return true }}
+
+// reread reads the devices at places again and makes them devices as the
+// first pass did. The records are those the first pass validated, the same
+// data (Reread holds it), so the schema is not asked again: a precheck that
+// accepts every record gives each its device.
 func (s *Streamed) reread(places []fixtures.Place) ([]*fixtures.Device, error) {
 	records, err := s.src.Reread(places)
 	if err != nil {
 		return nil, err
 	}
-	devices, problems := fixtures.ValidateWith(s.Revision, records, s.known, s.opts)
+	devices, problems := fixtures.ValidateWith(s.Revision, records, s.known, validated)
 	if len(problems) > 0 || len(devices) != len(records) {
 		file := ""
 		if len(problems) > 0 {
