@@ -209,7 +209,6 @@ func (p *progress) total(n int) {
 	p.draw(true)
 }
 
-
 // draw draws the line, unless the corpus is small or it was drawn less
 // than progressEvery ago; force draws it whenever it is due at all.
 func (p *progress) draw(force bool) {
