@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures `ladder eval --format json` as a whole process on generated
 # corpora: 100k valid devices, the same 100k with one field wrong in each
-# (fixtures/testdata/breakone.py), and 1M valid devices; wall time and peak
-# RSS (GNU time's "Maximum resident set size"), the median of RUNS runs
+# (fixtures/testdata/breakone.py), and 1M valid devices; wall time, CPU
+# time (user and system: what a busy machine changes least) and peak RSS
+# (GNU time's "Maximum resident set size"), the median of RUNS runs
 # (default 3), the output thrown away. With OLD, a git revision, it builds
 # that revision too and measures it in the same runs, alternating, for a
 # ratio: the commit before eval streamed is 70b971d. SKIP_1M=1 leaves out
@@ -37,18 +38,20 @@ fi
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 for corpus in "${corpora[@]}"; do
-	for bin in "${bins[@]}"; do : > "$work/$bin.times"; : > "$work/$bin.rss"; done
+	for bin in "${bins[@]}"; do : > "$work/$bin.times"; : > "$work/$bin.cpu"; : > "$work/$bin.rss"; done
 	for _ in $(seq "$runs"); do
 		for bin in "${bins[@]}"; do
 			# eval exits 2 on invalid records: that is expected here.
-			/usr/bin/time -f "%e %M" -o "$work/one" "$work/$bin" eval --format json --corpus "$work/$corpus.jsonl" > /dev/null 2>&1 || true
-			read -r secs kb < <(tail -1 "$work/one")
+			/usr/bin/time -f "%e %U %S %M" -o "$work/one" "$work/$bin" eval --format json --corpus "$work/$corpus.jsonl" > /dev/null 2>&1 || true
+			read -r secs user sys kb < <(tail -1 "$work/one")
 			echo "$secs" >> "$work/$bin.times"
+			echo "$user $sys" | awk '{print $1 + $2}' >> "$work/$bin.cpu"
 			echo "$kb" >> "$work/$bin.rss"
 		done
 	done
 	for bin in "${bins[@]}"; do
-		printf '%-12s %-4s wall %6.2f s (runs: %s)  peak RSS %5d MiB\n' "$corpus" "$bin" \
-			"$(median < "$work/$bin.times")" "$(paste -sd' ' "$work/$bin.times")" "$(( $(median < "$work/$bin.rss") / 1024 ))"
+		printf '%-12s %-4s wall %6.2f s (runs: %s)  CPU %6.2f s  peak RSS %5d MiB\n' "$corpus" "$bin" \
+			"$(median < "$work/$bin.times")" "$(paste -sd' ' "$work/$bin.times")" "$(median < "$work/$bin.cpu")" \
+			"$(( $(median < "$work/$bin.rss") / 1024 ))"
 	done
 done
