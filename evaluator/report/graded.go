@@ -67,7 +67,9 @@ func FromGrading(g *evaluator.Grading, fileProblems []*fixtures.Problem) *Graded
 // function with the devices of each batch, in the order shown, and their
 // results, at least once (see evaluator.Streamed.Each); count is the number
 // of devices and invalid the problems of the records not graded. It can be
-// written once; its Summary is known once it was.
+// written once (by WriteEvalJSON, WriteEvalCSV or WriteEvalTable, which
+// walk it a batch at a time; it has no At or All); its Summary is known
+// once it was.
 func FromStream(rev *spec.Revision, count int, invalid []*fixtures.Problem, each func(func(devices []*fixtures.Device, r Results) error) error) *Graded {
 	g := &Graded{Revision: rev, Invalid: invalid, count: count}
 	g.batches = func(f func(*Graded) error) error {
