@@ -109,9 +109,13 @@ type env struct {
 	// needs the terminal itself.
 	out, errOut *checkedWriter
 	raw         io.Writer
-	// terminal is set when stdout is a terminal.
-	terminal bool
-	name     string
+	// terminal is set when stdout is a terminal, errTerminal when stderr
+	// is (for a progress line).
+	terminal    bool
+	errTerminal bool
+	name        string
+	// now tells the time, for a progress line; nil means time.Now.
+	now func() time.Time
 }
 
 // newEnv returns the env of a command that writes to stdout and stderr;
@@ -214,7 +218,9 @@ func main() {
 
 // run runs ladder with the given arguments and returns its exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	return newEnv(stdout, stderr, isTerminal(stdout)).run(args)
+	e := newEnv(stdout, stderr, isTerminal(stdout))
+	e.errTerminal = isTerminal(stderr)
+	return e.run(args)
 }
 
 // run runs ladder with the given arguments and returns its exit code.

@@ -30,13 +30,7 @@ type Grading struct {
 // that some revision defines, which a revision that does not define them
 // ignores.
 func Grade(ctx context.Context, rev *spec.Revision, records []*fixtures.Record, known fixtures.Vocabulary) (*Grading, error) {
-	var opts fixtures.ValidateOptions
-	// A schema the compiler does not model is checked through CUE.
-	if check, err := CompileSchema(rev, known); err == nil {
-		opts.Precheck = check
-		opts.Diagnose, _ = DiagnoseSchema(rev, known)
-	}
-	devices, problems := fixtures.ValidateWith(rev, records, known, opts)
+	devices, problems := fixtures.ValidateWith(rev, records, known, schemaOptions(rev, known))
 	g := &Grading{Revision: rev, Devices: devices, Invalid: problems, Engine: NewEngine()}
 	delta, err := g.Engine.Update(ctx, rev, devices)
 	if err != nil {
@@ -46,26 +40,45 @@ func Grade(ctx context.Context, rev *spec.Revision, records []*fixtures.Record, 
 	return g, nil
 }
 
+// schemaOptions are the options of a validation against rev: the schema
+// compiled as a precheck and a diagnosis, where the compiler models it (a
+// schema it does not model is checked through CUE).
+func schemaOptions(rev *spec.Revision, known fixtures.Vocabulary) fixtures.ValidateOptions {
+	var opts fixtures.ValidateOptions
+	if check, err := CompileSchema(rev, known); err == nil {
+		opts.Precheck = check
+		opts.Diagnose, _ = DiagnoseSchema(rev, known)
+	}
+	return opts
+}
+
 // ByCategory orders devices as reports show them: by category, in the
 // order of the revision's categories (those it does not define last), then
 // by ID.
 func ByCategory(rev *spec.Revision) func(a, b *fixtures.Device) int {
-	rank := make(map[string]int, len(rev.Categories))
-	for i, c := range rev.Categories {
-		rank[c.Key] = i
-	}
-	of := func(d *fixtures.Device) int {
-		if r, ok := rank[d.Category]; ok {
-			return r
-		}
-		return len(rank)
-	}
+	rank := categoryRank(rev)
 	return func(a, b *fixtures.Device) int {
 		if a.Category != b.Category {
-			if c := cmp.Compare(of(a), of(b)); c != 0 {
+			if c := cmp.Compare(rank(a.Category), rank(b.Category)); c != 0 {
 				return c
 			}
 		}
 		return strings.Compare(a.ID, b.ID)
+	}
+}
+
+// categoryRank returns the rank of a category in the order of reports: its
+// place among the revision's categories, or after them all for one it does
+// not define.
+func categoryRank(rev *spec.Revision) func(category string) int {
+	rank := make(map[string]int, len(rev.Categories))
+	for i, c := range rev.Categories {
+		rank[c.Key] = i
+	}
+	return func(category string) int {
+		if r, ok := rank[category]; ok {
+			return r
+		}
+		return len(rank)
 	}
 }

@@ -6,7 +6,7 @@
 //
 // A report reads results and never decides them: [Graded] is a corpus
 // graded under one revision (by an engine, [FromGrading], or any other
-// [Results]), [Check] is a vendor's devices under several revisions, and
+// [Results]; or a batch at a time as it is graded, [FromStream]), [Check] is a vendor's devices under several revisions, and
 // [Diff] is the criterion changes, the impact and the redline of two
 // revisions. The JSON shapes are the contract of ARCHITECTURE.md; eval's
 // JSON is written by hand for speed on large corpora, byte for byte as

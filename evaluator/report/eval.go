@@ -28,31 +28,35 @@ func WriteEvalJSON(w io.Writer, g *Graded) error {
 	j.key(true, 1, "revision")
 	j.str(g.Revision.ID)
 	j.key(false, 1, "devices")
-	if g.Count() == 0 {
-		j.buf = append(j.buf, '[', ']')
-	} else {
-		j.buf = append(j.buf, '[')
-		// Devices are formatted in batches on every core, and written in
-		// order.
-		texts := newCritTexts(g.Revision, 4)
-		err := inBatches(g.Count(), 256, func(start, end int, buf []byte) []byte {
+	j.buf = append(j.buf, '[')
+	// Devices are formatted in batches on every core, and written in
+	// order.
+	texts := newCritTexts(g.Revision, 4)
+	free := freeBuffers()
+	written := 0
+	err := g.eachBatch(func(b *Graded) error {
+		first := written == 0
+		written += b.Count()
+		return inBatches(b.Count(), 256, free, func(start, end int, buf []byte) []byte {
 			jw := jsonWriter{buf: buf}
 			var o evaluator.Outcome
 			for k := start; k < end; k++ {
-				if k > 0 {
+				if k > 0 || !first {
 					jw.buf = append(jw.buf, ',')
 				}
 				jw.indent(2)
-				jw.outcome(g.atInto(k, &o), 2, texts)
+				jw.outcome(b.atInto(k, &o), 2, texts)
 			}
 			return jw.buf
 		}, j.put)
-		if err != nil {
-			return err
-		}
-		j.indent(1)
-		j.buf = append(j.buf, ']')
+	})
+	if err != nil {
+		return err
 	}
+	if written > 0 {
+		j.indent(1)
+	}
+	j.buf = append(j.buf, ']')
 	j.key(false, 1, "invalid")
 	if err := j.raw(newProblemsJSON(g.Invalid), 1); err != nil {
 		return err
@@ -94,11 +98,18 @@ func orDash(s string) string {
 func WriteEvalTable(w io.Writer, g *Graded) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEVICE\tCATEGORY\tLEVEL\tCLAIMED\tFAMILIES\tPASS\tFAIL\tMISSING\tFLAGS")
-	for k := range g.Count() {
-		o := g.At(k)
-		pass, fail, missing := o.Counts()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", termtext.Line(o.Device.ID), termtext.Line(o.Device.Category), o.Level,
-			termtext.Line(orDash(o.Device.ClaimedLevel)), termtext.Line(familyText(o)), pass, fail, missing, orDash(strings.Join(o.Flags, ", ")))
+	err := g.eachBatch(func(b *Graded) error {
+		var o evaluator.Outcome
+		for k := range b.Count() {
+			b.atInto(k, &o)
+			pass, fail, missing := o.Counts()
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", termtext.Line(o.Device.ID), termtext.Line(o.Device.Category), o.Level,
+				termtext.Line(orDash(o.Device.ClaimedLevel)), termtext.Line(familyText(&o)), pass, fail, missing, orDash(strings.Join(o.Flags, ", ")))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -150,19 +161,26 @@ func WriteEvalCSV(w io.Writer, g *Graded) error {
 	header := []string{"revision", "id", "name", "vendor", "category", "level", "claimed_level", "flags"}
 	header = append(header, families...)
 	cw.Write(append(header, "pass", "fail", "missing", "file"))
-	for k := range g.Count() {
-		o := g.At(k)
-		fam := map[string]string{}
-		for _, f := range o.Families {
-			fam[f.Family] = f.Level
+	err := g.eachBatch(func(b *Graded) error {
+		var o evaluator.Outcome
+		for k := range b.Count() {
+			b.atInto(k, &o)
+			fam := map[string]string{}
+			for _, f := range o.Families {
+				fam[f.Family] = f.Level
+			}
+			pass, fail, missing := o.Counts()
+			d := o.Device
+			row := []string{g.Revision.ID, d.ID, d.Name, d.Vendor, d.Category, o.Level, d.ClaimedLevel, strings.Join(o.Flags, ";")}
+			for _, f := range families {
+				row = append(row, fam[f])
+			}
+			cw.Write(append(row, strconv.Itoa(pass), strconv.Itoa(fail), strconv.Itoa(missing), d.Where()))
 		}
-		pass, fail, missing := o.Counts()
-		d := o.Device
-		row := []string{g.Revision.ID, d.ID, d.Name, d.Vendor, d.Category, o.Level, d.ClaimedLevel, strings.Join(o.Flags, ";")}
-		for _, f := range families {
-			row = append(row, fam[f])
-		}
-		cw.Write(append(row, strconv.Itoa(pass), strconv.Itoa(fail), strconv.Itoa(missing), d.Where()))
+		return cw.Error()
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()

@@ -36,6 +36,13 @@ type Graded struct {
 	results Results
 	order   []int
 	ref     *evaluator.Reference
+
+	// A streamed grading (FromStream) has no devices of its own: batches
+	// hands it its devices a batch at a time, count says how many there
+	// are, and summary adds up the batches' summaries.
+	batches func(each func(*Graded) error) error
+	count   int
+	summary map[string]map[string]int
 }
 
 // NewGraded returns the devices graded under a revision with their results,
@@ -55,6 +62,52 @@ func FromGrading(g *evaluator.Grading, fileProblems []*fixtures.Problem) *Graded
 	return NewGraded(g.Revision, g.Devices, g.Engine.State(), append(slices.Clone(fileProblems), g.Invalid...))
 }
 
+// FromStream returns a grading that is written as it is graded, a batch of
+// devices at a time, for a corpus too large to hold: each calls its
+// function with the devices of each batch, in the order shown, and their
+// results, at least once (see evaluator.Streamed.Each); count is the number
+// of devices and invalid the problems of the records not graded. It can be
+// written once (by WriteEvalJSON, WriteEvalCSV or WriteEvalTable, which
+// walk it a batch at a time; it has no At or All); its Summary is known
+// once it was.
+func FromStream(rev *spec.Revision, count int, invalid []*fixtures.Problem, each func(func(devices []*fixtures.Device, r Results) error) error) *Graded {
+	g := &Graded{Revision: rev, Invalid: invalid, count: count}
+	g.batches = func(f func(*Graded) error) error {
+		return each(func(devices []*fixtures.Device, r Results) error {
+			b := NewGraded(rev, devices, r, nil)
+			g.addSummary(b.Summary())
+			return f(b)
+		})
+	}
+	return g
+}
+
+// eachBatch calls f with the devices of the grading a batch at a time, in
+// the order shown: the whole grading at once, unless it is streamed.
+func (g *Graded) eachBatch(f func(*Graded) error) error {
+	if g.batches == nil {
+		return f(g)
+	}
+	return g.batches(f)
+}
+
+// addSummary adds a batch's summary to a streamed grading's.
+func (g *Graded) addSummary(by map[string]map[string]int) {
+	if g.summary == nil {
+		g.summary = map[string]map[string]int{}
+	}
+	for cat, counts := range by {
+		sum := g.summary[cat]
+		if sum == nil {
+			sum = map[string]int{}
+			g.summary[cat] = sum
+		}
+		for level, n := range counts {
+			sum[level] += n
+		}
+	}
+}
+
 // SortByCategory orders the devices by category, in the order of the
 // standard's parts, then by ID.
 func (g *Graded) SortByCategory() {
@@ -66,6 +119,9 @@ func (g *Graded) SortByCategory() {
 
 // Count is the number of devices graded.
 func (g *Graded) Count() int {
+	if g.batches != nil {
+		return g.count
+	}
 	return len(g.order)
 }
 
@@ -92,6 +148,9 @@ func (g *Graded) All() []*evaluator.Outcome {
 // Summary counts the devices graded by category and level: every category
 // of the revision, with every level, and any other category a device has.
 func (g *Graded) Summary() map[string]map[string]int {
+	if g.batches != nil {
+		return g.summary
+	}
 	by := map[string]map[string]int{}
 	for _, c := range g.Revision.Categories {
 		by[c.Key] = g.results.Distribution(c.Key)

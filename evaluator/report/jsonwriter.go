@@ -254,6 +254,11 @@ func renderCrit(c *spec.Criterion, depth int) *critText {
 	return t
 }
 
+// freeBuffers returns a channel for the buffers of inBatches.
+func freeBuffers() chan []byte {
+	return make(chan []byte, 4*max(runtime.GOMAXPROCS(0), 1)+1)
+}
+
 // raw writes a value with encoding/json, indented to sit at depth.
 func (j *jsonWriter) raw(v any, depth int) error {
 	prefix := make([]byte, 2*depth)
@@ -270,8 +275,10 @@ func (j *jsonWriter) raw(v any, depth int) error {
 
 // inBatches formats the items 0 to n-1 in batches of size on every core,
 // with format appending a batch to a buffer, and hands the buffers to
-// write in order.
-func inBatches(n, size int, format func(start, end int, buf []byte) []byte, write func([]byte) error) error {
+// write in order. Write must not keep a buffer: once written, it goes to
+// free, where batches take their buffers first, so that a buffer grows to a
+// batch's size once (free may be shared by calls, one after another).
+func inBatches(n, size int, free chan []byte, format func(start, end int, buf []byte) []byte, write func([]byte) error) error {
 	workers := max(runtime.GOMAXPROCS(0), 1)
 	type batch struct {
 		start, end int
@@ -292,7 +299,13 @@ func inBatches(n, size int, format func(start, end int, buf []byte) []byte, writ
 	for range workers {
 		wg.Go(func() {
 			for b := range queue {
-				b.out <- format(b.start, b.end, make([]byte, 0, 64<<10))
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+					buf = make([]byte, 0, 64<<10)
+				}
+				b.out <- format(b.start, b.end, buf)
 			}
 		})
 	}
@@ -301,6 +314,10 @@ func inBatches(n, size int, format func(start, end int, buf []byte) []byte, writ
 		buf := <-b.out
 		if err == nil {
 			err = write(buf)
+		}
+		select {
+		case free <- buf[:0]:
+		default:
 		}
 	}
 	wg.Wait()
