@@ -113,35 +113,45 @@ func (c *Comparison) finish(checks int, start time.Time) {
 }
 
 // changes returns what the delta changed for the devices graded under both
-// revisions, as an impact's with takes it: the devices whose level changed,
-// whose outcomes under the base, under the target as p holds it and under
-// the target's state now it gives, and the verdicts that changed on the
+// revisions, as an impact's with takes it: the changes of pass counts, the
+// devices whose level changed, with their outcomes under the base and
+// under the target's state now, and the verdicts that changed on the
 // others, each with the device's verdict under the base.
 func (p *pairs) changes(now *State, delta *Delta) changes {
-	var ch changes
-	moved := make(map[int]bool, len(delta.Levels))
+	ch := changes{passes: map[string]map[string]int{}}
+	moved := make([]bool, len(p.baseOf))
 	for _, l := range delta.Levels {
-		j, ok := p.targetByID[l.Device]
-		if !ok || moved[j] || p.baseOf[j] < 0 {
+		j := l.Index
+		if moved[j] || p.baseOf[j] < 0 {
 			continue
 		}
 		moved[j] = true
 		ch.rows = append(ch.rows, j)
+		ch.was = append(ch.was, l.Before)
 	}
-	ch.outcomes = func(k int, before, was, after *Outcome) {
+	ch.outcomes = func(k int, before, after *Outcome) {
 		j := ch.rows[k]
 		p.base.OutcomeInto(p.baseOf[j], before)
-		p.target.OutcomeInto(j, was)
 		now.OutcomeInto(j, after)
 	}
 	for _, v := range delta.Verdicts {
-		j, ok := p.targetByID[v.Device]
-		if !ok || moved[j] || p.baseOf[j] < 0 || v.After.Criterion == nil {
+		j := v.Index
+		if p.baseOf[j] < 0 || v.After.Criterion == nil {
+			continue
+		}
+		if d := passCount(v.After.Verdict) - passCount(v.Before.Verdict); d != 0 {
+			cat := now.Devices[j].Category
+			if ch.passes[cat] == nil {
+				ch.passes[cat] = map[string]int{}
+			}
+			ch.passes[cat][v.Criterion] += d
+		}
+		if moved[j] {
 			continue
 		}
 		b, inBase := p.base.Verdict(p.baseOf[j], v.Criterion)
 		ch.verdicts = append(ch.verdicts, verdictChange{device: now.Devices[j], criterion: v.After.Criterion, level: now.Level(j),
-			base: b, inBase: inBase, was: v.Before.Verdict, now: v.After.Verdict})
+			base: b, inBase: inBase, now: v.After.Verdict})
 	}
 	return ch
 }

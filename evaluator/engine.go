@@ -83,7 +83,9 @@ type catState struct {
 	// updates.
 	keys    []deviceKey
 	devices []*fixtures.Device
-	cols    [][]cell
+	// index gives each row's index among the devices of the update.
+	index []int
+	cols  [][]cell
 	// todo holds, for each column, the rows this update checked; the
 	// others were copied from the previous state.
 	todo [][]int
@@ -274,7 +276,9 @@ type Delta struct {
 
 // VerdictChange is one verdict before and after an update.
 type VerdictChange struct {
-	Device    string
+	Device string
+	// Index is the device's index among the devices updated.
+	Index     int
 	Criterion string
 	// Before is the zero Check when the criterion is new.
 	Before, After Check
@@ -282,7 +286,9 @@ type VerdictChange struct {
 
 // LevelChange is one device's level before and after an update.
 type LevelChange struct {
-	Device        string
+	Device string
+	// Index is the device's index among the devices updated.
+	Index         int
 	Before, After string
 }
 
@@ -318,7 +324,7 @@ func (e *Engine) Update(ctx context.Context, rev *spec.Revision, devices []*fixt
 		prev := old.cats[c.Key]
 		if same {
 			if prev != nil {
-				cs.devices, cs.keys = prev.devices, prev.keys
+				cs.devices, cs.keys, cs.index = prev.devices, prev.keys, prev.index
 			}
 		} else {
 			for row, i := range byCat[c.Key] {
@@ -330,6 +336,7 @@ func (e *Engine) Update(ctx context.Context, rev *spec.Revision, devices []*fixt
 				} else {
 					cs.keys = append(cs.keys, deviceKey{d.ID, contentHash(d)})
 				}
+				cs.index = append(cs.index, i)
 				next.where[i] = devicePos{cs, row}
 			}
 		}
@@ -676,7 +683,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 				continue
 			}
 			dirty[r], anyDirty = true, true
-			change := VerdictChange{Device: cs.devices[r].ID, Criterion: c.ID, After: Check{Criterion: c, Verdict: cl.verdict, Problems: cl.problems}}
+			change := VerdictChange{Device: cs.devices[r].ID, Index: cs.index[r], Criterion: c.ID, After: Check{Criterion: c, Verdict: cl.verdict, Problems: cl.problems}}
 			if had {
 				change.Before = Check{Criterion: old.crits[oj], Verdict: before.verdict, Problems: before.problems}
 			}
@@ -696,7 +703,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 				if pr >= 0 {
 					dirty[r], anyDirty = true, true
 					cl := old.cols[j][pr]
-					delta.Verdicts = append(delta.Verdicts, VerdictChange{Device: cs.devices[r].ID, Criterion: c.ID,
+					delta.Verdicts = append(delta.Verdicts, VerdictChange{Device: cs.devices[r].ID, Index: cs.index[r], Criterion: c.ID,
 						Before: Check{Criterion: c, Verdict: cl.verdict, Problems: cl.problems}})
 				}
 			}
@@ -720,7 +727,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 			}
 			cs.rows[r] = decide(cs.cat, cs.crits, verdicts, cs.devices[r].ClaimedLevel)
 			if pr >= 0 && !sameLevel(old.rows[pr], cs.rows[r]) {
-				delta.Levels = append(delta.Levels, LevelChange{Device: cs.devices[r].ID, Before: old.rows[pr].level, After: cs.rows[r].level})
+				delta.Levels = append(delta.Levels, LevelChange{Device: cs.devices[r].ID, Index: cs.index[r], Before: old.rows[pr].level, After: cs.rows[r].level})
 			}
 		}
 		cs.dist[LevelIndex(cs.rows[r].level)]++

@@ -338,13 +338,17 @@ func byLevel(crits []*spec.Criterion) []string {
 
 // changes are what an update of the target changed for the devices graded
 // under both revisions, for with. Rows counts the devices whose level
-// changed, and outcomes fills, for the k-th, its outcome under the base,
-// the one under the target that an impact counted, and the one that
-// replaces it, reusing what they hold. Verdicts are the verdicts that
-// changed on the other devices, whose levels stayed.
+// changed, was holds the level of each as an impact counted it, and
+// outcomes fills, for the k-th, its outcome under the base and the one
+// that replaces it, reusing what they hold. Passes are the changes of the
+// pass counts of criteria, by category, that the verdicts that changed make
+// (on every device graded under both); verdicts are the verdicts that
+// changed on the devices whose levels stayed.
 type changes struct {
 	rows     []int
-	outcomes func(k int, before, was, now *Outcome)
+	was      []string
+	outcomes func(k int, before, now *Outcome)
+	passes   map[string]map[string]int
 	verdicts []verdictChange
 }
 
@@ -356,9 +360,9 @@ type verdictChange struct {
 	// level is the device's level under the target, before and after.
 	level string
 	// base is the device's verdict on the criterion under the base, if
-	// inBase; was and now are those under the target before and after.
-	base, was, now Verdict
-	inBase         bool
+	// inBase; now is the one under the target after the update.
+	base, now Verdict
+	inBase    bool
 }
 
 // with returns the impact of another version of the target revision whose
@@ -367,11 +371,12 @@ type verdictChange struct {
 // other device its old one. Im is not changed: the two share what did not
 // change.
 //
-// A device whose level changed is counted again from its outcomes. One
-// whose verdicts alone changed keeps its place in the matrix, and its entry
-// in the lists changes only by the criteria whose verdicts changed; its
-// outcomes are not built, which is what makes an edit at 100,000 devices,
-// thousands of whose verdicts change and few of whose levels do, cheap.
+// The pass counts change by the verdicts that changed. A device whose
+// level changed moves in the matrix, and its entry in the lists is made
+// again from its outcomes. One whose verdicts alone changed keeps its place
+// in the matrix, and its entry changes only by the criteria whose verdicts
+// changed, without its outcomes, which is what makes an edit at 100,000
+// devices, thousands of whose verdicts change, cheap.
 func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 	n := &Impact{Base: im.Base, Target: target, Devices: im.Devices, Categories: make([]*CategoryImpact, len(im.Categories)), byKey: make(map[string]*CategoryImpact, len(im.byKey))}
 	for i, ci := range im.Categories {
@@ -388,7 +393,7 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 		n.Categories[i], n.byKey[c.Category] = &c, &c
 	}
 	type edits struct {
-		gone    map[string]bool
+		gone    []string
 		moved   []Move
 		changed []Stayed
 	}
@@ -396,22 +401,34 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 	editsOf := func(ci *CategoryImpact) *edits {
 		e := byCat[ci]
 		if e == nil {
-			e = &edits{gone: map[string]bool{}}
+			e = &edits{}
 			byCat[ci] = e
 		}
 		return e
 	}
-	var before, was, now Outcome
+	for cat, byID := range ch.passes {
+		if ci := n.byKey[cat]; ci != nil {
+			for id, d := range byID {
+				if p := ci.passes[id]; p != nil {
+					p.After += d
+				}
+			}
+		}
+	}
+	var before, now Outcome
 	for k := range ch.rows {
-		ch.outcomes(k, &before, &was, &now)
+		ch.outcomes(k, &before, &now)
 		ci := n.byKey[now.Device.Category]
 		if ci == nil {
 			continue
 		}
+		if from, was, to := LevelIndex(before.Level), LevelIndex(ch.was[k]), LevelIndex(now.Level); from >= 0 && was >= 0 && to >= 0 {
+			ci.grow(max(from, to))
+			ci.Matrix[from][was]--
+			ci.Matrix[from][to]++
+		}
 		e := editsOf(ci)
-		n.count(ci, &before, &was, -1)
-		n.count(ci, &before, &now, 1)
-		e.gone[now.Device.ID] = true
+		e.gone = append(e.gone, now.Device.ID)
 		switch m, s := ci.pairing(&before, &now).entry(&before, &now); {
 		case m != nil:
 			e.moved = append(e.moved, *m)
@@ -434,11 +451,6 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 			continue
 		}
 		vs := byDevice[d]
-		for _, v := range vs {
-			if p := ci.passes[v.criterion.ID]; p != nil {
-				p.After += passCount(v.now) - passCount(v.was)
-			}
-		}
 		e := editsOf(ci)
 		if m, ok := find(ci.Moved, d.ID, func(m Move) string { return m.ID }); ok {
 			from, to := LevelIndex(m.From), LevelIndex(m.To)
@@ -449,7 +461,7 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 				}
 				return rank <= to && v.now == Pass && (!v.inBase || v.base != Pass)
 			})
-			e.gone[d.ID] = true
+			e.gone = append(e.gone, d.ID)
 			e.moved = append(e.moved, m)
 			continue
 		}
@@ -458,12 +470,13 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 			s = Stayed{ID: d.ID, Level: vs[0].level}
 		}
 		s.Criteria = reconsider(n, s.Criteria, vs, func(v verdictChange) bool { return v.inBase && v.base != v.now })
-		e.gone[d.ID] = true
+		e.gone = append(e.gone, d.ID)
 		if len(s.Criteria) > 0 {
 			e.changed = append(e.changed, s)
 		}
 	}
 	for ci, e := range byCat {
+		slices.Sort(e.gone)
 		ci.Moved = mergeByID(ci.Moved, e.moved, e.gone, func(m Move) string { return m.ID })
 		ci.Changed = mergeByID(ci.Changed, e.changed, e.gone, func(s Stayed) string { return s.ID })
 	}
@@ -515,15 +528,19 @@ func reconsider(im *Impact, ids []string, vs []verdictChange, in func(verdictCha
 }
 
 // mergeByID returns, in a new slice ordered by ID, the entries of old (in
-// that order) whose ID is not gone, and those of added.
-func mergeByID[T any](old, added []T, gone map[string]bool, id func(T) string) []T {
+// that order) whose ID is not among gone (sorted), and those of added.
+func mergeByID[T any](old, added []T, gone []string, id func(T) string) []T {
 	slices.SortFunc(added, func(a, b T) int { return strings.Compare(id(a), id(b)) })
 	out := make([]T, 0, len(old)+len(added))
 	for _, x := range old {
-		if gone[id(x)] {
+		k := id(x)
+		for len(gone) > 0 && gone[0] < k {
+			gone = gone[1:]
+		}
+		if len(gone) > 0 && gone[0] == k {
 			continue
 		}
-		for len(added) > 0 && id(added[0]) < id(x) {
+		for len(added) > 0 && id(added[0]) < k {
 			out, added = append(out, added[0]), added[1:]
 		}
 		out = append(out, x)

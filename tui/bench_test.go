@@ -155,6 +155,37 @@ func BenchmarkKeystrokeLarge(b *testing.B) {
 	}
 }
 
+// BenchmarkKeystrokeLargeWide is BenchmarkKeystrokeLarge with edits that
+// move thousands of devices, as tui/scripts/keylatency.sh types them:
+// MT-L3-LLM's threshold goes from >=12 to >=1 and back, by a backspace and
+// a digit, which changes some 12,000 verdicts and 5,000 levels each time.
+func BenchmarkKeystrokeLargeWide(b *testing.B) {
+	cfg := testConfig(b)
+	cfg.Corpus = append(cfg.Corpus, generated(b, 100_000))
+	m := start(b, cfg, 120, 40, nil)
+	openCriterion(b, m, "MT-L3-LLM")
+	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
+	press(m, "backspace", "1", "0")
+	compileNow(b, m)
+	i := 0
+	for b.Loop() {
+		i++
+		if i%2 == 1 {
+			press(m, "backspace")
+		} else {
+			press(m, "2")
+		}
+		if msg := compileNow(b, m); msg.err != nil {
+			b.Fatal(msg.err)
+		}
+		_ = m.View()
+	}
+	if d := m.s.cmp.Delta; d != nil {
+		b.ReportMetric(float64(len(d.Verdicts)), "verdicts")
+		b.ReportMetric(float64(len(d.Levels)), "levels")
+	}
+}
+
 // generated writes n devices from the generator, aimed at the draft, to a
 // file of JSON Lines, and returns its path.
 func generated(b *testing.B, n int) string {

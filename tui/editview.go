@@ -339,9 +339,11 @@ func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
 	if sh.saved == nil || sh.saved == sh.s || sh.saved.work.Revision.ID != sh.s.work.Revision.ID {
 		return nil
 	}
-	var moves []string
 	// Sessions of the same devices share their rows, in the same places,
-	// where an edit left them alone.
+	// where an edit left them alone. Only the first moves are drawn.
+	const most = 8
+	var moves []string
+	n := 0
 	shared := len(sh.saved.devices) == len(sh.s.devices) && sameDevices(sh.saved.work.Devices, sh.s.work.Devices)
 	for i, r := range sh.s.devices {
 		if shared && sh.saved.devices[i] == r || r.dev.Category != category {
@@ -351,20 +353,22 @@ func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
 		if before == nil || before.to == r.to {
 			continue
 		}
+		if n++; n > most {
+			continue
+		}
 		arrow := st.down.Render(before.to + "→" + r.to)
 		if evaluator.LevelIndex(r.to) > evaluator.LevelIndex(before.to) {
 			arrow = st.up.Render(before.to + "→" + r.to)
 		}
 		moves = append(moves, " "+truncate(termtext.Line(r.dev.ID), max(w-8, 8))+" "+arrow)
 	}
-	head := fmt.Sprintf("this edit moves %d %s", len(moves), plural(len(moves), "device", "devices"))
-	if len(moves) == 0 {
+	head := fmt.Sprintf("this edit moves %d %s", n, plural(n, "device", "devices"))
+	if n == 0 {
 		head = "this edit moves no device"
 	}
 	out := []string{"", st.bold.Render(truncate(head, w)), st.dim.Render(truncate("(against the file as saved)", w))}
-	const most = 8
-	if len(moves) > most {
-		moves = append(moves[:most], st.dim.Render(fmt.Sprintf(" and %d more", len(moves)-most)))
+	if n > most {
+		moves = append(moves, st.dim.Render(fmt.Sprintf(" and %d more", n-most)))
 	}
 	return append(out, moves...)
 }
