@@ -127,6 +127,8 @@ func (p *pairs) changes(now *State, delta *Delta) changes {
 		}
 		moved[j] = true
 		ch.rows = append(ch.rows, j)
+		ch.ids = append(ch.ids, l.Device)
+		ch.categories = append(ch.categories, now.Devices[j].Category)
 		ch.was = append(ch.was, l.Before)
 	}
 	ch.outcomes = func(k int, before, after *Outcome) {

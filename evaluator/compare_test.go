@@ -26,6 +26,8 @@ import (
 // problems. The corpus is the reference corpus, 1,000 generated devices and
 // a record that only the draft admits.
 func TestWithTargetEqualsCompare(t *testing.T) {
+	// The few devices here are looked at on every core, as thousands are.
+	defer evaluator.LookInParallel()()
 	const draftFile = "cue/revisions/gbz177-l4-draft/"
 	fsys := spectest.FS(t)
 	ws := spec.NewWorkspace(fsys, "")

@@ -717,6 +717,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 	cs.rows = make([]levelResult, n)
 	cs.dist = make([]int, cs.cat.Top()+1)
 	verdicts := make([]Verdict, len(cs.crits))
+	dec := newDecider(cs.cat, cs.crits)
 	for r := range n {
 		pr := prevRow[r]
 		if sameShape && pr >= 0 && !dirty[r] {
@@ -725,7 +726,7 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 			for j := range cs.crits {
 				verdicts[j] = cs.cols[j][r].verdict
 			}
-			cs.rows[r] = decide(cs.cat, cs.crits, verdicts, cs.devices[r].ClaimedLevel)
+			cs.rows[r] = dec.decide(verdicts, cs.devices[r].ClaimedLevel)
 			if pr >= 0 && !sameLevel(old.rows[pr], cs.rows[r]) {
 				delta.Levels = append(delta.Levels, LevelChange{Device: cs.devices[r].ID, Index: cs.index[r], Before: old.rows[pr].level, After: cs.rows[r].level})
 			}

@@ -18,3 +18,11 @@ func SameImpact(a, b *Impact) bool {
 	}
 	return reflect.DeepEqual(strip(a), strip(b))
 }
+
+// LookInParallel has the devices whose level an edit changed looked at on
+// every core however few they are, until the function it returns is called.
+func LookInParallel() (restore func()) {
+	prev := parallelChanges
+	parallelChanges = 1
+	return func() { parallelChanges = prev }
+}

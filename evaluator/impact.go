@@ -1,8 +1,10 @@
 package evaluator
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ladderworks/ladder/fixtures"
 	"github.com/ladderworks/ladder/spec"
@@ -338,18 +340,20 @@ func byLevel(crits []*spec.Criterion) []string {
 
 // changes are what an update of the target changed for the devices graded
 // under both revisions, for with. Rows counts the devices whose level
-// changed, was holds the level of each as an impact counted it, and
+// changed, ids and categories their IDs and categories, was the level of each as an impact counted it, and
 // outcomes fills, for the k-th, its outcome under the base and the one
 // that replaces it, reusing what they hold. Passes are the changes of the
 // pass counts of criteria, by category, that the verdicts that changed make
 // (on every device graded under both); verdicts are the verdicts that
 // changed on the devices whose levels stayed.
 type changes struct {
-	rows     []int
-	was      []string
-	outcomes func(k int, before, now *Outcome)
-	passes   map[string]map[string]int
-	verdicts []verdictChange
+	rows       []int
+	ids        []string
+	categories []string
+	was        []string
+	outcomes   func(k int, before, now *Outcome)
+	passes     map[string]map[string]int
+	verdicts   []verdictChange
 }
 
 // verdictChange is a verdict on a device that changed while its level did
@@ -415,25 +419,23 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 			}
 		}
 	}
-	var before, now Outcome
-	for k := range ch.rows {
-		ch.outcomes(k, &before, &now)
-		ci := n.byKey[now.Device.Category]
+	for k, r := range levelChanges(n, ch) {
+		ci := r.ci
 		if ci == nil {
 			continue
 		}
-		if from, was, to := LevelIndex(before.Level), LevelIndex(ch.was[k]), LevelIndex(now.Level); from >= 0 && was >= 0 && to >= 0 {
-			ci.grow(max(from, to))
-			ci.Matrix[from][was]--
-			ci.Matrix[from][to]++
+		if r.from >= 0 && r.was >= 0 && r.to >= 0 {
+			ci.grow(max(r.from, r.to))
+			ci.Matrix[r.from][r.was]--
+			ci.Matrix[r.from][r.to]++
 		}
 		e := editsOf(ci)
-		e.gone = append(e.gone, now.Device.ID)
-		switch m, s := ci.pairing(&before, &now).entry(&before, &now); {
-		case m != nil:
-			e.moved = append(e.moved, *m)
-		case s != nil:
-			e.changed = append(e.changed, *s)
+		e.gone = append(e.gone, ch.ids[k])
+		switch {
+		case r.move != nil:
+			e.moved = append(e.moved, *r.move)
+		case r.stayed != nil:
+			e.changed = append(e.changed, *r.stayed)
 		}
 	}
 	// The verdicts that changed on devices whose level did not, by device.
@@ -481,6 +483,82 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 		ci.Changed = mergeByID(ci.Changed, e.changed, e.gone, func(s Stayed) string { return s.ID })
 	}
 	return n
+}
+
+// levelChange is what a device whose level changed is in an impact: its
+// category's impact, its level ranks under the base and under the target
+// before and after, and its entry in the lists.
+type levelChange struct {
+	ci            *CategoryImpact
+	from, was, to int
+	move          *Move
+	stayed        *Stayed
+	// needsPairing is set for a device that the category's pairing does
+	// not fit, looked at alone.
+	needsPairing bool
+}
+
+// parallelChanges is how many devices whose level changed are looked at on
+// every core rather than on one.
+var parallelChanges = 1024
+
+// levelChanges looks at each device of ch whose level changed, in the
+// impact n: its outcomes and its entry, on every core when there are many
+// (the outcomes of thousands of devices are most of an edit at 100,000).
+// The workers only read n; a device whose checks the category's pairing
+// does not fit is looked at afterwards, alone.
+func levelChanges(n *Impact, ch changes) []levelChange {
+	out := make([]levelChange, len(ch.rows))
+	look := func(k int, before, now *Outcome, alone bool) {
+		ch.outcomes(k, before, now)
+		r := &out[k]
+		r.ci = n.byKey[now.Device.Category]
+		if r.ci == nil {
+			return
+		}
+		r.from, r.was, r.to = LevelIndex(before.Level), LevelIndex(ch.was[k]), LevelIndex(now.Level)
+		p := r.ci.pairs
+		if alone {
+			p = r.ci.pairing(before, now)
+		} else if p == nil || !p.fits(before, now) {
+			r.needsPairing = true
+			return
+		}
+		r.move, r.stayed = p.entry(before, now)
+	}
+	// The first device of each category makes its pairing.
+	var before, now Outcome
+	done := make([]bool, len(ch.rows))
+	seen := map[string]bool{}
+	for k, cat := range ch.categories {
+		if !seen[cat] {
+			seen[cat], done[k] = true, true
+			look(k, &before, &now, true)
+		}
+	}
+	workers := 1
+	if len(ch.rows) >= parallelChanges {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var before, now Outcome
+			for k := w; k < len(ch.rows); k += workers {
+				if !done[k] {
+					look(k, &before, &now, false)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for k := range out {
+		if out[k].needsPairing {
+			out[k].needsPairing = false
+			look(k, &before, &now, true)
+		}
+	}
+	return out
 }
 
 // passCount is 1 for a pass, else 0.

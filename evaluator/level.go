@@ -29,42 +29,79 @@ func Determine(cat *spec.Category, d *fixtures.Device, checks []Check) *Outcome 
 
 // decide applies the level rule to the verdicts of a category's criteria.
 func decide(cat *spec.Category, crits []*spec.Criterion, verdicts []Verdict, claimed string) levelResult {
-	families := cat.Determination.Families
-	if len(families) == 0 {
-		families = []string{spec.FamilyCore}
+	return newDecider(cat, crits).decide(verdicts, claimed)
+}
+
+// A decider applies the level rule to the verdicts of a category's
+// criteria, given in one order, for device after device: what the rule
+// asks of the category and the criteria is worked out once.
+type decider struct {
+	cat      *spec.Category
+	families []string
+	// top is the highest rank a device can reach: that of the last level
+	// of the category's contiguous run of levels L1, L2, … that are not
+	// reserved.
+	top int
+	// ranks holds the rank of each criterion's level when the level is in
+	// that run, and 0 for one whose level is not (it decides nothing).
+	ranks []int
+	// counts tells, for each family, whether each criterion counts in it.
+	counts [][]bool
+}
+
+func newDecider(cat *spec.Category, crits []*spec.Criterion) *decider {
+	d := &decider{cat: cat, families: cat.Determination.Families, ranks: make([]int, len(crits))}
+	if len(d.families) == 0 {
+		d.families = []string{spec.FamilyCore}
 	}
+	rankOf := map[string]int{}
+	for _, l := range cat.Levels {
+		if l.Rank != d.top+1 || l.Status == spec.LevelReserved {
+			break
+		}
+		if _, ok := rankOf[l.Name]; !ok {
+			rankOf[l.Name] = l.Rank
+		}
+		d.top = l.Rank
+	}
+	for i, c := range crits {
+		d.ranks[i] = rankOf[c.Level]
+	}
+	for _, fam := range d.families {
+		counts := make([]bool, len(crits))
+		for i, c := range crits {
+			counts[i] = c.Counts(fam)
+		}
+		d.counts = append(d.counts, counts)
+	}
+	return d
+}
+
+// decide applies the rule to one device's verdicts: in each family, the
+// device reaches the level below the lowest one (of the run) with a
+// criterion that counts in the family and that it does not pass, or the top
+// of the run; its level is the lowest of its families'.
+func (d *decider) decide(verdicts []Verdict, claimed string) levelResult {
 	var r levelResult
 	lowest := -1
-	for _, fam := range families {
-		rank := familyRank(cat, fam, crits, verdicts)
+	for f, fam := range d.families {
+		rank := d.top
+		counts := d.counts[f]
+		for i, v := range verdicts {
+			if v != Pass && d.ranks[i] > 0 && d.ranks[i]-1 < rank && counts[i] {
+				rank = d.ranks[i] - 1
+			}
+		}
 		if lowest < 0 || rank < lowest {
 			lowest = rank
 		}
-		if len(cat.Determination.Families) > 0 {
+		if len(d.cat.Determination.Families) > 0 {
 			r.families = append(r.families, FamilyLevel{Family: fam, Level: spec.LevelName(rank)})
 		}
 	}
 	r.level = spec.LevelName(lowest)
-	r.flags = flags(cat, claimed, lowest)
+	r.flags = flags(d.cat, claimed, lowest)
 	return r
-}
-
-// familyRank returns the rank of the highest level reached in one family:
-// every level up to it is declared, not reserved, and passed.
-func familyRank(cat *spec.Category, family string, crits []*spec.Criterion, verdicts []Verdict) int {
-	rank := 0
-	for _, l := range cat.Levels {
-		if l.Rank != rank+1 || l.Status == spec.LevelReserved {
-			break
-		}
-		for i, c := range crits {
-			if verdicts[i] != Pass && c.Level == l.Name && c.Counts(family) {
-				return rank
-			}
-		}
-		rank = l.Rank
-	}
-	return rank
 }
 
 func flags(cat *spec.Category, claimed string, rank int) []string {

@@ -1,9 +1,13 @@
 package evaluator
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ladderworks/ladder/spec"
 )
 
 // familyCriteria is a widget ladder with two families: core criteria at
@@ -91,4 +95,81 @@ func TestGap(t *testing.T) {
 	if g := top.Gap(""); g == nil || !g.Reserved || g.Level != "L4" {
 		t.Errorf("the next level of an L3 device is reserved L4; got %+v", g)
 	}
+}
+
+// TestDeciderIsTheRule holds the decider, which works out once what the
+// level rule asks of a category's criteria, to the rule as written
+// (ruleAsWritten), on random categories (levels out of order, missing,
+// reserved, named twice; families or none; criteria at levels the category
+// lacks) and random verdicts.
+func TestDeciderIsTheRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	statuses := []string{spec.LevelNormative, spec.LevelNormative, spec.LevelDraft, spec.LevelReserved}
+	for range 3000 {
+		cat := &spec.Category{Key: "c"}
+		if rng.IntN(2) == 0 {
+			cat.Determination.Families = []string{"x", "y"}[:1+rng.IntN(2)]
+		}
+		for i := range rng.IntN(6) {
+			rank := i + 1
+			if rng.IntN(6) == 0 {
+				rank = 1 + rng.IntN(6) // out of order, or a gap
+			}
+			cat.Levels = append(cat.Levels, &spec.Level{Name: spec.LevelName(rank), Rank: rank, Status: statuses[rng.IntN(len(statuses))]})
+		}
+		var crits []*spec.Criterion
+		for i := range rng.IntN(12) {
+			crits = append(crits, &spec.Criterion{ID: fmt.Sprint("C", i), Level: spec.LevelName(1 + rng.IntN(6)),
+				Family: []string{spec.FamilyCore, "x", "y", "z"}[rng.IntN(4)]})
+		}
+		d := newDecider(cat, crits)
+		for range 5 {
+			verdicts := make([]Verdict, len(crits))
+			for i := range verdicts {
+				verdicts[i] = []Verdict{Pass, Fail, Missing}[rng.IntN(3)]
+			}
+			claimed := []string{"", "L1", "L3", "L5"}[rng.IntN(4)]
+			got, want := d.decide(verdicts, claimed), ruleAsWritten(cat, crits, verdicts, claimed)
+			if got.level != want.level || !slices.Equal(got.families, want.families) || !slices.Equal(got.flags, want.flags) {
+				t.Fatalf("levels %+v, criteria %v, verdicts %v: decided %+v, the rule says %+v", cat.Levels, crits, verdicts, got, want)
+			}
+		}
+	}
+}
+
+// ruleAsWritten is the level rule written out plainly: in each family, the
+// levels are climbed in the order declared while each is the next rank and
+// not reserved, and the climb stops below the first level with a criterion
+// of the family (or of core) that the device does not pass.
+func ruleAsWritten(cat *spec.Category, crits []*spec.Criterion, verdicts []Verdict, claimed string) levelResult {
+	families := cat.Determination.Families
+	if len(families) == 0 {
+		families = []string{spec.FamilyCore}
+	}
+	var r levelResult
+	lowest := -1
+	for _, fam := range families {
+		rank := 0
+	climb:
+		for _, l := range cat.Levels {
+			if l.Rank != rank+1 || l.Status == spec.LevelReserved {
+				break
+			}
+			for i, c := range crits {
+				if verdicts[i] != Pass && c.Level == l.Name && c.Counts(fam) {
+					break climb
+				}
+			}
+			rank = l.Rank
+		}
+		if lowest < 0 || rank < lowest {
+			lowest = rank
+		}
+		if len(cat.Determination.Families) > 0 {
+			r.families = append(r.families, FamilyLevel{Family: fam, Level: spec.LevelName(rank)})
+		}
+	}
+	r.level = spec.LevelName(lowest)
+	r.flags = flags(cat, claimed, lowest)
+	return r
 }

@@ -1014,15 +1014,9 @@ var viewHelp = [numViews]string{
 // countDevices says how many devices the session grades, and how many of
 // them are the user's own.
 func countDevices(s *session) string {
-	theirs := 0
-	for _, d := range s.devices {
-		if d.theirs {
-			theirs++
-		}
-	}
 	out := fmt.Sprintf("%s devices", thousands(len(s.devices)))
-	if theirs > 0 {
-		out += fmt.Sprintf(" (%d yours)", theirs)
+	if s.theirs > 0 {
+		out += fmt.Sprintf(" (%d yours)", s.theirs)
 	}
 	return out
 }

@@ -30,6 +30,21 @@ type editModel struct {
 	// editing; the others are read-only.
 	unlocked map[string]bool
 	effect   scroll
+	// moves is what the Effect pane last said the unsaved edit does to a
+	// category, for the sessions it compared: drawn again at each frame,
+	// it is worked out once.
+	moves *editMoves
+}
+
+// editMoves are the devices of a category whose level differs between a
+// session and the session of the files as saved: how many, and the first
+// of them (in the session's order), each with its level as saved.
+type editMoves struct {
+	s, saved *session
+	category string
+	n        int
+	first    []*deviceRow
+	was      []string
 }
 
 // openFile is a file being edited.
@@ -339,29 +354,17 @@ func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
 	if sh.saved == nil || sh.saved == sh.s || sh.saved.work.Revision.ID != sh.s.work.Revision.ID {
 		return nil
 	}
-	// Sessions of the same devices share their rows, in the same places,
-	// where an edit left them alone. Only the first moves are drawn.
 	const most = 8
+	mv := m.movesOf(sh.s, sh.saved, category, most)
 	var moves []string
-	n := 0
-	shared := len(sh.saved.devices) == len(sh.s.devices) && sameDevices(sh.saved.work.Devices, sh.s.work.Devices)
-	for i, r := range sh.s.devices {
-		if shared && sh.saved.devices[i] == r || r.dev.Category != category {
-			continue
-		}
-		before := sh.saved.row(r.dev.ID)
-		if before == nil || before.to == r.to {
-			continue
-		}
-		if n++; n > most {
-			continue
-		}
-		arrow := st.down.Render(before.to + "→" + r.to)
-		if evaluator.LevelIndex(r.to) > evaluator.LevelIndex(before.to) {
-			arrow = st.up.Render(before.to + "→" + r.to)
+	for i, r := range mv.first {
+		arrow := st.down.Render(mv.was[i] + "→" + r.to)
+		if evaluator.LevelIndex(r.to) > evaluator.LevelIndex(mv.was[i]) {
+			arrow = st.up.Render(mv.was[i] + "→" + r.to)
 		}
 		moves = append(moves, " "+truncate(termtext.Line(r.dev.ID), max(w-8, 8))+" "+arrow)
 	}
+	n := mv.n
 	head := fmt.Sprintf("this edit moves %d %s", n, plural(n, "device", "devices"))
 	if n == 0 {
 		head = "this edit moves no device"
@@ -371,6 +374,33 @@ func (m *editModel) thisEdit(sh *shared, category string, w int) []string {
 		moves = append(moves, st.dim.Render(fmt.Sprintf(" and %d more", n-most)))
 	}
 	return append(out, moves...)
+}
+
+// movesOf returns the devices of a category whose level differs between
+// a session and the session as saved, keeping up to most of them: those
+// the Effect pane drew last if the sessions are the same.
+func (m *editModel) movesOf(s, saved *session, category string, most int) *editMoves {
+	if mv := m.moves; mv != nil && mv.s == s && mv.saved == saved && mv.category == category {
+		return mv
+	}
+	mv := &editMoves{s: s, saved: saved, category: category}
+	// Sessions of the same devices share their rows, in the same places,
+	// where an edit left them alone.
+	shared := len(saved.devices) == len(s.devices) && sameDevices(saved.work.Devices, s.work.Devices)
+	for i, r := range s.devices {
+		if shared && saved.devices[i] == r || r.dev.Category != category {
+			continue
+		}
+		before := saved.row(r.dev.ID)
+		if before == nil || before.to == r.to {
+			continue
+		}
+		if mv.n++; mv.n <= most {
+			mv.first, mv.was = append(mv.first, r), append(mv.was, before.to)
+		}
+	}
+	m.moves = mv
+	return mv
 }
 
 // refresh colors the open files anew for new styles; and when the view

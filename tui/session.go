@@ -68,6 +68,8 @@ type session struct {
 	// an edit left alone, and byID.
 	devices []*deviceRow
 	byID    map[string]int
+	// theirs counts the rows of the user's own devices.
+	theirs int
 	// checks and took are the cost of the evaluation that made the session.
 	checks int
 	took   time.Duration
@@ -271,7 +273,7 @@ func (s *session) reindex(prev *session) bool {
 		!slices.EqualFunc(prev.work.Revision.Categories, s.work.Revision.Categories, func(a, b *spec.Category) bool { return a.Key == b.Key }) {
 		return false
 	}
-	s.byID = prev.byID
+	s.byID, s.theirs = prev.byID, prev.theirs
 	s.devices = slices.Clone(prev.devices)
 	renew := func(i int) {
 		r := *s.devices[i]
@@ -346,6 +348,9 @@ func (s *session) index() {
 	s.byID = make(map[string]int, len(s.devices))
 	for i, r := range s.devices {
 		s.byID[r.dev.ID] = i
+		if r.theirs {
+			s.theirs++
+		}
 	}
 }
 

@@ -31,8 +31,8 @@ func TestReindexEqualsIndex(t *testing.T) {
 		t.Fatal("the rows of the session before the edit were not taken over")
 	}
 	for _, s := range []*session{after, taken} {
-		if len(s.devices) != len(fresh.devices) || len(s.byID) != len(fresh.byID) {
-			t.Fatalf("%d rows (%d by ID), want %d (%d)", len(s.devices), len(s.byID), len(fresh.devices), len(fresh.byID))
+		if len(s.devices) != len(fresh.devices) || len(s.byID) != len(fresh.byID) || s.theirs != fresh.theirs {
+			t.Fatalf("%d rows (%d by ID, %d yours), want %d (%d, %d)", len(s.devices), len(s.byID), s.theirs, len(fresh.devices), len(fresh.byID), fresh.theirs)
 		}
 		for i, want := range fresh.devices {
 			got := s.devices[i]
