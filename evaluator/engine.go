@@ -716,27 +716,50 @@ func (e *Engine) finish(cs, old *catState, delta *Delta) {
 	}
 	cs.rows = make([]levelResult, n)
 	cs.dist = make([]int, cs.cat.Top()+1)
-	verdicts := make([]Verdict, len(cs.crits))
-	dec := newDecider(cs.cat, cs.crits)
+	// The rows to decide again, on every core when there are many.
+	var redo []int
 	for r := range n {
-		pr := prevRow[r]
-		if sameShape && pr >= 0 && !dirty[r] {
+		if pr := prevRow[r]; sameShape && pr >= 0 && !dirty[r] {
 			cs.rows[r] = old.rows[pr]
 		} else {
-			for j := range cs.crits {
-				verdicts[j] = cs.cols[j][r].verdict
-			}
-			cs.rows[r] = dec.decide(verdicts, cs.devices[r].ClaimedLevel)
-			if pr >= 0 && !sameLevel(old.rows[pr], cs.rows[r]) {
-				delta.Levels = append(delta.Levels, LevelChange{Device: cs.devices[r].ID, Index: cs.index[r], Before: old.rows[pr].level, After: cs.rows[r].level})
-			}
+			redo = append(redo, r)
 		}
+	}
+	dec := newDecider(cs.cat, cs.crits)
+	workers := 1
+	if len(redo) >= parallelRows {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			verdicts := make([]Verdict, len(cs.crits))
+			for k := w; k < len(redo); k += workers {
+				r := redo[k]
+				for j := range cs.crits {
+					verdicts[j] = cs.cols[j][r].verdict
+				}
+				cs.rows[r] = dec.decide(verdicts, cs.devices[r].ClaimedLevel)
+			}
+		})
+	}
+	wg.Wait()
+	for _, r := range redo {
+		if pr := prevRow[r]; pr >= 0 && !sameLevel(old.rows[pr], cs.rows[r]) {
+			delta.Levels = append(delta.Levels, LevelChange{Device: cs.devices[r].ID, Index: cs.index[r], Before: old.rows[pr].level, After: cs.rows[r].level})
+		}
+	}
+	for r := range n {
 		cs.dist[LevelIndex(cs.rows[r].level)]++
 	}
 	if old == nil || !slices.Equal(old.dist, cs.dist) {
 		delta.Distributions[cs.cat.Key] = cs.distribution()
 	}
 }
+
+// parallelRows is how many rows of a category an update decides again on
+// every core rather than on one.
+var parallelRows = 4096
 
 // shape describes what decides levels in a category besides verdicts: the
 // determination, the levels and their statuses, and each criterion's level

@@ -19,10 +19,11 @@ func SameImpact(a, b *Impact) bool {
 	return reflect.DeepEqual(strip(a), strip(b))
 }
 
-// LookInParallel has the devices whose level an edit changed looked at on
-// every core however few they are, until the function it returns is called.
+// LookInParallel has the rows an update decides again, and the devices
+// whose level an edit changed, looked at on every core however few they
+// are, until the function it returns is called.
 func LookInParallel() (restore func()) {
-	prev := parallelChanges
-	parallelChanges = 1
-	return func() { parallelChanges = prev }
+	rows, changes := parallelRows, parallelChanges
+	parallelRows, parallelChanges = 1, 1
+	return func() { parallelRows, parallelChanges = rows, changes }
 }
