@@ -71,6 +71,7 @@ var keys = map[string]tea.KeyPressMsg{
 	"ctrl+y":    {Code: 'y', Mod: tea.ModCtrl},
 	"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
 	"ctrl+e":    {Code: 'e', Mod: tea.ModCtrl},
+	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
 }
 
 // press presses keys, by name, one at a time.

@@ -94,6 +94,11 @@ func (m *App) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	switch {
+	case key.Matches(msg, k.EditQuit):
+		// ctrl+c quits from any dialog, as the footer says, asking first
+		// only where there are unsaved edits.
+		m.dlg = nil
+		return m.quit()
 	case key.Matches(msg, k.Cancel):
 		m.dlg = nil
 		return d.dismissed(m)
@@ -195,6 +200,7 @@ func (m *App) renderDialog(body rect, under string) string {
 		opt(m.keys.Submit)
 	}
 	opt(m.keys.Cancel)
+	opt(m.keys.EditQuit)
 	// The answers flow onto as many rows as they need, each whole.
 	const sep = "  ·  "
 	row := ""

@@ -211,9 +211,9 @@ func (k keyMap) helpKeys() []key.Binding {
 	return []key.Binding{k.HelpUp, k.HelpDown, k.HelpPageUp, k.HelpPageDown}
 }
 
-// dialogKeys are the keys of every dialog: cancel, scroll and submit.
+// dialogKeys are the keys of every dialog: cancel, scroll, submit and quit.
 func (k keyMap) dialogKeys() []key.Binding {
-	return []key.Binding{k.Cancel, k.ScrollUp, k.ScrollDown, k.Submit}
+	return []key.Binding{k.Cancel, k.ScrollUp, k.ScrollDown, k.Submit, k.EditQuit}
 }
 
 // keyMode is a set of bindings that are active at the same time, in one
