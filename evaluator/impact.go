@@ -303,13 +303,12 @@ func (p *pairing) entry(before, after *Outcome) (*Move, *Stayed) {
 func (p *pairing) because(before, after *Outcome, from, to int) []string {
 	var out []*spec.Criterion
 	for k, a := range after.Checks {
-		rank := LevelIndex(a.Criterion.Level)
+		var base Verdict
 		i := p.ofTarget[k]
-		if to < from {
-			if rank <= from && a.Verdict != Pass && (i < 0 || before.Checks[i].Verdict == Pass) {
-				out = append(out, a.Criterion)
-			}
-		} else if rank <= to && a.Verdict == Pass && (i < 0 || before.Checks[i].Verdict != Pass) {
+		if i >= 0 {
+			base = before.Checks[i].Verdict
+		}
+		if moves(from, to, LevelIndex(a.Criterion.Level), a.Verdict, base, i >= 0) {
 			out = append(out, a.Criterion)
 		}
 	}
@@ -321,6 +320,19 @@ func (p *pairing) because(before, after *Outcome, from, to int) []string {
 		}
 	}
 	return byLevel(out)
+}
+
+// moves reports whether a criterion of the target at level rank, whose
+// verdict on a device is now (and was base under the base revision, if
+// inBase), is one of those that moved the device from level index from to
+// level index to: on the way down, one it passed (or that did not exist)
+// and does not pass, up to its old level; on the way up, one it did not
+// pass (or that did not exist) and passes, up to its new level.
+func moves(from, to, rank int, now, base Verdict, inBase bool) bool {
+	if to < from {
+		return rank <= from && now != Pass && (!inBase || base == Pass)
+	}
+	return rank <= to && now == Pass && (!inBase || base != Pass)
 }
 
 // byLevel returns the IDs of criteria ordered by level, then ID.
@@ -457,11 +469,7 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 		if m, ok := find(ci.Moved, d.ID, func(m Move) string { return m.ID }); ok {
 			from, to := LevelIndex(m.From), LevelIndex(m.To)
 			m.Because = reconsider(n, m.Because, vs, func(v verdictChange) bool {
-				rank := LevelIndex(v.criterion.Level)
-				if to < from {
-					return rank <= from && v.now != Pass && (!v.inBase || v.base == Pass)
-				}
-				return rank <= to && v.now == Pass && (!v.inBase || v.base != Pass)
+				return moves(from, to, LevelIndex(v.criterion.Level), v.now, v.base, v.inBase)
 			})
 			e.gone = append(e.gone, d.ID)
 			e.moved = append(e.moved, m)
