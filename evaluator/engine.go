@@ -79,6 +79,8 @@ type devicePos struct {
 type catState struct {
 	cat   *spec.Category
 	crits []*spec.Criterion
+	// colOf gives the column of each criterion, by ID.
+	colOf map[string]int
 	// keys identify the devices by ID and content, for reuse across
 	// updates.
 	keys    []deviceKey
@@ -177,12 +179,11 @@ func (s *State) Verdict(i int, id string) (Verdict, bool) {
 	if p.cat == nil {
 		return 0, false
 	}
-	for j, c := range p.cat.crits {
-		if c.ID == id {
-			return p.cat.cols[j][p.row].verdict, true
-		}
+	j, ok := p.cat.colOf[id]
+	if !ok {
+		return 0, false
 	}
-	return 0, false
+	return p.cat.cols[j][p.row].verdict, true
 }
 
 // Level returns the level of the i-th device, without building its
@@ -317,9 +318,14 @@ func (e *Engine) Update(ctx context.Context, rev *spec.Revision, devices []*fixt
 	}
 	var jobs []*colJob
 	for _, c := range rev.Categories {
-		cs := &catState{cat: c, dist: make([]int, c.Top()+1)}
+		cs := &catState{cat: c, dist: make([]int, c.Top()+1), colOf: map[string]int{}}
 		for _, l := range c.Levels {
 			cs.crits = append(cs.crits, l.Criteria...)
+		}
+		for j, cr := range cs.crits {
+			if _, ok := cs.colOf[cr.ID]; !ok {
+				cs.colOf[cr.ID] = j
+			}
 		}
 		prev := old.cats[c.Key]
 		if same {

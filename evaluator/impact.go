@@ -408,19 +408,36 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 		}
 		n.Categories[i], n.byKey[c.Category] = &c, &c
 	}
+	// The entries of each category's lists that go, by their place in
+	// the lists, and those that come.
 	type edits struct {
-		gone    []string
-		moved   []Move
-		changed []Stayed
+		goneMoved, goneChanged []bool
+		moved                  []Move
+		changed                []Stayed
 	}
 	byCat := map[*CategoryImpact]*edits{}
 	editsOf := func(ci *CategoryImpact) *edits {
 		e := byCat[ci]
 		if e == nil {
-			e = &edits{}
+			e = &edits{goneMoved: make([]bool, len(ci.Moved)), goneChanged: make([]bool, len(ci.Changed))}
 			byCat[ci] = e
 		}
 		return e
+	}
+	moveID := func(m Move) string { return m.ID }
+	stayedID := func(s Stayed) string { return s.ID }
+	// goes marks the entry of a device in the lists, if it has one, as
+	// going; it returns its place in either.
+	goes := func(ci *CategoryImpact, e *edits, id string) (moved, changed int) {
+		if i, ok := find(ci.Moved, id, moveID); ok {
+			e.goneMoved[i] = true
+			return i, -1
+		}
+		if i, ok := find(ci.Changed, id, stayedID); ok {
+			e.goneChanged[i] = true
+			return -1, i
+		}
+		return -1, -1
 	}
 	for cat, byID := range ch.passes {
 		if ci := n.byKey[cat]; ci != nil {
@@ -442,7 +459,7 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 			ci.Matrix[r.from][r.to]++
 		}
 		e := editsOf(ci)
-		e.gone = append(e.gone, ch.ids[k])
+		goes(ci, e, ch.ids[k])
 		switch {
 		case r.move != nil:
 			e.moved = append(e.moved, *r.move)
@@ -466,29 +483,27 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 		}
 		vs := byDevice[d]
 		e := editsOf(ci)
-		if m, ok := find(ci.Moved, d.ID, func(m Move) string { return m.ID }); ok {
+		if i, j := goes(ci, e, d.ID); i >= 0 {
+			m := ci.Moved[i]
 			from, to := LevelIndex(m.From), LevelIndex(m.To)
 			m.Because = reconsider(n, m.Because, vs, func(v verdictChange) bool {
 				return moves(from, to, LevelIndex(v.criterion.Level), v.now, v.base, v.inBase)
 			})
-			e.gone = append(e.gone, d.ID)
 			e.moved = append(e.moved, m)
-			continue
-		}
-		s, ok := find(ci.Changed, d.ID, func(s Stayed) string { return s.ID })
-		if !ok {
-			s = Stayed{ID: d.ID, Level: vs[0].level}
-		}
-		s.Criteria = reconsider(n, s.Criteria, vs, func(v verdictChange) bool { return v.inBase && v.base != v.now })
-		e.gone = append(e.gone, d.ID)
-		if len(s.Criteria) > 0 {
-			e.changed = append(e.changed, s)
+		} else {
+			s := Stayed{ID: d.ID, Level: vs[0].level}
+			if j >= 0 {
+				s = ci.Changed[j]
+			}
+			s.Criteria = reconsider(n, s.Criteria, vs, func(v verdictChange) bool { return v.inBase && v.base != v.now })
+			if len(s.Criteria) > 0 {
+				e.changed = append(e.changed, s)
+			}
 		}
 	}
 	for ci, e := range byCat {
-		slices.Sort(e.gone)
-		ci.Moved = mergeByID(ci.Moved, e.moved, e.gone, func(m Move) string { return m.ID })
-		ci.Changed = mergeByID(ci.Changed, e.changed, e.gone, func(s Stayed) string { return s.ID })
+		ci.Moved = mergeByID(ci.Moved, e.moved, e.goneMoved, moveID)
+		ci.Changed = mergeByID(ci.Changed, e.changed, e.goneChanged, stayedID)
 	}
 	return n
 }
@@ -577,14 +592,10 @@ func passCount(v Verdict) int {
 	return 0
 }
 
-// find returns the entry with the given ID of a list ordered by ID.
-func find[T any](list []T, id string, idOf func(T) string) (T, bool) {
-	i, ok := slices.BinarySearchFunc(list, id, func(x T, id string) int { return strings.Compare(idOf(x), id) })
-	if !ok {
-		var zero T
-		return zero, false
-	}
-	return list[i], true
+// find returns the place of the entry with the given ID in a list ordered
+// by ID.
+func find[T any](list []T, id string, idOf func(T) string) (int, bool) {
+	return slices.BinarySearchFunc(list, id, func(x T, id string) int { return strings.Compare(idOf(x), id) })
 }
 
 // reconsider returns a new list of criterion IDs, ordered by level (in the
@@ -614,18 +625,15 @@ func reconsider(im *Impact, ids []string, vs []verdictChange, in func(verdictCha
 }
 
 // mergeByID returns, in a new slice ordered by ID, the entries of old (in
-// that order) whose ID is not among gone (sorted), and those of added.
-func mergeByID[T any](old, added []T, gone []string, id func(T) string) []T {
+// that order) but those marked gone, and those of added.
+func mergeByID[T any](old, added []T, gone []bool, id func(T) string) []T {
 	slices.SortFunc(added, func(a, b T) int { return strings.Compare(id(a), id(b)) })
 	out := make([]T, 0, len(old)+len(added))
-	for _, x := range old {
-		k := id(x)
-		for len(gone) > 0 && gone[0] < k {
-			gone = gone[1:]
-		}
-		if len(gone) > 0 && gone[0] == k {
+	for i, x := range old {
+		if gone[i] {
 			continue
 		}
+		k := id(x)
 		for len(added) > 0 && id(added[0]) < k {
 			out, added = append(out, added[0]), added[1:]
 		}
