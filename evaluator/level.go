@@ -47,10 +47,17 @@ type decider struct {
 	ranks []int
 	// counts tells, for each family, whether each criterion counts in it.
 	counts [][]bool
+	// levels are the category's levels by name, the first of a name.
+	levels map[string]*spec.Level
 }
 
 func newDecider(cat *spec.Category, crits []*spec.Criterion) *decider {
-	d := &decider{cat: cat, families: cat.Determination.Families, ranks: make([]int, len(crits))}
+	d := &decider{cat: cat, families: cat.Determination.Families, ranks: make([]int, len(crits)), levels: map[string]*spec.Level{}}
+	for _, l := range cat.Levels {
+		if _, ok := d.levels[l.Name]; !ok {
+			d.levels[l.Name] = l
+		}
+	}
 	if len(d.families) == 0 {
 		d.families = []string{spec.FamilyCore}
 	}
@@ -100,20 +107,27 @@ func (d *decider) decide(verdicts []Verdict, claimed string) levelResult {
 		}
 	}
 	r.level = spec.LevelName(lowest)
-	r.flags = flags(d.cat, claimed, lowest)
+	if claimed != "" {
+		r.flags = flagsOf(d.levels[claimed], lowest)
+	}
 	return r
 }
 
-func flags(cat *spec.Category, claimed string, rank int) []string {
-	if claimed == "" {
-		return nil
-	}
-	l := cat.Level(claimed)
+// The flags an outcome may have, shared by every outcome that has them:
+// they are never changed.
+var (
+	notAssessable = []string{FlagNotAssessable}
+	overClaim     = []string{FlagOverClaim}
+)
+
+// flagsOf returns the flags of a device that claims level l (nil when the
+// category has no such level) and reaches rank.
+func flagsOf(l *spec.Level, rank int) []string {
 	switch {
 	case l == nil || l.Status == spec.LevelReserved:
-		return []string{FlagNotAssessable}
+		return notAssessable
 	case l.Rank > rank:
-		return []string{FlagOverClaim}
+		return overClaim
 	}
 	return nil
 }

@@ -170,6 +170,13 @@ func ruleAsWritten(cat *spec.Category, crits []*spec.Criterion, verdicts []Verdi
 		}
 	}
 	r.level = spec.LevelName(lowest)
-	r.flags = flags(cat, claimed, lowest)
+	if claimed != "" {
+		switch l := cat.Level(claimed); {
+		case l == nil || l.Status == spec.LevelReserved:
+			r.flags = []string{FlagNotAssessable}
+		case l.Rank > lowest:
+			r.flags = []string{FlagOverClaim}
+		}
+	}
 	return r
 }
