@@ -118,7 +118,7 @@ func (c *Comparison) finish(checks int, start time.Time) {
 // under the target's state now, and the verdicts that changed on the
 // others, each with the device's verdict under the base.
 func (p *pairs) changes(now *State, delta *Delta) changes {
-	ch := changes{passes: map[string]map[string]int{}}
+	ch := changes{passes: map[*spec.Criterion]int{}}
 	moved := make([]bool, len(p.baseOf))
 	for _, l := range delta.Levels {
 		j := l.Index
@@ -142,11 +142,7 @@ func (p *pairs) changes(now *State, delta *Delta) changes {
 			continue
 		}
 		if d := passCount(v.After.Verdict) - passCount(v.Before.Verdict); d != 0 {
-			cat := now.Devices[j].Category
-			if ch.passes[cat] == nil {
-				ch.passes[cat] = map[string]int{}
-			}
-			ch.passes[cat][v.Criterion] += d
+			ch.passes[v.After.Criterion] += d
 		}
 		if moved[j] {
 			continue

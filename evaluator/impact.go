@@ -352,19 +352,20 @@ func byLevel(crits []*spec.Criterion) []string {
 
 // changes are what an update of the target changed for the devices graded
 // under both revisions, for with. Rows counts the devices whose level
-// changed, ids and categories their IDs and categories, was the level of each as an impact counted it, and
-// outcomes fills, for the k-th, its outcome under the base and the one
-// that replaces it, reusing what they hold. Passes are the changes of the
-// pass counts of criteria, by category, that the verdicts that changed make
-// (on every device graded under both); verdicts are the verdicts that
-// changed on the devices whose levels stayed.
+// changed; ids and categories are their IDs and categories, was the level
+// of each as an impact counted it, and outcomes fills, for the k-th, its
+// outcome under the base and the one that replaces it, reusing what they
+// hold. Passes are the changes of the pass counts of the target's criteria
+// that the verdicts that changed make (on every device graded under both);
+// verdicts are the verdicts that changed on the devices whose levels
+// stayed.
 type changes struct {
 	rows       []int
 	ids        []string
 	categories []string
 	was        []string
 	outcomes   func(k int, before, now *Outcome)
-	passes     map[string]map[string]int
+	passes     map[*spec.Criterion]int
 	verdicts   []verdictChange
 }
 
@@ -439,12 +440,10 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 		}
 		return -1, -1
 	}
-	for cat, byID := range ch.passes {
-		if ci := n.byKey[cat]; ci != nil {
-			for id, d := range byID {
-				if p := ci.passes[id]; p != nil {
-					p.After += d
-				}
+	for c, d := range ch.passes {
+		if ci := n.byKey[c.Category]; ci != nil {
+			if p := ci.passes[c.ID]; p != nil {
+				p.After += d
 			}
 		}
 	}
@@ -476,10 +475,13 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 		}
 		byDevice[v.device] = append(byDevice[v.device], v)
 	}
+	var ci *CategoryImpact
 	for _, d := range devices {
-		ci := n.byKey[d.Category]
-		if ci == nil {
-			continue
+		// The devices come category after category.
+		if ci == nil || ci.Category != d.Category {
+			if ci = n.byKey[d.Category]; ci == nil {
+				continue
+			}
 		}
 		vs := byDevice[d]
 		e := editsOf(ci)
