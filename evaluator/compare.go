@@ -37,12 +37,11 @@ type Comparison struct {
 	pairs *pairs
 }
 
-// pairs matches the devices of two gradings of the same records by ID.
+// pairs matches the devices of two gradings of the same records, by ID.
 type pairs struct {
-	// targetByID indexes the target's devices by ID; baseOf gives, for
-	// each of them, its index among the base's devices, or -1.
-	targetByID map[string]int
-	baseOf     []int
+	// baseOf gives, for each of the target's devices, its index among the
+	// base's devices, or -1.
+	baseOf []int
 	// base and target are the states whose outcomes the impact counts.
 	base, target *State
 }
@@ -83,7 +82,7 @@ func (c *Comparison) WithTarget(ctx context.Context, rev *spec.Revision, known f
 		if sameOutline(c.Target.Revision, rev) {
 			// The same devices and criteria: only the devices whose
 			// verdicts or level changed count differently.
-			n.pairs = &pairs{targetByID: c.pairs.targetByID, baseOf: c.pairs.baseOf, base: c.pairs.base, target: n.Target.Engine.State()}
+			n.pairs = &pairs{baseOf: c.pairs.baseOf, base: c.pairs.base, target: n.Target.Engine.State()}
 			n.Impact = c.Impact.with(rev, c.pairs.changes(n.pairs.target, delta))
 			n.Invalid, n.Checks, n.Delta, n.Took = c.Invalid, checks, delta, time.Since(start)
 			return n, nil
@@ -161,14 +160,14 @@ func (p *pairs) changes(now *State, delta *Delta) changes {
 // neither revision could grade, each once.
 func compareGradings(base, target *Grading) (*Impact, *pairs, []*fixtures.Problem) {
 	im := NewImpact(base.Revision, target.Revision)
-	pr := &pairs{targetByID: make(map[string]int, len(target.Devices)), baseOf: make([]int, len(target.Devices)),
-		base: base.Engine.State(), target: target.Engine.State()}
+	pr := &pairs{baseOf: make([]int, len(target.Devices)), base: base.Engine.State(), target: target.Engine.State()}
+	targetByID := make(map[string]int, len(target.Devices))
 	for i, d := range target.Devices {
-		pr.targetByID[d.ID], pr.baseOf[i] = i, -1
+		targetByID[d.ID], pr.baseOf[i] = i, -1
 	}
 	var before, after Outcome
 	for i, d := range base.Devices {
-		j, ok := pr.targetByID[d.ID]
+		j, ok := targetByID[d.ID]
 		if !ok {
 			im.AddOnlyBase(d.Category, d.ID)
 			continue
