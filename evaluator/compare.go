@@ -32,18 +32,10 @@ type Comparison struct {
 
 	corpus *fixtures.Corpus
 	known  fixtures.Vocabulary
-	// pairs are the devices graded under both revisions, as the impact
-	// counts them, and the engines' states it counts them from.
-	pairs *pairs
-}
-
-// pairs matches the devices of two gradings of the same records, by ID.
-type pairs struct {
-	// baseOf gives, for each of the target's devices, its index among the
-	// base's devices, or -1.
+	// baseOf pairs the devices graded under both revisions, by ID: it
+	// gives, for each of the target's devices, its index among the base's
+	// devices, or -1.
 	baseOf []int
-	// base and target are the states whose outcomes the impact counts.
-	base, target *State
 }
 
 // Compare grades a corpus under two revisions and compares them. Known are
@@ -82,8 +74,8 @@ func (c *Comparison) WithTarget(ctx context.Context, rev *spec.Revision, known f
 		if sameOutline(c.Target.Revision, rev) {
 			// The same devices and criteria: only the devices whose
 			// verdicts or level changed count differently.
-			n.pairs = &pairs{baseOf: c.pairs.baseOf, base: c.pairs.base, target: n.Target.Engine.State()}
-			n.Impact = c.Impact.with(rev, c.pairs.changes(n.pairs.target, delta))
+			n.baseOf = c.baseOf
+			n.Impact = c.Impact.with(rev, changesOf(c.Base.Engine.State(), n.Target.Engine.State(), c.baseOf, delta))
 			n.Invalid, n.Checks, n.Delta, n.Took = c.Invalid, checks, delta, time.Since(start)
 			return n, nil
 		}
@@ -105,23 +97,24 @@ func (c *Comparison) Corpus() *fixtures.Corpus { return c.corpus }
 // finish compares the two gradings.
 func (c *Comparison) finish(checks int, start time.Time) {
 	var invalid []*fixtures.Problem
-	c.Impact, c.pairs, invalid = compareGradings(c.Base, c.Target)
+	c.Impact, c.baseOf, invalid = compareGradings(c.Base, c.Target)
 	c.Invalid = append(slices.Clone(c.corpus.Problems), invalid...)
 	c.Checks = checks
 	c.Took = time.Since(start)
 }
 
-// changes returns what the delta changed for the devices graded under both
-// revisions, as an impact's with takes it: the changes of pass counts, the
-// devices whose level changed, with their outcomes under the base and
-// under the target's state now, and the verdicts that changed on the
-// others, each with the device's verdict under the base.
-func (p *pairs) changes(now *State, delta *Delta) changes {
+// changesOf returns what the delta changed for the devices graded under
+// both revisions (baseOf pairs them, base is the base's state and now the
+// target's after the delta), as an impact's with takes it: the changes of
+// pass counts, the devices whose level changed, with their outcomes under
+// the base and now, and the verdicts that changed on the others, each with
+// the device's verdict under the base.
+func changesOf(base, now *State, baseOf []int, delta *Delta) changes {
 	ch := changes{passes: map[*spec.Criterion]int{}}
-	moved := make([]bool, len(p.baseOf))
+	moved := make([]bool, len(baseOf))
 	for _, l := range delta.Levels {
 		j := l.Index
-		if moved[j] || p.baseOf[j] < 0 {
+		if moved[j] || baseOf[j] < 0 {
 			continue
 		}
 		moved[j] = true
@@ -132,12 +125,12 @@ func (p *pairs) changes(now *State, delta *Delta) changes {
 	}
 	ch.outcomes = func(k int, before, after *Outcome) {
 		j := ch.rows[k]
-		p.base.OutcomeInto(p.baseOf[j], before)
+		base.OutcomeInto(baseOf[j], before)
 		now.OutcomeInto(j, after)
 	}
 	for _, v := range delta.Verdicts {
 		j := v.Index
-		if p.baseOf[j] < 0 || v.After.Criterion == nil {
+		if baseOf[j] < 0 || v.After.Criterion == nil {
 			continue
 		}
 		if d := passCount(v.After.Verdict) - passCount(v.Before.Verdict); d != 0 {
@@ -146,7 +139,7 @@ func (p *pairs) changes(now *State, delta *Delta) changes {
 		if moved[j] {
 			continue
 		}
-		b, inBase := p.base.Verdict(p.baseOf[j], v.Criterion)
+		b, inBase := base.Verdict(baseOf[j], v.Criterion)
 		ch.verdicts = append(ch.verdicts, verdictChange{device: now.Devices[j], criterion: v.After.Criterion, level: now.Level(j),
 			base: b, inBase: inBase, now: v.After.Verdict})
 	}
@@ -156,14 +149,15 @@ func (p *pairs) changes(now *State, delta *Delta) changes {
 // compareGradings returns the impact of the target grading against the
 // base grading of the same records: each device graded under both is
 // compared, and one graded under only one is recorded as such. It also
-// returns how the devices pair, and the problems of the records that
-// neither revision could grade, each once.
-func compareGradings(base, target *Grading) (*Impact, *pairs, []*fixtures.Problem) {
+// returns how the devices pair (Comparison.baseOf), and the problems of
+// the records that neither revision could grade, each once.
+func compareGradings(base, target *Grading) (*Impact, []int, []*fixtures.Problem) {
 	im := NewImpact(base.Revision, target.Revision)
-	pr := &pairs{baseOf: make([]int, len(target.Devices)), base: base.Engine.State(), target: target.Engine.State()}
+	bs, ts := base.Engine.State(), target.Engine.State()
+	baseOf := make([]int, len(target.Devices))
 	targetByID := make(map[string]int, len(target.Devices))
 	for i, d := range target.Devices {
-		targetByID[d.ID], pr.baseOf[i] = i, -1
+		targetByID[d.ID], baseOf[i] = i, -1
 	}
 	var before, after Outcome
 	for i, d := range base.Devices {
@@ -172,13 +166,13 @@ func compareGradings(base, target *Grading) (*Impact, *pairs, []*fixtures.Proble
 			im.AddOnlyBase(d.Category, d.ID)
 			continue
 		}
-		pr.baseOf[j] = i
-		pr.base.OutcomeInto(i, &before)
-		pr.target.OutcomeInto(j, &after)
+		baseOf[j] = i
+		bs.OutcomeInto(i, &before)
+		ts.OutcomeInto(j, &after)
 		im.Add(&before, &after)
 	}
 	for i, d := range target.Devices {
-		if pr.baseOf[i] < 0 {
+		if baseOf[i] < 0 {
 			im.AddOnlyTarget(d.Category, d.ID)
 		}
 	}
@@ -200,5 +194,5 @@ func compareGradings(base, target *Grading) (*Impact, *pairs, []*fixtures.Proble
 		seen[key] = true
 		invalid = append(invalid, p)
 	}
-	return im, pr, invalid
+	return im, baseOf, invalid
 }
