@@ -118,13 +118,10 @@ func changesOf(base, now *State, baseOf []int, delta *Delta) changes {
 			continue
 		}
 		moved[j] = true
-		ch.rows = append(ch.rows, j)
-		ch.ids = append(ch.ids, l.Device)
-		ch.categories = append(ch.categories, now.Devices[j].Category)
-		ch.was = append(ch.was, l.Before)
+		ch.levels = append(ch.levels, levelRow{index: j, device: now.Devices[j], was: l.Before})
 	}
 	ch.outcomes = func(k int, before, after *Outcome) {
-		j := ch.rows[k]
+		j := ch.levels[k].index
 		base.OutcomeInto(baseOf[j], before)
 		now.OutcomeInto(j, after)
 	}

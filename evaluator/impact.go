@@ -351,22 +351,25 @@ func byLevel(crits []*spec.Criterion) []string {
 }
 
 // changes are what an update of the target changed for the devices graded
-// under both revisions, for with. Rows counts the devices whose level
-// changed; ids and categories are their IDs and categories, was the level
-// of each as an impact counted it, and outcomes fills, for the k-th, its
-// outcome under the base and the one that replaces it, reusing what they
-// hold. Passes are the changes of the pass counts of the target's criteria
-// that the verdicts that changed make (on every device graded under both);
-// verdicts are the verdicts that changed on the devices whose levels
-// stayed.
+// under both revisions, for with. Levels are the devices whose level
+// changed, and outcomes fills, for the k-th, its outcome under the base and
+// the one that replaces it, reusing what they hold. Passes are the changes
+// of the pass counts of the target's criteria that the verdicts that
+// changed make (on every device graded under both); verdicts are the
+// verdicts that changed on the devices whose levels stayed.
 type changes struct {
-	rows       []int
-	ids        []string
-	categories []string
-	was        []string
-	outcomes   func(k int, before, now *Outcome)
-	passes     map[*spec.Criterion]int
-	verdicts   []verdictChange
+	levels   []levelRow
+	outcomes func(k int, before, now *Outcome)
+	passes   map[*spec.Criterion]int
+	verdicts []verdictChange
+}
+
+// levelRow is a device whose level changed: its index in the target's
+// grading, and its level as an impact counted it.
+type levelRow struct {
+	index  int
+	device *fixtures.Device
+	was    string
 }
 
 // verdictChange is a verdict on a device that changed while its level did
@@ -458,7 +461,7 @@ func (im *Impact) with(target *spec.Revision, ch changes) *Impact {
 			ci.Matrix[r.from][r.to]++
 		}
 		e := editsOf(ci)
-		goes(ci, e, ch.ids[k])
+		goes(ci, e, ch.levels[k].device.ID)
 		switch {
 		case r.move != nil:
 			e.moved = append(e.moved, *r.move)
@@ -533,7 +536,7 @@ var parallelChanges = 1024
 // The workers only read n; a device whose checks the category's pairing
 // does not fit is looked at afterwards, alone.
 func levelChanges(n *Impact, ch changes) []levelChange {
-	out := make([]levelChange, len(ch.rows))
+	out := make([]levelChange, len(ch.levels))
 	look := func(k int, before, now *Outcome, alone bool) {
 		ch.outcomes(k, before, now)
 		r := &out[k]
@@ -541,7 +544,7 @@ func levelChanges(n *Impact, ch changes) []levelChange {
 		if r.ci == nil {
 			return
 		}
-		r.from, r.was, r.to = LevelIndex(before.Level), LevelIndex(ch.was[k]), LevelIndex(now.Level)
+		r.from, r.was, r.to = LevelIndex(before.Level), LevelIndex(ch.levels[k].was), LevelIndex(now.Level)
 		p := r.ci.pairs
 		if alone {
 			p = r.ci.pairing(before, now)
@@ -553,23 +556,23 @@ func levelChanges(n *Impact, ch changes) []levelChange {
 	}
 	// The first device of each category makes its pairing.
 	var before, now Outcome
-	done := make([]bool, len(ch.rows))
+	done := make([]bool, len(ch.levels))
 	seen := map[string]bool{}
-	for k, cat := range ch.categories {
-		if !seen[cat] {
+	for k, l := range ch.levels {
+		if cat := l.device.Category; !seen[cat] {
 			seen[cat], done[k] = true, true
 			look(k, &before, &now, true)
 		}
 	}
 	workers := 1
-	if len(ch.rows) >= parallelChanges {
+	if len(ch.levels) >= parallelChanges {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var before, now Outcome
-			for k := w; k < len(ch.rows); k += workers {
+			for k := w; k < len(ch.levels); k += workers {
 				if !done[k] {
 					look(k, &before, &now, false)
 				}
