@@ -82,10 +82,15 @@ func BenchmarkRender(b *testing.B) {
 // the end of a burst of typing is not counted.
 func BenchmarkKeystroke(b *testing.B) {
 	m, edit := editing(b, testConfig(b))
+	keystrokes(b, m, edit)
+}
+
+// keystrokes makes an edit, compiles it with its results, and draws the
+// screen, again and again.
+func keystrokes(b *testing.B, m *App, edit func()) {
 	for b.Loop() {
 		edit()
-		msg := compileNow(b, m)
-		if msg.err != nil {
+		if msg := compileNow(b, m); msg.err != nil {
 			b.Fatal(msg.err)
 		}
 		_ = m.View()
@@ -103,7 +108,7 @@ func BenchmarkKeystrokeNewText(b *testing.B) {
 	openCriterion(b, m, "MT-L3-LLM")
 	gotoEnd(m, lineOf(b, m, "on_device_llm_params_b: >=7"))
 	n := 7
-	for b.Loop() {
+	keystrokes(b, m, func() {
 		for range len(strconv.Itoa(n)) {
 			press(m, "backspace")
 		}
@@ -111,12 +116,7 @@ func BenchmarkKeystrokeNewText(b *testing.B) {
 		for _, d := range strconv.Itoa(n) {
 			press(m, string(d))
 		}
-		msg := compileNow(b, m)
-		if msg.err != nil {
-			b.Fatal(msg.err)
-		}
-		_ = m.View()
-	}
+	})
 }
 
 // BenchmarkKeystrokeFromScratch is the same edit evaluated without the
@@ -145,14 +145,7 @@ func BenchmarkKeystrokeLarge(b *testing.B) {
 	cfg := testConfig(b)
 	cfg.Corpus = append(cfg.Corpus, generated(b, 100_000))
 	m, edit := editing(b, cfg)
-	for b.Loop() {
-		edit()
-		msg := compileNow(b, m)
-		if msg.err != nil {
-			b.Fatal(msg.err)
-		}
-		_ = m.View()
-	}
+	keystrokes(b, m, edit)
 }
 
 // BenchmarkKeystrokeLargeWide is BenchmarkKeystrokeLarge with edits that
@@ -168,18 +161,14 @@ func BenchmarkKeystrokeLargeWide(b *testing.B) {
 	press(m, "backspace", "1", "0")
 	compileNow(b, m)
 	i := 0
-	for b.Loop() {
+	keystrokes(b, m, func() {
 		i++
 		if i%2 == 1 {
 			press(m, "backspace")
 		} else {
 			press(m, "2")
 		}
-		if msg := compileNow(b, m); msg.err != nil {
-			b.Fatal(msg.err)
-		}
-		_ = m.View()
-	}
+	})
 	if d := m.s.cmp.Delta; d != nil {
 		b.ReportMetric(float64(len(d.Verdicts)), "verdicts")
 		b.ReportMetric(float64(len(d.Levels)), "levels")
