@@ -1016,7 +1016,7 @@ var viewHelp = [numViews]string{
 func countDevices(s *session) string {
 	out := fmt.Sprintf("%s devices", thousands(len(s.devices)))
 	if s.theirs > 0 {
-		out += fmt.Sprintf(" (%d yours)", s.theirs)
+		out += fmt.Sprintf(" (%s yours)", thousands(s.theirs))
 	}
 	return out
 }

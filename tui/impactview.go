@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -214,14 +215,22 @@ func countOrDot(n, w int, style lipgloss.Style) string {
 func (m *impactModel) matrixLines(sh *shared, ci *evaluator.CategoryImpact, w int) []string {
 	st := sh.st
 	n := max(len(ci.Levels), 1)
+	// A column holds a level's name or its widest count, after a space.
+	need := 3
+	for _, row := range ci.Matrix {
+		for _, c := range row {
+			need = max(need, len(strconv.Itoa(c))+1)
+		}
+	}
 	// Every level has its column, whatever the width: the row labels and
 	// the columns narrow before anything is cut, down to "L0" and two
-	// cells a count ("+" for one that does not fit).
+	// cells a count ("+" for one that does not fit beside its
+	// neighbour).
 	labelW, corner := 9, "  from\\to"
-	if labelW+3*n > w {
+	if labelW+need*n > w {
 		labelW, corner = 3, ""
 	}
-	cw := min(max((w-labelW)/n, 2), 5)
+	cw := min(max((w-labelW)/n, 2), max(need, 5))
 	head := fit(corner, labelW)
 	for _, l := range ci.Levels {
 		head += fmt.Sprintf("%*s", cw, l)
@@ -237,7 +246,7 @@ func (m *impactModel) matrixLines(sh *shared, ci *evaluator.CategoryImpact, w in
 			cell := fmt.Sprintf("%*s", cw, "·")
 			if c > 0 {
 				cell = fmt.Sprintf("%*d", cw, c)
-				if len(cell) > cw {
+				if len(strconv.Itoa(c)) >= cw {
 					cell = fmt.Sprintf("%*s", cw, "+")
 				}
 			}
